@@ -1,0 +1,31 @@
+package org.usblogd.api.sample;
+
+import java.time.Instant;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Where a driver session puts what it decoded. Never blocks on storage: callers are device threads that
+ * must keep reading their device.
+ */
+@ProviderType
+public interface SampleSink {
+
+    /** Declares a channel before its first sample; declaring it again is harmless. */
+    void declare(Channel channel);
+
+    /**
+     * @param channel a declared channel's name; samples of undeclared channels are counted and dropped
+     * @param timeMicros microseconds since the epoch, UTC
+     */
+    void accept(String channel, long timeMicros, double value);
+
+    /** Records something worth knowing that is not a sample: a fault reported by the device, dropped data. */
+    void event(String kind, String message);
+
+    /** Now, in the resolution samples carry. */
+    static long nowMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+    }
+}

@@ -1,0 +1,176 @@
+package org.usblogd.sim.internal;
+
+import java.util.Arrays;
+
+import org.usblogd.api.sim.ControlSetup;
+import org.usblogd.api.usb.UsbException;
+import org.usblogd.api.usb.UsbException.Kind;
+import org.usblogd.api.usb.spi.DeviceConnection;
+
+/** A host's open handle on a virtual device; turns host transfers into model calls under the device lock. */
+final class VirtualConnection implements DeviceConnection {
+    private final VirtualDevice device;
+    private boolean aborted;
+
+    VirtualConnection(VirtualDevice device) {
+        this.device = device;
+    }
+
+    @Override
+    public boolean kernelDriverActive(int iface) throws UsbException {
+        device.lock.lock();
+        try {
+            check();
+            return device.kernelDriverBound(iface);
+        } finally {
+            device.lock.unlock();
+        }
+    }
+
+    @Override
+    public void detachKernelDriver(int iface) throws UsbException {
+        device.lock.lock();
+        try {
+            check();
+            device.detachKernelDriver(iface);
+        } finally {
+            device.lock.unlock();
+        }
+    }
+
+    @Override
+    public void attachKernelDriver(int iface) throws UsbException {
+        device.lock.lock();
+        try {
+            check();
+            device.attachKernelDriver(iface);
+        } finally {
+            device.lock.unlock();
+        }
+    }
+
+    @Override
+    public void claimInterface(int iface) throws UsbException {
+        device.lock.lock();
+        try {
+            check();
+            device.claim(iface);
+        } finally {
+            device.lock.unlock();
+        }
+    }
+
+    @Override
+    public void releaseInterface(int iface) throws UsbException {
+        device.lock.lock();
+        try {
+            device.requirePlugged();
+            device.release(iface);
+        } finally {
+            device.lock.unlock();
+        }
+    }
+
+    @Override
+    public int control(int requestType, int request, int value, int index, byte[] data, int length, int timeoutMs)
+            throws UsbException {
+        ControlSetup setup = new ControlSetup(requestType, request, value, index, length);
+        device.lock.lock();
+        try {
+            check();
+            try {
+                if (setup.isIn()) {
+                    byte[] reply = device.model().controlIn(setup);
+                    int n = Math.min(reply.length, length);
+                    System.arraycopy(reply, 0, data, 0, n);
+                    return n;
+                }
+                device.model().controlOut(setup, Arrays.copyOf(data, length));
+                return length;
+            } finally {
+                device.changed.signalAll();
+            }
+        } finally {
+            device.lock.unlock();
+        }
+    }
+
+    @Override
+    public int bulk(int endpoint, byte[] buffer, int length, int timeoutMs) throws UsbException {
+        return transfer(endpoint, buffer, length, timeoutMs);
+    }
+
+    @Override
+    public int interrupt(int endpoint, byte[] buffer, int length, int timeoutMs) throws UsbException {
+        return transfer(endpoint, buffer, length, timeoutMs);
+    }
+
+    private int transfer(int endpoint, byte[] buffer, int length, int timeoutMs) throws UsbException {
+        device.lock.lock();
+        try {
+            check();
+            device.requireClaimedFor(endpoint);
+            if ((endpoint & 0x80) == 0) {
+                device.model().out(endpoint, Arrays.copyOf(buffer, length));
+                device.changed.signalAll();
+                return length;
+            }
+            long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+            while (true) {
+                long now = System.nanoTime();
+                byte[] packet = device.model().in(endpoint, now);
+                if (packet != null) {
+                    if (packet.length > length) {
+                        throw new UsbException(Kind.OVERFLOW, "device sent " + packet.length + " bytes on endpoint 0x"
+                                + Integer.toHexString(endpoint) + ", buffer holds " + length);
+                    }
+                    System.arraycopy(packet, 0, buffer, 0, packet.length);
+                    return packet.length;
+                }
+                if (now - deadline >= 0) {
+                    throw new UsbException(Kind.TIMEOUT, "no data on endpoint 0x" + Integer.toHexString(endpoint)
+                            + " within " + timeoutMs + " ms");
+                }
+                long next = device.model().nextInNanos(endpoint, now);
+                long wakeAt = next - deadline < 0 ? next : deadline;
+                device.awaitNanos(wakeAt - now);
+                check();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UsbException(Kind.CLOSED, "transfer interrupted");
+        } finally {
+            device.lock.unlock();
+        }
+    }
+
+    @Override
+    public void abort() {
+        device.lock.lock();
+        try {
+            aborted = true;
+            device.changed.signalAll();
+        } finally {
+            device.lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        device.lock.lock();
+        try {
+            aborted = true;
+            device.closed(this);
+            device.changed.signalAll();
+        } finally {
+            device.lock.unlock();
+        }
+    }
+
+    private void check() throws UsbException {
+        if (aborted) {
+            throw new UsbException(Kind.CLOSED, "connection to " + device.info() + " is closed");
+        }
+        device.requirePlugged();
+    }
+}

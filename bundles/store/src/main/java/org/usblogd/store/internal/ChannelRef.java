@@ -1,0 +1,16 @@
+package org.usblogd.store.internal;
+
+import org.usblogd.api.sample.Channel;
+
+/** A declared channel of a device; its row id is filled in by the writer thread when it declares it. */
+final class ChannelRef {
+    final String deviceKey;
+    final Channel channel;
+    /** Written and read only by the writer thread. */
+    int id = -1;
+
+    ChannelRef(String deviceKey, Channel channel) {
+        this.deviceKey = deviceKey;
+        this.channel = channel;
+    }
+}

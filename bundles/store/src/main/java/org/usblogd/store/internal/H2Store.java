@@ -1,0 +1,174 @@
+package org.usblogd.store.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import javax.sql.DataSource;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.jdbc.DataSourceFactory;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.usblogd.api.sample.SampleSink;
+import org.usblogd.api.store.DeviceRecord;
+import org.usblogd.api.store.SampleQuery;
+import org.usblogd.api.store.SampleRecorder;
+import org.usblogd.api.store.SampleStore;
+import org.usblogd.api.store.StoreException;
+import org.usblogd.api.store.StoredSample;
+import org.usblogd.api.usb.DeviceIdentity;
+import org.usblogd.api.usb.UsbDeviceInfo;
+import org.usblogd.store.jdbc.Schema;
+import org.usblogd.store.jdbc.SqlSampleStore;
+import org.usblogd.store.jdbc.StoreLocation;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+/** The embedded store: an H2 file in the state directory, pooled by HikariCP, written by one thread. */
+@Component(service = { SampleRecorder.class, SampleStore.class }, configurationPid = H2Store.PID, immediate = true)
+@Designate(ocd = H2Store.Config.class)
+public class H2Store implements SampleRecorder, SampleStore {
+    static final String PID = "org.usblogd.store";
+    /** Framework property the launcher sets to the state directory. */
+    static final String STATE_PROPERTY = "usblogd.state";
+    private static final Logger log = LoggerFactory.getLogger(H2Store.class);
+
+    @ObjectClassDefinition(name = "usblogd store")
+    public @interface Config {
+        @AttributeDefinition(description = "JDBC URL; empty for the H2 file in the state directory")
+        String url() default "";
+
+        @AttributeDefinition(description = "Samples held in memory while the database is busy or unavailable")
+        int queue_capacity() default 100_000;
+
+        @AttributeDefinition(description = "Most samples inserted per JDBC batch")
+        int batch_size() default 1_000;
+
+        @AttributeDefinition(description = "Longest time between commits (ms): what a crash may lose")
+        long flush_interval_ms() default 1_000;
+
+        @AttributeDefinition(description = "How long stopping may take to write what is queued (ms)")
+        long stop_timeout_ms() default 20_000;
+
+        String dataSourceFactory_target() default "(osgi.jdbc.driver.class=org.h2.Driver)";
+    }
+
+    private final HikariDataSource pool;
+    private final DatabaseServer server;
+    private final StoreWriter writer;
+    private final SqlSampleStore queries;
+    private final Config config;
+    private final Map<String, RecorderSink> sinks = new ConcurrentHashMap<>();
+
+    @Activate
+    public H2Store(@Reference(name = "dataSourceFactory") DataSourceFactory dsf, Config config, BundleContext context)
+            throws SQLException, IOException {
+        this.config = config;
+        String url = config.url();
+        StoreLocation location = null;
+        String password = "";
+        if (url.isBlank()) {
+            String state = context.getProperty(STATE_PROPERTY);
+            location = new StoreLocation(Path.of(state == null ? "state" : state));
+            Files.createDirectories(location.directory());
+            password = location.password();
+            url = location.embeddedUrl();
+        }
+        Properties p = new Properties();
+        p.setProperty(DataSourceFactory.JDBC_URL, url);
+        p.setProperty(DataSourceFactory.JDBC_USER, StoreLocation.USER);
+        p.setProperty(DataSourceFactory.JDBC_PASSWORD, password);
+        this.pool = pool(dsf.createDataSource(p));
+        try (Connection c = pool.getConnection()) {
+            Schema.ensure(c);
+            StoreWriter.resetAttached(pool);
+        } catch (SQLException e) {
+            pool.close();
+            throw new SQLException("cannot open the database " + url + ": " + e.getMessage(), e);
+        }
+        this.server = location == null ? null : DatabaseServer.start(location);
+        this.queries = new SqlSampleStore(pool);
+        this.writer = new StoreWriter(pool, config.queue_capacity(), config.batch_size(), config.flush_interval_ms());
+        writer.start();
+        writer.submit(new StoreOp.Event(null, "daemon.started", "store opened", StoreWriter.now()));
+        log.info("store open: {}", url);
+    }
+
+    private static HikariDataSource pool(DataSource raw) {
+        HikariConfig hc = new HikariConfig();
+        hc.setDataSource(raw);
+        hc.setPoolName("usblogd-store");
+        hc.setMaximumPoolSize(4);
+        hc.setMinimumIdle(1);
+        return new HikariDataSource(hc);
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        writer.submit(new StoreOp.Event(null, "daemon.stopped", "store closing", StoreWriter.now()));
+        boolean done = writer.stop(config.stop_timeout_ms());
+        log.info("store closed: {} samples accepted, {} written, {} dropped{}", writer.accepted(), writer.written(),
+                writer.dropped(), done ? "" : " (writer did not finish in time)");
+        if (server != null) {
+            server.stop();
+        }
+        pool.close();
+    }
+
+    @Override
+    public void deviceAttached(DeviceIdentity device, UsbDeviceInfo info, String backend) {
+        long now = StoreWriter.now();
+        writer.submit(new StoreOp.Attached(device.key(), info, backend, now));
+        writer.submit(new StoreOp.Event(device.key(), "device.attached", info + " on " + backend, now));
+    }
+
+    @Override
+    public void driverBound(DeviceIdentity device, String driver) {
+        writer.submit(new StoreOp.DriverBound(device.key(), driver));
+        writer.submit(new StoreOp.Event(device.key(), driver == null ? "driver.unbound" : "driver.bound",
+                driver, StoreWriter.now()));
+    }
+
+    @Override
+    public void deviceDetached(DeviceIdentity device) {
+        long now = StoreWriter.now();
+        writer.submit(new StoreOp.Detached(device.key(), now));
+        writer.submit(new StoreOp.Event(device.key(), "device.detached", null, now));
+    }
+
+    @Override
+    public void event(DeviceIdentity device, String kind, String message) {
+        writer.submit(new StoreOp.Event(device == null ? null : device.key(), kind, message, StoreWriter.now()));
+    }
+
+    @Override
+    public SampleSink sink(DeviceIdentity device) {
+        return sinks.computeIfAbsent(device.key(), k -> new RecorderSink(k, writer));
+    }
+
+    @Override
+    public long samples(SampleQuery query, Consumer<StoredSample> out) throws StoreException {
+        return queries.samples(query, out);
+    }
+
+    @Override
+    public List<DeviceRecord> devices() throws StoreException {
+        return queries.devices();
+    }
+}

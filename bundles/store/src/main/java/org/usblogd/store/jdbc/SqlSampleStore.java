@@ -1,0 +1,92 @@
+package org.usblogd.store.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import javax.sql.DataSource;
+
+import org.usblogd.api.store.DeviceRecord;
+import org.usblogd.api.store.SampleQuery;
+import org.usblogd.api.store.SampleStore;
+import org.usblogd.api.store.StoredSample;
+import org.usblogd.api.store.StoreException;
+
+/** Queries over the store's tables; streams rows instead of collecting them. */
+public final class SqlSampleStore implements SampleStore {
+    private static final int FETCH_SIZE = 1_000;
+
+    private final DataSource dataSource;
+
+    public SqlSampleStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @Override
+    public long samples(SampleQuery q, Consumer<StoredSample> out) throws StoreException {
+        String sql = "SELECT s.t, d.device_key, c.name, s.v, c.unit FROM sample s"
+                + " JOIN channel c ON s.channel_id = c.id JOIN device d ON c.device_id = d.id"
+                + " WHERE (CAST(? AS VARCHAR) IS NULL OR d.device_key = ?)"
+                + " AND (CAST(? AS VARCHAR) IS NULL OR c.name = ?)"
+                + " AND (CAST(? AS BIGINT) IS NULL OR s.t >= ?) AND (CAST(? AS BIGINT) IS NULL OR s.t < ?)"
+                + " ORDER BY s.t, d.device_key, c.name";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            Long from = q.from() == null ? null : micros(q.from());
+            Long to = q.to() == null ? null : micros(q.to());
+            bindTwice(ps, 1, q.device());
+            bindTwice(ps, 3, q.channel());
+            bindTwice(ps, 5, from);
+            bindTwice(ps, 7, to);
+            ps.setFetchSize(FETCH_SIZE);
+            long n = 0;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.accept(new StoredSample(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getDouble(4),
+                            rs.getString(5)));
+                    n++;
+                }
+            }
+            return n;
+        } catch (SQLException e) {
+            throw new StoreException("reading samples failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<DeviceRecord> devices() throws StoreException {
+        String sql = "SELECT d.device_key, d.vid, d.pid, d.product, d.backend, d.driver, d.attached,"
+                + " d.first_seen, d.last_seen,"
+                + " (SELECT COUNT(*) FROM sample s JOIN channel c ON s.channel_id = c.id WHERE c.device_id = d.id)"
+                + " FROM device d ORDER BY d.device_key";
+        List<DeviceRecord> result = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                result.add(new DeviceRecord(rs.getString(1), String.format("%04x:%04x", rs.getInt(2), rs.getInt(3)),
+                        rs.getString(4), rs.getString(5), rs.getString(6), rs.getBoolean(7), instant(rs.getLong(8)),
+                        instant(rs.getLong(9)), rs.getLong(10)));
+            }
+            return result;
+        } catch (SQLException e) {
+            throw new StoreException("reading devices failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void bindTwice(PreparedStatement ps, int index, Object value) throws SQLException {
+        ps.setObject(index, value);
+        ps.setObject(index + 1, value);
+    }
+
+    public static long micros(Instant i) {
+        return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1_000);
+    }
+
+    public static Instant instant(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+    }
+}

@@ -1,0 +1,82 @@
+package org.usblogd.store.jdbc;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * Where the embedded database lives and how the daemon and the command line reach the same file. While the
+ * daemon runs it serves the database on a loopback TCP port written to {@link #serverFile}; otherwise the
+ * command line opens the file itself.
+ */
+public final class StoreLocation {
+    public static final String USER = "usblogd";
+    /** The name the daemon's TCP server maps to the database file. */
+    public static final String SERVED_NAME = "usblogd";
+
+    private final Path directory;
+
+    public StoreLocation(Path stateDirectory) {
+        this.directory = stateDirectory.resolve("db").toAbsolutePath().normalize();
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public Path databaseFile() {
+        return directory.resolve("usblogd.mv.db");
+    }
+
+    public boolean exists() {
+        return Files.exists(databaseFile());
+    }
+
+    /** The port of the running daemon's database server, one line. */
+    public Path serverFile() {
+        return directory.resolve("server.port");
+    }
+
+    public String databasePath() {
+        return directory.resolve("usblogd").toString();
+    }
+
+    /**
+     * For the daemon. DB_CLOSE_ON_EXIT=FALSE because the store writes its queue on SIGTERM and must close
+     * the database itself, after that; H2's own shutdown hook would race it.
+     */
+    public String embeddedUrl() {
+        return "jdbc:h2:file:" + databasePath() + ";DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    public String serverUrl(int port) {
+        return "jdbc:h2:tcp://127.0.0.1:" + port + "/" + SERVED_NAME;
+    }
+
+    /**
+     * The database password: random, made with the database and readable by its owner only, because the
+     * daemon's TCP server is reachable by every local user.
+     */
+    public String password() throws IOException {
+        Path file = directory.resolve("credentials");
+        if (Files.exists(file)) {
+            return Files.readString(file).strip();
+        }
+        if (exists()) {
+            return ""; // a database made without one
+        }
+        Files.createDirectories(directory);
+        byte[] secret = new byte[18];
+        new SecureRandom().nextBytes(secret);
+        String password = HexFormat.of().formatHex(secret);
+        Path tmp = directory.resolve("credentials.tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, password + "\n");
+        Files.move(tmp, file);
+        return password;
+    }
+}

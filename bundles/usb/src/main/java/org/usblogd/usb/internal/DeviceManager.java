@@ -1,0 +1,361 @@
+package org.usblogd.usb.internal;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.Version;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.usblogd.api.driver.Driver;
+import org.usblogd.api.store.SampleRecorder;
+import org.usblogd.api.usb.DeviceIdentity;
+import org.usblogd.api.usb.UsbDeviceInfo;
+import org.usblogd.api.usb.spi.BackendDevice;
+import org.usblogd.api.usb.spi.BackendListener;
+import org.usblogd.api.usb.spi.UsbBackend;
+
+/**
+ * The one thread that decides which driver runs on which device. Everything that can change a binding
+ * (a device arriving or leaving, a driver or backend coming or going, a session ending) becomes an event
+ * in one queue, so the registry needs no locks and decisions happen in order.
+ */
+@Component(configurationPid = DeviceManager.PID, immediate = true)
+@Designate(ocd = DeviceManager.Config.class)
+public class DeviceManager {
+    static final String PID = "org.usblogd.usb";
+    private static final Logger log = LoggerFactory.getLogger(DeviceManager.class);
+
+    @ObjectClassDefinition(name = "usblogd USB core", description = "Binding devices to drivers")
+    public @interface Config {
+        @AttributeDefinition(description = "First wait before retrying a device whose session failed (ms)")
+        long retry_initial_ms() default 1_000;
+
+        @AttributeDefinition(description = "Longest wait between retries of a failing device (ms)")
+        long retry_max_ms() default 300_000;
+
+        @AttributeDefinition(description = "How long a stopping session may take before it is abandoned (ms)")
+        long session_stop_timeout_ms() default 5_000;
+    }
+
+    private sealed interface Event {
+    }
+
+    private record BackendAdded(UsbBackend backend) implements Event {
+    }
+
+    private record BackendRemoved(UsbBackend backend) implements Event {
+    }
+
+    private record Arrived(UsbBackend backend, BackendDevice device) implements Event {
+    }
+
+    private record Left(BackendDevice device) implements Event {
+    }
+
+    private record DriversChanged() implements Event {
+    }
+
+    private record SessionEnded(SessionRunner runner, String error) implements Event {
+    }
+
+    private record Shutdown() implements Event {
+    }
+
+    /** What the manager knows of one attached device. Touched only by the manager thread. */
+    private static final class Attached {
+        final UsbBackend backend;
+        final BackendDevice device;
+        final UsbDeviceInfo info;
+        final DeviceIdentity identity;
+        SessionRunner session;
+        int failures;
+        long retryAt;
+
+        Attached(UsbBackend backend, BackendDevice device, DeviceIdentity identity) {
+            this.backend = backend;
+            this.device = device;
+            this.info = device.info();
+            this.identity = identity;
+        }
+    }
+
+    private final SampleRecorder recorder;
+    private final Config config;
+    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final Map<Long, DriverRef> drivers = new ConcurrentHashMap<>();
+    private final Map<UsbBackend, BackendListener> listeners = new IdentityHashMap<>();
+    private final Map<BackendDevice, Attached> attached = new IdentityHashMap<>();
+    private final List<SessionRunner> stopping = new ArrayList<>();
+    private final Thread thread;
+
+    @Activate
+    public DeviceManager(@Reference(name = "recorder") SampleRecorder recorder, Config config) {
+        this.recorder = recorder;
+        this.config = config;
+        this.thread = new Thread(this::loop, "usb-device-manager");
+    }
+
+    @Activate
+    void activate() {
+        thread.start();
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        events.add(new Shutdown());
+        thread.join(config.session_stop_timeout_ms() * 2 + 1_000);
+        if (thread.isAlive()) {
+            log.error("USB device manager did not stop in time; sessions may still hold devices");
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindBackend(UsbBackend backend) {
+        events.add(new BackendAdded(backend));
+    }
+
+    void unbindBackend(UsbBackend backend) {
+        events.add(new BackendRemoved(backend));
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindDriver(Driver driver, ServiceReference<Driver> ref) {
+        drivers.put((Long) ref.getProperty("service.id"), toRef(driver, ref));
+        events.add(new DriversChanged());
+    }
+
+    void unbindDriver(Driver driver, ServiceReference<Driver> ref) {
+        drivers.remove((Long) ref.getProperty("service.id"));
+        events.add(new DriversChanged());
+    }
+
+    private static DriverRef toRef(Driver driver, ServiceReference<Driver> ref) {
+        Object ranking = ref.getProperty("service.ranking");
+        Version version = ref.getBundle() == null ? Version.emptyVersion : ref.getBundle().getVersion();
+        String name;
+        try {
+            name = driver.name();
+        } catch (RuntimeException e) {
+            name = String.valueOf(ref.getProperty("component.name"));
+        }
+        return new DriverRef(driver, name, ranking instanceof Integer r ? r : 0, version,
+                (Long) ref.getProperty("service.id"));
+    }
+
+    private void loop() {
+        try {
+            while (true) {
+                Event e = events.poll(untilNextRetry(), TimeUnit.MILLISECONDS);
+                if (e instanceof Shutdown) {
+                    shutdown();
+                    return;
+                }
+                if (e != null) {
+                    handle(e);
+                }
+                bindIdleDevices();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            shutdown();
+        } catch (RuntimeException | Error e) {
+            log.error("USB device manager failed; devices are no longer bound", e);
+            throw e;
+        }
+    }
+
+    private void handle(Event event) {
+        if (event instanceof BackendAdded e) {
+            startBackend(e.backend());
+        } else if (event instanceof BackendRemoved e) {
+            stopBackend(e.backend());
+        } else if (event instanceof Arrived e) {
+            arrived(e.backend(), e.device());
+        } else if (event instanceof Left e) {
+            left(e.device());
+        } else if (event instanceof DriversChanged) {
+            unbindVanishedDrivers();
+        } else if (event instanceof SessionEnded e) {
+            sessionEnded(e.runner(), e.error());
+        }
+    }
+
+    private void startBackend(UsbBackend backend) {
+        BackendListener listener = new BackendListener() {
+            @Override
+            public void arrived(BackendDevice device) {
+                events.add(new Arrived(backend, device));
+            }
+
+            @Override
+            public void left(BackendDevice device) {
+                events.add(new Left(device));
+            }
+        };
+        listeners.put(backend, listener);
+        try {
+            backend.start(listener);
+            log.info("USB backend '{}' started", backend.name());
+        } catch (RuntimeException e) {
+            log.error("USB backend {} failed to start: {}", backend, e.toString(), e);
+        }
+    }
+
+    private void stopBackend(UsbBackend backend) {
+        BackendListener listener = listeners.remove(backend);
+        if (listener != null) {
+            try {
+                backend.stop(listener);
+            } catch (RuntimeException e) {
+                log.warn("USB backend {} failed to stop: {}", backend, e.toString());
+            }
+        }
+        for (Attached a : new ArrayList<>(attached.values())) {
+            if (a.backend == backend) {
+                left(a.device);
+            }
+        }
+    }
+
+    private void arrived(UsbBackend backend, BackendDevice device) {
+        if (attached.containsKey(device)) {
+            return;
+        }
+        UsbDeviceInfo info = device.info();
+        DeviceIdentity bySerial = DeviceIdentity.of(info);
+        // Two devices claiming the same serial number are told apart by where they are plugged in.
+        DeviceIdentity identity = attached.values().stream().anyMatch(a -> a.identity.sameDeviceAs(bySerial))
+                ? DeviceIdentity.byPort(info)
+                : bySerial;
+        Attached a = new Attached(backend, device, identity);
+        attached.put(device, a);
+        log.info("device attached: {} on {} bus, id {}", info, backend.name(), identity);
+        recorder.deviceAttached(identity, info, backend.name());
+    }
+
+    private void left(BackendDevice device) {
+        Attached a = attached.remove(device);
+        if (a == null) {
+            return;
+        }
+        log.info("device detached: {} ({})", a.identity, a.info);
+        if (a.session != null) {
+            a.session.stop();
+            stopping.add(a.session);
+        }
+        recorder.deviceDetached(a.identity);
+    }
+
+    private void unbindVanishedDrivers() {
+        for (Attached a : attached.values()) {
+            if (a.session != null && !drivers.containsValue(a.session.driver())) {
+                log.info("{}: driver {} left; ending its session", a.identity, a.session.driver());
+                a.session.stop();
+            }
+        }
+    }
+
+    private void sessionEnded(SessionRunner runner, String error) {
+        stopping.remove(runner);
+        Attached a = attached.values().stream().filter(x -> x.session == runner).findFirst().orElse(null);
+        if (a == null) {
+            return; // the device left before its session finished
+        }
+        a.session = null;
+        recorder.driverBound(a.identity, null);
+        SessionOutcome outcome = runner.outcome();
+        if (outcome == SessionOutcome.STOPPED) {
+            a.failures = 0;
+            a.retryAt = 0;
+            recorder.event(a.identity, "session.stopped", "driver " + runner.driver());
+            return;
+        }
+        a.failures++;
+        long wait = Math.min(config.retry_max_ms(), config.retry_initial_ms() << Math.min(a.failures - 1, 20));
+        a.retryAt = System.currentTimeMillis() + wait;
+        String what = outcome == SessionOutcome.GONE ? "device gone" : "session failed";
+        log.warn("{}: {} ({}); retrying in {} ms", a.identity, what, error, wait);
+        recorder.event(a.identity, outcome == SessionOutcome.GONE ? "device.gone" : "session.failed",
+                "driver " + runner.driver() + ": " + error + "; retry in " + wait + " ms");
+    }
+
+    private void bindIdleDevices() {
+        long now = System.currentTimeMillis();
+        for (Attached a : attached.values()) {
+            if (a.session != null || a.retryAt > now) {
+                continue;
+            }
+            DriverMatcher.best(drivers.values(), a.info).ifPresent(m -> {
+                log.info("{}: binding driver {} (score {})", a.identity, m.driver(), m.score());
+                recorder.driverBound(a.identity, m.driver().name());
+                a.session = new SessionRunner(a.device, a.identity, m.driver(), recorder.sink(a.identity),
+                        (runner, error) -> events.add(new SessionEnded(runner, error)));
+                a.session.start();
+            });
+        }
+    }
+
+    private long untilNextRetry() {
+        long now = System.currentTimeMillis();
+        long next = Long.MAX_VALUE;
+        for (Attached a : attached.values()) {
+            if (a.session == null && a.retryAt > now) {
+                next = Math.min(next, a.retryAt - now);
+            }
+        }
+        return next == Long.MAX_VALUE ? 60_000 : next;
+    }
+
+    private void shutdown() {
+        List<SessionRunner> all = new ArrayList<>(stopping);
+        for (Attached a : attached.values()) {
+            if (a.session != null) {
+                all.add(a.session);
+            }
+        }
+        all.forEach(SessionRunner::stop);
+        long deadline = System.currentTimeMillis() + config.session_stop_timeout_ms();
+        for (SessionRunner r : all) {
+            try {
+                if (!r.join(Math.max(1, deadline - System.currentTimeMillis()))) {
+                    log.error("{}: session of driver {} did not stop within {} ms; abandoned", r.identity(),
+                            r.driver(), config.session_stop_timeout_ms());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        listeners.forEach((backend, listener) -> {
+            try {
+                backend.stop(listener);
+            } catch (RuntimeException e) {
+                log.warn("USB backend {} failed to stop: {}", backend.name(), e.toString());
+            }
+        });
+        listeners.clear();
+        for (Attached a : attached.values()) {
+            recorder.deviceDetached(a.identity);
+        }
+        attached.clear();
+        log.info("USB core stopped");
+    }
+}

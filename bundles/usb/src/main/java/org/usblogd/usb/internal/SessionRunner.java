@@ -1,0 +1,137 @@
+package org.usblogd.usb.internal;
+
+import java.util.function.BiConsumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.usblogd.api.driver.DriverSession;
+import org.usblogd.api.sample.SampleSink;
+import org.usblogd.api.usb.DeviceIdentity;
+import org.usblogd.api.usb.UsbException;
+import org.usblogd.api.usb.spi.BackendDevice;
+import org.usblogd.api.usb.spi.DeviceConnection;
+
+/**
+ * Runs one driver's session on one device, on a thread of its own: open the device, let the driver open
+ * its session, poll until told to stop, and then, whatever happened, close the session and release the
+ * device. The outcome goes back to the device manager.
+ */
+final class SessionRunner implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(SessionRunner.class);
+
+    private final BackendDevice device;
+    private final DeviceIdentity identity;
+    private final DriverRef driver;
+    private final SampleSink sink;
+    private final BiConsumer<SessionRunner, String> ended;
+    private final Thread thread;
+    private volatile boolean stopping;
+    private volatile CoreDeviceLink link;
+    private volatile SessionOutcome outcome;
+    private volatile long polls;
+
+    SessionRunner(BackendDevice device, DeviceIdentity identity, DriverRef driver, SampleSink sink,
+            BiConsumer<SessionRunner, String> ended) {
+        this.device = device;
+        this.identity = identity;
+        this.driver = driver;
+        this.sink = sink;
+        this.ended = ended;
+        this.thread = new Thread(this, "usb-session-" + identity.key());
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    DriverRef driver() {
+        return driver;
+    }
+
+    DeviceIdentity identity() {
+        return identity;
+    }
+
+    SessionOutcome outcome() {
+        return outcome;
+    }
+
+    long polls() {
+        return polls;
+    }
+
+    /** Asks the session to end and wakes it if it is blocked in a transfer; does not wait. */
+    void stop() {
+        stopping = true;
+        CoreDeviceLink l = link;
+        if (l != null) {
+            l.abort();
+        }
+    }
+
+    boolean join(long millis) throws InterruptedException {
+        thread.join(millis);
+        return !thread.isAlive();
+    }
+
+    @Override
+    public void run() {
+        String error = null;
+        SessionOutcome result = SessionOutcome.STOPPED;
+        DriverSession session = null;
+        try {
+            DeviceConnection connection = device.open();
+            link = new CoreDeviceLink(device.info(), identity, connection);
+            if (stopping) {
+                return;
+            }
+            session = driver.driver().open(link, sink);
+            if (session == null) {
+                throw new IllegalStateException("driver returned no session");
+            }
+            while (!stopping) {
+                try {
+                    session.poll();
+                } catch (UsbException e) {
+                    if (e.kind() != UsbException.Kind.TIMEOUT) {
+                        throw e;
+                    }
+                }
+                polls++;
+            }
+        } catch (UsbException e) {
+            if (stopping && e.kind() == UsbException.Kind.CLOSED) {
+                result = SessionOutcome.STOPPED;
+            } else if (e.kind() == UsbException.Kind.GONE) {
+                result = SessionOutcome.GONE;
+                error = e.getMessage();
+            } else {
+                result = SessionOutcome.FAILED;
+                error = e.toString();
+            }
+        } catch (InterruptedException e) {
+            result = stopping ? SessionOutcome.STOPPED : SessionOutcome.FAILED;
+            error = stopping ? null : "session interrupted";
+        } catch (Throwable e) {
+            result = stopping ? SessionOutcome.STOPPED : SessionOutcome.FAILED;
+            error = "driver " + driver + " threw " + e;
+            if (!stopping) {
+                log.error("{}: {}", identity, error, e);
+            }
+        } finally {
+            if (session != null) {
+                try {
+                    session.close();
+                } catch (Throwable e) {
+                    log.warn("{}: driver {} threw while closing its session: {}", identity, driver, e.toString());
+                }
+            }
+            CoreDeviceLink l = link;
+            if (l != null) {
+                l.releaseAndClose();
+            }
+            outcome = result;
+            ended.accept(this, error);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package org.usblogd.framework;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import org.usblogd.api.store.DeviceRecord;
+import org.usblogd.api.store.StoreException;
+import org.usblogd.store.jdbc.SqlSampleStore;
+
+/** {@code usblogd devices}: every device the logger has seen. */
+final class DevicesCommand {
+    private static final String ROW = "%-32s %-9s %-24s %-8s %-10s %-8s %10s  %s%n";
+
+    private final Path state;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    DevicesCommand(Path state, PrintStream out, PrintStream err) {
+        this.state = state;
+        this.out = out;
+        this.err = err;
+    }
+
+    int run() {
+        SqlSampleStore store;
+        try {
+            store = StoreAccess.open(state);
+        } catch (java.io.IOException e) {
+            err.println("usblogd: cannot read the database credentials: " + e.getMessage());
+            return 1;
+        }
+        if (store == null) {
+            err.println("usblogd: no database in " + state + " yet: no device has been seen");
+            return 0;
+        }
+        List<DeviceRecord> devices;
+        try {
+            devices = store.devices();
+        } catch (StoreException e) {
+            err.println("usblogd: " + e.getMessage());
+            return 1;
+        }
+        out.printf(ROW, "DEVICE", "VID:PID", "PRODUCT", "ATTACHED", "DRIVER", "BUS", "SAMPLES", "LAST SEEN (UTC)");
+        for (DeviceRecord d : devices) {
+            out.printf(ROW, d.device(), d.vidPid(), d.product() == null ? "-" : d.product(), d.attached() ? "yes" : "no",
+                    d.driver() == null ? "-" : d.driver(), d.backend() == null ? "-" : d.backend(), d.samples(),
+                    d.lastSeen().truncatedTo(ChronoUnit.SECONDS));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,65 @@
+package org.usblogd.framework;
+
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/** {@code usblogd run | export | devices}: see {@link #USAGE}. */
+public final class Main {
+    static final String USAGE = String.join("\n",
+            "usage: usblogd <command> [--state DIR]",
+            "  run [--demo]          run the daemon in the foreground (--demo adds simulated devices)",
+            "  export [--device ID] [--channel NAME] [--from ISO] [--to ISO] [--format csv|json]",
+            "                        print stored samples (time in UTC)",
+            "  devices               list known devices, whether attached, and their driver",
+            "The state directory (database, cache) is --state DIR, else $USBLOGD_STATE, else state/ in the installation.");
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintStream(System.out, true, StandardCharsets.UTF_8), System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        try {
+            Options o = Options.parse(args);
+            Path home = home();
+            switch (o.command) {
+            case "run":
+                o.allow("demo");
+                return new Daemon(home, o.stateDirectory(home), o.flag("demo")).runUntilStopped();
+            case "export":
+                o.allow("device", "channel", "from", "to", "format");
+                return new ExportCommand(o.stateDirectory(home), out, err).run(o);
+            case "devices":
+                o.allow();
+                return new DevicesCommand(o.stateDirectory(home), out, err).run();
+            case "help":
+                out.println(USAGE);
+                return 0;
+            default:
+                throw new Options.UsageException("unknown command '" + o.command + "'");
+            }
+        } catch (Options.UsageException e) {
+            err.println("usblogd: " + e.getMessage());
+            err.println(USAGE);
+            return 2;
+        }
+    }
+
+    /** The installation directory: -Dusblogd.home, else the parent of the directory holding this jar. */
+    static Path home() {
+        String h = System.getProperty("usblogd.home");
+        if (h != null && !h.isBlank()) {
+            return Path.of(h).toAbsolutePath().normalize();
+        }
+        try {
+            Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return jar.getParent().getParent().toAbsolutePath().normalize();
+        } catch (URISyntaxException | RuntimeException e) {
+            return Path.of(".").toAbsolutePath().normalize();
+        }
+    }
+}
