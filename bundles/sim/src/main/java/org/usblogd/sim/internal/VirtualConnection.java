@@ -42,7 +42,7 @@ final class VirtualConnection implements DeviceConnection {
     public void attachKernelDriver(int iface) throws UsbException {
         device.lock.lock();
         try {
-            check();
+            device.requirePlugged(); // an aborted connection must still give the interface back
             device.attachKernelDriver(iface);
         } finally {
             device.lock.unlock();

@@ -139,12 +139,20 @@ public class DeviceManager {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindDriver(Driver driver, ServiceReference<Driver> ref) {
-        drivers.put((Long) ref.getProperty("service.id"), toRef(driver, ref));
-        events.add(new DriversChanged());
+        addDriver(toRef(driver, ref));
     }
 
     void unbindDriver(Driver driver, ServiceReference<Driver> ref) {
-        drivers.remove((Long) ref.getProperty("service.id"));
+        removeDriver((Long) ref.getProperty("service.id"));
+    }
+
+    void addDriver(DriverRef driver) {
+        drivers.put(driver.serviceId(), driver);
+        events.add(new DriversChanged());
+    }
+
+    void removeDriver(long serviceId) {
+        drivers.remove(serviceId);
         events.add(new DriversChanged());
     }
 

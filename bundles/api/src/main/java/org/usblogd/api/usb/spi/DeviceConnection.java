@@ -27,7 +27,10 @@ public interface DeviceConnection extends AutoCloseable {
 
     int interrupt(int endpoint, byte[] buffer, int length, int timeoutMs) throws UsbException;
 
-    /** Makes transfers blocked on this connection return promptly with CLOSED; later ones fail the same way. */
+    /**
+     * Makes transfers blocked on this connection return promptly with CLOSED, and later ones fail the same way.
+     * Releasing interfaces and re-attaching kernel drivers must still work afterwards.
+     */
     void abort();
 
     /** Closes the device handle. Never throws: closing must succeed on every exit path. */

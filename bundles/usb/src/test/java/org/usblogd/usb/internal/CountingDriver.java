@@ -1,0 +1,66 @@
+package org.usblogd.usb.internal;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.usblogd.api.driver.Driver;
+import org.usblogd.api.driver.DriverSession;
+import org.usblogd.api.sample.Channel;
+import org.usblogd.api.sample.SampleSink;
+import org.usblogd.api.usb.DeviceLink;
+import org.usblogd.api.usb.UsbDeviceInfo;
+
+/** Reads the counter of {@link CounterModel}s with a given serial prefix; can be told to misbehave. */
+final class CountingDriver implements Driver {
+    enum Fault { NONE, THROW_IN_OPEN, THROW_IN_POLL }
+
+    private final String name;
+    private final String serialPrefix;
+    private final Fault fault;
+    final AtomicInteger opens = new AtomicInteger();
+    final AtomicInteger closes = new AtomicInteger();
+
+    CountingDriver(String name, String serialPrefix, Fault fault) {
+        this.name = name;
+        this.serialPrefix = serialPrefix;
+        this.fault = fault;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int match(UsbDeviceInfo d) {
+        return d.vendorId() == CounterModel.VID && d.serialNumber().startsWith(serialPrefix) ? MATCH_VID_PID : 0;
+    }
+
+    @Override
+    public DriverSession open(DeviceLink link, SampleSink sink) throws Exception {
+        opens.incrementAndGet();
+        link.claim(0);
+        if (fault == Fault.THROW_IN_OPEN) {
+            throw new IllegalStateException("driver bug in open");
+        }
+        sink.declare(new Channel("count", "1", "count"));
+        byte[] buffer = new byte[8];
+        return new DriverSession() {
+            private int polls;
+
+            @Override
+            public void poll() throws Exception {
+                int n = link.interrupt(0x81, buffer, buffer.length, 1_000);
+                if (fault == Fault.THROW_IN_POLL && ++polls > 3) {
+                    throw new ArrayIndexOutOfBoundsException("driver bug in poll");
+                }
+                sink.accept("count", SampleSink.nowMicros(), ByteBuffer.wrap(buffer, 0, n).getInt());
+            }
+
+            @Override
+            public void close() {
+                closes.incrementAndGet();
+            }
+        };
+    }
+}

@@ -1,0 +1,212 @@
+package org.usblogd.usb.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.lang.annotation.Annotation;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Version;
+import org.usblogd.api.sim.PluggedDevice;
+import org.usblogd.sim.internal.VirtualBusBackend;
+
+/** The core on the virtual bus: binding, unplug and replug, release on every path, misbehaving drivers. */
+class DeviceManagerTest {
+    private static final long PERIOD = TimeUnit.MILLISECONDS.toNanos(5);
+    private final AtomicLong serviceIds = new AtomicLong(100);
+
+    private MemoryRecorder recorder;
+    private VirtualBusBackend bus;
+    private DeviceManager manager;
+
+    @BeforeEach
+    void start() {
+        recorder = new MemoryRecorder();
+        bus = new VirtualBusBackend();
+        manager = new DeviceManager(recorder, config());
+        manager.activate();
+        manager.bindBackend(bus);
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        manager.deactivate();
+        assertThat(liveThreads("usb-session-")).as("session threads after stop").isZero();
+        assertThat(liveThreads("usb-device-manager")).as("manager thread after stop").isZero();
+    }
+
+    @Test
+    void aPluggedDeviceIsBoundAndItsSamplesFlow() {
+        add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
+        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
+        String id = d.info().identity().key();
+
+        await("samples", () -> recorder.sampleCount(id) >= 10);
+        assertThat(id).isEqualTo("1209:0001:CNT-1");
+        assertThat(recorder.events(id, "driver.bound")).extracting(MemoryRecorder.Event::message).contains("counter");
+        assertThat(d.claimed(0)).isTrue();
+        assertThat(d.kernelDriver(0)).as("kernel driver while claimed").isNull();
+    }
+
+    @Test
+    void unplugMidReadEndsTheSessionAndClosesTheDevice() {
+        CountingDriver driver = add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
+        PluggedDevice d = bus.plug(new CounterModel("CNT-1", TimeUnit.MILLISECONDS.toNanos(200)));
+        String id = d.info().identity().key();
+        await("first sample", () -> recorder.sampleCount(id) >= 1);
+
+        d.unplug(); // the session is blocked waiting for the next packet
+
+        await("session closed", () -> driver.closes.get() == 1);
+        await("device handle closed", () -> !d.isOpen());
+        assertThat(recorder.events(id, "device.detached")).hasSize(1);
+        assertThat(liveThreads("usb-session-")).isZero();
+    }
+
+    @Test
+    void aReplugKeepsTheIdentityAndLoggingResumes() {
+        add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
+        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
+        String id = d.info().identity().key();
+        int addressBefore = d.info().address();
+        await("samples", () -> recorder.sampleCount(id) >= 5);
+
+        d.replug();
+        int afterReplug = recorder.sampleCount(id);
+
+        assertThat(d.info().address()).isNotEqualTo(addressBefore);
+        assertThat(d.info().identity().key()).isEqualTo(id);
+        await("samples after replug", () -> recorder.sampleCount(id) >= afterReplug + 5);
+        assertThat(recorder.events(id, "device.attached")).hasSize(2);
+    }
+
+    @Test
+    void aDriverThatLeavesGivesTheInterfaceBackToTheKernelDriver() {
+        CountingDriver driver = add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
+        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
+        await("samples", () -> recorder.sampleCount(d.info().identity().key()) >= 5);
+
+        manager.removeDriver(serviceIds.get());
+
+        await("session closed", () -> driver.closes.get() == 1);
+        await("device closed", () -> !d.isOpen());
+        assertThat(d.claimed(0)).isFalse();
+        assertThat(d.kernelDriver(0)).isEqualTo("usbhid");
+    }
+
+    @Test
+    void stoppingTheCoreReleasesEveryDevice() throws InterruptedException {
+        add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
+        PluggedDevice a = bus.plug(new CounterModel("CNT-1", PERIOD));
+        PluggedDevice b = bus.plug(new CounterModel("CNT-2", PERIOD));
+        await("both stream", () -> recorder.sampleCount(a.info().identity().key()) > 0
+                && recorder.sampleCount(b.info().identity().key()) > 0);
+
+        manager.deactivate();
+
+        for (PluggedDevice d : new PluggedDevice[] { a, b }) {
+            assertThat(d.isOpen()).isFalse();
+            assertThat(d.claimed(0)).isFalse();
+            assertThat(d.kernelDriver(0)).isEqualTo("usbhid");
+        }
+    }
+
+    @Test
+    void driversThatThrowDoNotStopTheCoreOrOtherDevices() {
+        add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
+        CountingDriver badOpen = add(new CountingDriver("bad-open", "OPEN", CountingDriver.Fault.THROW_IN_OPEN));
+        CountingDriver badPoll = add(new CountingDriver("bad-poll", "POLL", CountingDriver.Fault.THROW_IN_POLL));
+        PluggedDevice good = bus.plug(new CounterModel("CNT-1", PERIOD));
+        PluggedDevice failsOpen = bus.plug(new CounterModel("OPEN-1", PERIOD));
+        PluggedDevice failsPoll = bus.plug(new CounterModel("POLL-1", PERIOD));
+        String goodId = good.info().identity().key();
+
+        await("both faulty drivers retried", () -> badOpen.opens.get() >= 3 && badPoll.opens.get() >= 3);
+        int before = recorder.sampleCount(goodId);
+        await("the good device still streams", () -> recorder.sampleCount(goodId) >= before + 20);
+
+        assertThat(recorder.events(failsOpen.info().identity().key(), "session.failed")).isNotEmpty()
+                .allSatisfy(e -> assertThat(e.message()).contains("driver bug in open"));
+        assertThat(recorder.events(failsPoll.info().identity().key(), "session.failed")).isNotEmpty()
+                .allSatisfy(e -> assertThat(e.message()).contains("driver bug in poll"));
+        await("failed sessions give the device back", () -> !failsOpen.isOpen() || "usbhid".equals(failsOpen.kernelDriver(0)));
+        assertThat(good.claimed(0)).isTrue();
+    }
+
+    @Test
+    void theBestScoringDriverWinsAndANewerVersionBreaksATie() {
+        CountingDriver old = new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE);
+        CountingDriver newer = new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE);
+        manager.addDriver(new DriverRef(old, "counter", 0, new Version(1, 0, 0), serviceIds.incrementAndGet()));
+        manager.addDriver(new DriverRef(newer, "counter", 0, new Version(1, 1, 0), serviceIds.incrementAndGet()));
+
+        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
+
+        await("samples", () -> recorder.sampleCount(d.info().identity().key()) > 0);
+        assertThat(newer.opens.get()).isEqualTo(1);
+        assertThat(old.opens.get()).isZero();
+    }
+
+    private CountingDriver add(CountingDriver d) {
+        manager.addDriver(new DriverRef(d, d.name(), 0, new Version(1, 0, 0), serviceIds.incrementAndGet()));
+        return d;
+    }
+
+    private static long liveThreads(String prefix) {
+        long deadline = System.currentTimeMillis() + 2_000;
+        long n;
+        do {
+            n = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).count();
+        } while (n > 0 && System.currentTimeMillis() < deadline && sleep(20));
+        return n;
+    }
+
+    private static boolean sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                fail("timed out waiting for: " + what);
+            }
+            sleep(10);
+        }
+    }
+
+    private static DeviceManager.Config config() {
+        return new DeviceManager.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return DeviceManager.Config.class;
+            }
+
+            @Override
+            public long retry_initial_ms() {
+                return 50;
+            }
+
+            @Override
+            public long retry_max_ms() {
+                return 200;
+            }
+
+            @Override
+            public long session_stop_timeout_ms() {
+                return 3_000;
+            }
+        };
+    }
+}
