@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 
+import org.h2.api.ErrorCode;
 import org.h2.jdbcx.JdbcDataSource;
 import org.usblogd.store.jdbc.SqlSampleStore;
 import org.usblogd.store.jdbc.StoreLocation;
@@ -15,6 +16,9 @@ import org.usblogd.store.jdbc.StoreLocation;
  * one, else straight from the file.
  */
 final class StoreAccess {
+    /** A daemon that is starting holds the file before it publishes its server: wait that long for it. */
+    private static final long STARTING_DAEMON_WAIT_MS = 10_000;
+
     private StoreAccess() {
     }
 
@@ -25,20 +29,45 @@ final class StoreAccess {
             return null;
         }
         System.setProperty("h2.bindAddress", "127.0.0.1");
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setUser(StoreLocation.USER);
-        ds.setPassword(location.password());
-        Integer port = daemonPort(location);
-        if (port != null) {
-            ds.setURL(location.serverUrl(port));
+        String password = location.password();
+        long deadline = System.currentTimeMillis() + STARTING_DAEMON_WAIT_MS;
+        while (true) {
+            Integer port = daemonPort(location);
+            // a port file left by a daemon that was killed is served by nobody: then open the file
+            JdbcDataSource ds = port == null ? null : dataSource(location.serverUrl(port), password);
+            if (ds == null || !works(ds)) {
+                ds = dataSource("jdbc:h2:file:" + location.databasePath() + ";IFEXISTS=TRUE", password);
+            }
             try (Connection c = ds.getConnection()) {
                 return new SqlSampleStore(ds);
             } catch (SQLException e) {
-                // a port file left by a daemon that was killed: nobody serves it, open the file
+                if (e.getErrorCode() != ErrorCode.DATABASE_ALREADY_OPEN_1 || System.currentTimeMillis() > deadline) {
+                    return new SqlSampleStore(ds); // its queries report the error
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the daemon to open the database", e);
             }
         }
-        ds.setURL("jdbc:h2:file:" + location.databasePath() + ";IFEXISTS=TRUE");
-        return new SqlSampleStore(ds);
+    }
+
+    private static JdbcDataSource dataSource(String url, String password) {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL(url);
+        ds.setUser(StoreLocation.USER);
+        ds.setPassword(password);
+        return ds;
+    }
+
+    private static boolean works(JdbcDataSource ds) {
+        try (Connection c = ds.getConnection()) {
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     private static Integer daemonPort(StoreLocation location) throws IOException {
@@ -48,7 +77,7 @@ final class StoreAccess {
         }
         try {
             return Integer.valueOf(Files.readString(file).strip());
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | IOException e) {
             return null;
         }
     }

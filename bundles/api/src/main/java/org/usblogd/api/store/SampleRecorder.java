@@ -14,7 +14,7 @@ public interface SampleRecorder {
 
     void deviceAttached(DeviceIdentity device, UsbDeviceInfo info, String backend);
 
-    /** @param driver the bound driver's name, or null when the device lost its driver */
+    /** A driver's session starts on the device; the store remembers it as the device's last driver. */
     void driverBound(DeviceIdentity device, String driver);
 
     void deviceDetached(DeviceIdentity device);

@@ -141,8 +141,7 @@ public class H2Store implements SampleRecorder, SampleStore {
     @Override
     public void driverBound(DeviceIdentity device, String driver) {
         writer.submit(new StoreOp.DriverBound(device.key(), driver));
-        writer.submit(new StoreOp.Event(device.key(), driver == null ? "driver.unbound" : "driver.bound",
-                driver, StoreWriter.now()));
+        writer.submit(new StoreOp.Event(device.key(), "driver.bound", driver, StoreWriter.now()));
     }
 
     @Override

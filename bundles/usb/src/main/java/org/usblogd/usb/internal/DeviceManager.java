@@ -289,12 +289,11 @@ public class DeviceManager {
             return; // the device left before its session finished
         }
         a.session = null;
-        recorder.driverBound(a.identity, null);
         SessionOutcome outcome = runner.outcome();
         if (outcome == SessionOutcome.STOPPED) {
             a.failures = 0;
             a.retryAt = 0;
-            recorder.event(a.identity, "session.stopped", "driver " + runner.driver());
+            recorder.event(a.identity, "driver.unbound", "driver " + runner.driver() + " stopped");
             return;
         }
         a.failures++;

@@ -30,7 +30,7 @@ final class MemoryRecorder implements SampleRecorder {
 
     @Override
     public void driverBound(DeviceIdentity device, String driver) {
-        events.add(new Event(device.key(), driver == null ? "driver.unbound" : "driver.bound", driver));
+        events.add(new Event(device.key(), "driver.bound", driver));
     }
 
     @Override

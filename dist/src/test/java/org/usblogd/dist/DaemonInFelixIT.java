@@ -1,0 +1,61 @@
+package org.usblogd.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.launch.Framework;
+import org.usblogd.framework.Daemon;
+import org.usblogd.store.jdbc.StoreLocation;
+
+/** The real bundles of the installation, started in Felix in this JVM, log the CO2 twin into H2. */
+class DaemonInFelixIT {
+    @TempDir
+    Path state;
+
+    @Test
+    void theRealBundlesLogCo2SamplesFromTheTwinIntoH2() throws Exception {
+        Daemon daemon = new Daemon(Dist.home(), state, true);
+        Framework fw = daemon.start();
+        StoreLocation db = new StoreLocation(state);
+        try {
+            for (Bundle b : fw.getBundleContext().getBundles()) {
+                assertThat(b.getState()).as(b.getSymbolicName()).isEqualTo(Bundle.ACTIVE);
+            }
+            assertThat(fw.getBundleContext().getBundles()).extracting(Bundle::getSymbolicName)
+                    .contains("org.usblogd.usb", "org.usblogd.store", "org.usblogd.sim", "org.usblogd.co2mon",
+                            "org.apache.felix.scr", "org.apache.felix.fileinstall", "org.apache.felix.configadmin");
+            Dist.await("the store's server", 10_000, () -> Files.exists(db.serverFile()));
+            int port = Integer.parseInt(Files.readString(db.serverFile()).strip());
+            Dist.await("CO2 samples in H2", 10_000, () -> count(db.serverUrl(port), db,
+                    "SELECT COUNT(*) FROM sample s JOIN channel c ON s.channel_id = c.id WHERE c.name = 'co2'") >= 2);
+        } finally {
+            daemon.stop();
+        }
+        String file = "jdbc:h2:file:" + db.databasePath();
+        assertThat(count(file, db, "SELECT COUNT(*) FROM device WHERE vid = 1241 AND pid = 41042 AND driver = 'co2mon'"))
+                .isEqualTo(1);
+        assertThat(count(file, db, "SELECT COUNT(*) FROM sample WHERE v > 10000")).as("spurious values stored").isZero();
+        assertThat(count(file, db, "SELECT COUNT(*) FROM event WHERE kind = 'daemon.stopped'")).isEqualTo(1);
+        assertThat(count(file, db, "SELECT COUNT(*) FROM device WHERE attached")).as("attached after stop").isZero();
+    }
+
+    private static long count(String url, StoreLocation db, String sql) {
+        try (Connection c = DriverManager.getConnection(url, StoreLocation.USER, db.password());
+                Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException | java.io.IOException e) {
+            throw new AssertionError(sql + ": " + e.getMessage(), e);
+        }
+    }
+}
