@@ -8,6 +8,8 @@ final class ChannelRef {
     final Channel channel;
     /** Written and read only by the writer thread. */
     int id = -1;
+    /** Whether the writer has logged this channel's first stored sample. Writer thread only. */
+    boolean firstLogged;
 
     ChannelRef(String deviceKey, Channel channel) {
         this.deviceKey = deviceKey;

@@ -31,6 +31,9 @@ import org.usblogd.api.usb.UsbDeviceInfo;
 final class StoreWriter implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(StoreWriter.class);
     private static final long RETRY_MS = 1_000;
+    private static final long REPORT_EVERY_MS = 60_000;
+    /** Put in the sample queue to wake the writer; never written. */
+    private static final StoreOp.Sample WAKE = new StoreOp.Sample(null, 0, 0);
 
     private final DataSource dataSource;
     private final int batchSize;
@@ -46,6 +49,8 @@ final class StoreWriter implements Runnable {
     private volatile boolean stopping;
     private Connection connection;
     private String lastError;
+    private long lastReportAt;
+    private long lastReportedTotal;
 
     StoreWriter(DataSource dataSource, int capacity, int batchSize, long flushIntervalMs) {
         this.dataSource = dataSource;
@@ -87,31 +92,33 @@ final class StoreWriter implements Runnable {
     /** Refuses new samples, writes everything queued and waits for that, up to {@code timeoutMs}. */
     boolean stop(long timeoutMs) throws InterruptedException {
         stopping = true;
-        thread.interrupt();
+        // Wake the writer with a marker, never with an interrupt: an interrupt during H2's file I/O fails the write.
+        samples.offer(WAKE);
         thread.join(timeoutMs);
         return !thread.isAlive();
     }
 
     @Override
     public void run() {
-        boolean interrupted = false;
         while (true) {
-            try {
-                if (!stopping && !interrupted && pending.isEmpty()) {
+            if (!stopping && pending.isEmpty()) {
+                try {
                     StoreOp.Sample first = samples.poll(flushIntervalMs, TimeUnit.MILLISECONDS);
-                    if (first != null) {
+                    if (first != null && first != WAKE) {
                         pending.add(first);
                     }
+                } catch (InterruptedException e) {
+                    log.warn("store writer interrupted; it writes what is queued and stops");
+                    stopping = true;
                 }
-            } catch (InterruptedException e) {
-                interrupted = true; // stop() interrupts to cut the wait short; keep draining
             }
             if (pending.size() < batchSize) {
                 samples.drainTo(pending, batchSize - pending.size());
+                pending.removeIf(x -> x == WAKE);
             }
             boolean ok = writeOnce();
             boolean idle = samples.isEmpty() && control.isEmpty() && pending.isEmpty();
-            if ((stopping || interrupted) && (idle || !ok)) {
+            if (stopping && (idle || !ok)) {
                 if (!ok) {
                     log.error("store stopping with {} sample(s) not written: {}", pending.size() + samples.size(), lastError);
                 }
@@ -147,6 +154,7 @@ final class StoreWriter implements Runnable {
             }
             c.commit();
             written.addAndGet(pending.size());
+            report(pending);
             pending.clear();
             if (lastError != null) {
                 log.info("store writes again");
@@ -160,6 +168,26 @@ final class StoreWriter implements Runnable {
             lastError = String.valueOf(e.getMessage());
             closeConnection();
             return false;
+        }
+    }
+
+    /** Says when a channel's first sample is stored, then how many were stored each minute. */
+    private void report(List<StoreOp.Sample> committed) {
+        for (StoreOp.Sample x : committed) {
+            ChannelRef ref = x.channel();
+            if (!ref.firstLogged && ref.id >= 0) {
+                ref.firstLogged = true;
+                log.info("{}: first {} sample stored: {} {}", ref.deviceKey, ref.channel.name(), x.v(), ref.channel.unit());
+            }
+        }
+        long now = System.currentTimeMillis();
+        if (now - lastReportAt >= REPORT_EVERY_MS) {
+            long total = written.get();
+            if (lastReportAt != 0 && total > lastReportedTotal) {
+                log.info("store: {} samples stored in the last minute, {} since start", total - lastReportedTotal, total);
+            }
+            lastReportAt = now;
+            lastReportedTotal = total;
         }
     }
 
