@@ -33,16 +33,19 @@ final class StoreAccess {
         long deadline = System.currentTimeMillis() + STARTING_DAEMON_WAIT_MS;
         while (true) {
             Integer port = daemonPort(location);
-            // a port file left by a daemon that was killed is served by nobody: then open the file
-            JdbcDataSource ds = port == null ? null : dataSource(location.serverUrl(port), password);
-            if (ds == null || !works(ds)) {
-                ds = dataSource("jdbc:h2:file:" + location.databasePath() + ";IFEXISTS=TRUE", password);
+            if (port != null) {
+                JdbcDataSource served = dataSource(location.serverUrl(port), password);
+                if (works(served)) {
+                    return new SqlSampleStore(served);
+                }
+                // a port file left by a daemon that was killed is served by nobody: open the file
             }
-            try (Connection c = ds.getConnection()) {
-                return new SqlSampleStore(ds);
+            JdbcDataSource file = dataSource("jdbc:h2:file:" + location.databasePath() + ";IFEXISTS=TRUE", password);
+            try (Connection c = file.getConnection()) {
+                return new SqlSampleStore(file);
             } catch (SQLException e) {
                 if (e.getErrorCode() != ErrorCode.DATABASE_ALREADY_OPEN_1 || System.currentTimeMillis() > deadline) {
-                    return new SqlSampleStore(ds); // its queries report the error
+                    return new SqlSampleStore(file); // its queries report the error
                 }
             }
             try {
@@ -70,7 +73,7 @@ final class StoreAccess {
         }
     }
 
-    private static Integer daemonPort(StoreLocation location) throws IOException {
+    private static Integer daemonPort(StoreLocation location) {
         Path file = location.serverFile();
         if (!Files.exists(file)) {
             return null;
