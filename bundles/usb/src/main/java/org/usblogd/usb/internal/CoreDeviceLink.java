@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.usblogd.api.usb.DeviceIdentity;
 import org.usblogd.api.usb.DeviceLink;
+import org.usblogd.api.usb.InStream;
 import org.usblogd.api.usb.UsbDeviceInfo;
 import org.usblogd.api.usb.UsbException;
 import org.usblogd.api.usb.spi.DeviceConnection;
@@ -25,6 +26,7 @@ final class CoreDeviceLink implements DeviceLink {
     private final DeviceConnection connection;
     private final Set<Integer> claimed = new LinkedHashSet<>();
     private final Set<Integer> detached = new LinkedHashSet<>();
+    private final List<InStream> streams = new ArrayList<>();
 
     CoreDeviceLink(UsbDeviceInfo info, DeviceIdentity identity, DeviceConnection connection) {
         this.info = info;
@@ -46,6 +48,10 @@ final class CoreDeviceLink implements DeviceLink {
     public synchronized void claim(int interfaceNumber) throws UsbException {
         if (claimed.contains(interfaceNumber)) {
             return;
+        }
+        if (claimed.isEmpty() && connection.activeConfiguration() == 0) {
+            // An unconfigured device (no driver ever configured it) has no interfaces to claim yet.
+            connection.setConfiguration(info.configuration().map(c -> c.value()).orElse(1));
         }
         if (connection.kernelDriverActive(interfaceNumber)) {
             connection.detachKernelDriver(interfaceNumber);
@@ -74,16 +80,80 @@ final class CoreDeviceLink implements DeviceLink {
         return connection.interrupt(endpoint, buffer, length, timeoutMs);
     }
 
+    @Override
+    public void setAlternateSetting(int interfaceNumber, int alternateSetting) throws UsbException {
+        synchronized (this) {
+            if (!claimed.contains(interfaceNumber)) {
+                throw new UsbException(UsbException.Kind.OTHER, "interface " + interfaceNumber
+                        + " must be claimed before selecting alternate setting " + alternateSetting);
+            }
+        }
+        connection.setAlternateSetting(interfaceNumber, alternateSetting);
+    }
+
+    @Override
+    public int isochronous(int endpoint, byte[] buffer, int[] packetLengths, int timeoutMs) throws UsbException {
+        int total = 0;
+        for (int l : packetLengths) {
+            if (l < 0) {
+                throw new IllegalArgumentException("negative packet length " + l);
+            }
+            total += l;
+        }
+        checkBuffer(buffer, total);
+        return connection.isochronous(endpoint, buffer, packetLengths, timeoutMs);
+    }
+
+    @Override
+    public InStream openStream(int endpoint, int transferSize, int inFlight) throws UsbException {
+        if ((endpoint & 0x80) == 0) {
+            throw new IllegalArgumentException("endpoint 0x" + Integer.toHexString(endpoint) + " is not an IN endpoint");
+        }
+        if (transferSize <= 0 || inFlight <= 0) {
+            throw new IllegalArgumentException("transfer size and transfers in flight must be positive");
+        }
+        InStream stream = connection.openStream(endpoint, transferSize, inFlight);
+        synchronized (this) {
+            streams.add(stream);
+        }
+        return stream;
+    }
+
+    @Override
+    public void clearHalt(int endpoint) throws UsbException {
+        connection.clearHalt(endpoint);
+    }
+
+    @Override
+    public void resetDevice() throws UsbException {
+        connection.resetDevice();
+    }
+
     /** Wakes a transfer the session thread is blocked in; used when the core stops the session. */
     void abort() {
         connection.abort();
+        closeStreams();
+    }
+
+    private void closeStreams() {
+        List<InStream> open;
+        synchronized (this) {
+            open = new ArrayList<>(streams);
+            streams.clear();
+        }
+        open.forEach(InStream::close);
     }
 
     /**
      * Releases every claimed interface, gives detached interfaces back to their kernel drivers and closes the
      * device. Never throws: after an unplug each step fails with GONE, which is expected.
      */
-    synchronized void releaseAndClose() {
+    void releaseAndClose() {
+        closeStreams();
+        releaseInterfacesAndClose();
+    }
+
+    private synchronized void releaseInterfacesAndClose() {
         List<String> problems = new ArrayList<>();
         for (int i : claimed) {
             try {

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.usb4java.ConfigDescriptor;
-import org.usb4java.Context;
 import org.usb4java.Device;
 import org.usb4java.DeviceDescriptor;
 import org.usb4java.DeviceHandle;
@@ -14,43 +13,70 @@ import org.usb4java.Interface;
 import org.usb4java.InterfaceDescriptor;
 import org.usb4java.LibUsb;
 import org.usblogd.api.usb.TransferType;
+import org.usblogd.api.usb.UsbConfigurationInfo;
 import org.usblogd.api.usb.UsbDeviceInfo;
 import org.usblogd.api.usb.UsbEndpointInfo;
 import org.usblogd.api.usb.UsbException;
+import org.usblogd.api.usb.UsbInterfaceAssociation;
 import org.usblogd.api.usb.UsbInterfaceInfo;
 import org.usblogd.api.usb.spi.BackendDevice;
 import org.usblogd.api.usb.spi.DeviceConnection;
 
 /**
- * A device libusb reported. Holds a reference on the native device until {@link #dispose()}. String
- * descriptors need a control transfer, which must not run inside a hotplug callback, so they are read on
- * first use of {@link #info()} from the caller's thread.
+ * A device libusb reported. Holds a reference on the native device until {@link #dispose()}. The descriptor
+ * tree comes from libusb's cached copy (no I/O); string descriptors need control transfers, which must not
+ * run inside a hotplug callback, so they are read once, on first use of {@link #info()}, from the caller's
+ * thread.
  */
 final class LibUsbDevice implements BackendDevice {
+    private static final int DT_INTERFACE_ASSOCIATION = 0x0B;
+
     private final Device device;
+    private final LibUsbConnections connections;
     private final DeviceDescriptor descriptor = new DeviceDescriptor();
     private final String portPath;
     private final int bus;
     private final int address;
-    private final List<UsbInterfaceInfo> interfaces;
+    private final List<ConfigTree> configurations;
+    private final int activeConfiguration;
     private volatile UsbDeviceInfo info;
 
-    LibUsbDevice(Context context, Device device) throws UsbException {
+    LibUsbDevice(Device device, LibUsbConnections connections) throws UsbException {
         this.device = LibUsb.refDevice(device);
+        this.connections = connections;
         this.bus = LibUsb.getBusNumber(device);
         this.address = LibUsb.getDeviceAddress(device);
         this.portPath = portPath(device, bus);
-        LibUsbErrors.check(LibUsb.getDeviceDescriptor(device, descriptor), "read device descriptor", node());
-        this.interfaces = readInterfaces(device);
+        try {
+            LibUsbErrors.check(LibUsb.getDeviceDescriptor(device, descriptor), "read device descriptor", node());
+            this.configurations = readConfigurations(device, descriptor.bNumConfigurations() & 0xFF);
+            this.activeConfiguration = activeConfiguration(device);
+        } catch (UsbException | RuntimeException e) {
+            LibUsb.unrefDevice(device);
+            throw e;
+        }
     }
 
     Device device() {
         return device;
     }
 
+    int bus() {
+        return bus;
+    }
+
+    int address() {
+        return address;
+    }
+
     /** /dev/bus/usb/BBB/DDD, the node whose permissions decide whether we may open the device. */
     String node() {
         return String.format("/dev/bus/usb/%03d/%03d", bus, address);
+    }
+
+    String describe() {
+        return String.format("%04x:%04x at %s (%s)", descriptor.idVendor() & 0xFFFF, descriptor.idProduct() & 0xFFFF,
+                portPath, node());
     }
 
     @Override
@@ -70,10 +96,8 @@ final class LibUsbDevice implements BackendDevice {
     @Override
     public DeviceConnection open() throws UsbException {
         DeviceHandle handle = new DeviceHandle();
-        String who = String.format("%04x:%04x at %s (%s)", descriptor.idVendor() & 0xFFFF,
-                descriptor.idProduct() & 0xFFFF, portPath, node());
-        LibUsbErrors.check(LibUsb.open(device, handle), "open", who);
-        return new LibUsbConnection(handle, who);
+        LibUsbErrors.check(LibUsb.open(device, handle), "open", describe());
+        return connections.opened(new LibUsbConnection(handle, this, connections));
     }
 
     void dispose() {
@@ -81,31 +105,43 @@ final class LibUsbDevice implements BackendDevice {
     }
 
     private UsbDeviceInfo readInfo() {
-        String manufacturer = null;
-        String product = null;
-        String serial = null;
+        Strings strings = new Strings();
         DeviceHandle handle = new DeviceHandle();
         if (LibUsb.open(device, handle) == LibUsb.SUCCESS) {
-            try {
-                manufacturer = string(handle, descriptor.iManufacturer());
-                product = string(handle, descriptor.iProduct());
-                serial = string(handle, descriptor.iSerialNumber());
-            } finally {
+            strings.handle = handle;
+        }
+        try {
+            List<UsbConfigurationInfo> configs = new ArrayList<>();
+            for (ConfigTree c : configurations) {
+                configs.add(c.toInfo(strings));
+            }
+            return new UsbDeviceInfo(descriptor.idVendor() & 0xFFFF, descriptor.idProduct() & 0xFFFF,
+                    descriptor.bcdDevice() & 0xFFFF, descriptor.bDeviceClass() & 0xFF,
+                    descriptor.bDeviceSubClass() & 0xFF, descriptor.bDeviceProtocol() & 0xFF,
+                    strings.get(descriptor.iManufacturer()), strings.get(descriptor.iProduct()),
+                    strings.get(descriptor.iSerialNumber()), portPath, address, configs, activeConfiguration);
+        } finally {
+            if (strings.handle != null) {
                 LibUsb.close(handle);
             }
         }
-        return new UsbDeviceInfo(descriptor.idVendor() & 0xFFFF, descriptor.idProduct() & 0xFFFF,
-                descriptor.bcdDevice() & 0xFFFF, descriptor.bDeviceClass() & 0xFF,
-                descriptor.bDeviceSubClass() & 0xFF, descriptor.bDeviceProtocol() & 0xFF, manufacturer, product,
-                serial, portPath, address, interfaces);
     }
 
-    private static String string(DeviceHandle handle, byte index) {
-        if (index == 0) {
-            return null;
+    /** Reads each string index at most once; a device that cannot be opened has no strings. */
+    private static final class Strings {
+        DeviceHandle handle;
+        private final java.util.Map<Integer, String> cache = new java.util.HashMap<>();
+
+        String get(byte index) {
+            int i = index & 0xFF;
+            if (i == 0 || handle == null) {
+                return null;
+            }
+            return cache.computeIfAbsent(i, k -> {
+                String s = LibUsb.getStringDescriptor(handle, index);
+                return s == null ? null : s.strip();
+            });
         }
-        String s = LibUsb.getStringDescriptor(handle, index);
-        return s == null ? null : s.strip();
     }
 
     private static String portPath(Device device, int bus) {
@@ -124,30 +160,102 @@ final class LibUsbDevice implements BackendDevice {
         return sb.toString();
     }
 
-    private static List<UsbInterfaceInfo> readInterfaces(Device device) {
-        List<UsbInterfaceInfo> result = new ArrayList<>();
+    private static int activeConfiguration(Device device) {
         ConfigDescriptor config = new ConfigDescriptor();
-        if (LibUsb.getActiveConfigDescriptor(device, config) != LibUsb.SUCCESS
-                && LibUsb.getConfigDescriptor(device, (byte) 0, config) != LibUsb.SUCCESS) {
-            return result;
+        if (LibUsb.getActiveConfigDescriptor(device, config) != LibUsb.SUCCESS) {
+            return 0;
         }
         try {
+            return config.bConfigurationValue() & 0xFF;
+        } finally {
+            LibUsb.freeConfigDescriptor(config);
+        }
+    }
+
+    private static List<ConfigTree> readConfigurations(Device device, int count) {
+        List<ConfigTree> result = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ConfigDescriptor config = new ConfigDescriptor();
+            if (LibUsb.getConfigDescriptor(device, (byte) i, config) != LibUsb.SUCCESS) {
+                continue;
+            }
+            try {
+                result.add(ConfigTree.read(config));
+            } finally {
+                LibUsb.freeConfigDescriptor(config);
+            }
+        }
+        return result;
+    }
+
+    /** A configuration copied out of libusb's structures, with string indexes still unresolved. */
+    private record ConfigTree(int value, byte nameIndex, int attributes, int maxPower, List<AltTree> alternates,
+            List<byte[]> associations) {
+
+        static ConfigTree read(ConfigDescriptor config) {
+            List<AltTree> alternates = new ArrayList<>();
+            List<byte[]> associations = new ArrayList<>();
+            collectAssociations(config.extra(), associations);
             for (Interface iface : config.iface()) {
                 for (InterfaceDescriptor alt : iface.altsetting()) {
                     List<UsbEndpointInfo> endpoints = new ArrayList<>();
+                    // libusb files an IAD under the descriptor before it: an interface or an endpoint.
+                    collectAssociations(alt.extra(), associations);
                     for (EndpointDescriptor ep : alt.endpoint()) {
                         endpoints.add(new UsbEndpointInfo(ep.bEndpointAddress() & 0xFF,
                                 TransferType.fromAttributes(ep.bmAttributes()), ep.wMaxPacketSize() & 0xFFFF,
                                 ep.bInterval() & 0xFF));
+                        collectAssociations(ep.extra(), associations);
                     }
-                    result.add(new UsbInterfaceInfo(alt.bInterfaceNumber() & 0xFF, alt.bAlternateSetting() & 0xFF,
+                    alternates.add(new AltTree(alt.bInterfaceNumber() & 0xFF, alt.bAlternateSetting() & 0xFF,
                             alt.bInterfaceClass() & 0xFF, alt.bInterfaceSubClass() & 0xFF,
-                            alt.bInterfaceProtocol() & 0xFF, endpoints));
+                            alt.bInterfaceProtocol() & 0xFF, endpoints, alt.iInterface()));
                 }
             }
-        } finally {
-            LibUsb.freeConfigDescriptor(config);
+            return new ConfigTree(config.bConfigurationValue() & 0xFF, config.iConfiguration(),
+                    config.bmAttributes() & 0xFF, (config.bMaxPower() & 0xFF) * 2, alternates, associations);
         }
-        return result;
+
+        UsbConfigurationInfo toInfo(Strings strings) {
+            List<UsbInterfaceInfo> interfaces = new ArrayList<>();
+            for (AltTree a : alternates) {
+                interfaces.add(new UsbInterfaceInfo(a.number, a.alternate, a.cls, a.subClass, a.protocol, a.endpoints,
+                        strings.get(a.nameIndex)));
+            }
+            List<UsbInterfaceAssociation> iads = new ArrayList<>();
+            for (byte[] d : associations) {
+                iads.add(new UsbInterfaceAssociation(d[2] & 0xFF, d[3] & 0xFF, d[4] & 0xFF, d[5] & 0xFF, d[6] & 0xFF,
+                        strings.get(d[7])));
+            }
+            return new UsbConfigurationInfo(value, strings.get(nameIndex), attributes, maxPower, interfaces, iads);
+        }
+    }
+
+    private record AltTree(int number, int alternate, int cls, int subClass, int protocol,
+            List<UsbEndpointInfo> endpoints, byte nameIndex) {
+    }
+
+    /** Walks a run of descriptors (bLength, bDescriptorType, ...) and keeps the interface associations. */
+    static void collectAssociations(ByteBuffer extra, List<byte[]> into) {
+        if (extra == null) {
+            return;
+        }
+        ByteBuffer b = extra.duplicate();
+        b.rewind();
+        while (b.remaining() >= 2) {
+            int start = b.position();
+            int length = b.get(start) & 0xFF;
+            if (length < 2 || length > b.remaining()) {
+                return; // malformed: libusb kept it verbatim, we ignore the rest
+            }
+            if ((b.get(start + 1) & 0xFF) == DT_INTERFACE_ASSOCIATION && length >= 8) {
+                byte[] d = new byte[8];
+                b.get(d);
+                into.add(d);
+                b.position(start + length);
+            } else {
+                b.position(start + length);
+            }
+        }
     }
 }

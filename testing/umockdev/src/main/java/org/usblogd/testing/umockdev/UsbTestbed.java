@@ -1,0 +1,175 @@
+package org.usblogd.testing.umockdev;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
+
+import org.usblogd.api.sim.DeviceModel;
+import org.usblogd.api.usb.UsbDeviceInfo;
+import org.usblogd.testing.umockdev.NativeLibraries.GObject;
+import org.usblogd.testing.umockdev.NativeLibraries.LibC;
+import org.usblogd.testing.umockdev.NativeLibraries.UMockdev;
+
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+
+/**
+ * A umockdev testbed holding emulated USB devices for the real libusb stack. Creating one points this
+ * process at it (UMOCKDEV_DIR); the process must run with {@code LD_PRELOAD=libumockdev-preload.so.0}, and
+ * so must any child process given {@link #environment()}. Devices are plugged with a {@link DeviceModel}
+ * (the same models bundles/sim serves on the virtual bus), appear in sysfs and /dev/bus/usb, and send the
+ * udev "add" and "remove" events libusb's hotplug listens to.
+ *
+ * <p>Ports are "BUS-PORT" with a single port level: libusb derives port chains from parent hubs, and the
+ * testbed has none.
+ */
+public final class UsbTestbed implements AutoCloseable {
+    public static final String PRELOAD = "libumockdev-preload.so.0";
+    private static final UMockdev U = UMockdev.LIB;
+    private static final long MIN_WAKE_NANOS = 100_000;
+
+    private final Pointer testbed;
+    private final Path root;
+    private final ScheduledExecutorService clock;
+    private final List<EmulatedUsbDevice> plugged = new CopyOnWriteArrayList<>();
+
+    public UsbTestbed() {
+        if (!isPreloaded()) {
+            throw new IllegalStateException("the JVM must run with LD_PRELOAD=" + PRELOAD);
+        }
+        testbed = U.umockdev_testbed_new();
+        Pointer dir = U.umockdev_testbed_get_root_dir(testbed);
+        root = Path.of(dir.getString(0));
+        GObject.LIB.g_free(dir);
+        try {
+            // libusb decides at its first init whether sysfs is usable, by looking for this directory.
+            Files.createDirectories(root.resolve("sys/bus/usb/devices"));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        clock = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "umockdev-clock");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public static boolean isPreloaded() {
+        String preload = System.getenv("LD_PRELOAD");
+        return preload != null && preload.contains("libumockdev-preload");
+    }
+
+    /** The testbed's directory, where the emulated /sys and /dev live. */
+    public Path root() {
+        return root;
+    }
+
+    /** What a child process needs in its environment to see this testbed's devices. */
+    public Map<String, String> environment() {
+        return Map.of("LD_PRELOAD", PRELOAD, "UMOCKDEV_DIR", root.toString());
+    }
+
+    /** Plugs the model's device into {@code bus}-{@code port} at {@code address}; libusb sees it arrive. */
+    public EmulatedUsbDevice plug(DeviceModel model, int bus, int port, int address) {
+        String name = bus + "-" + port;
+        UsbDeviceInfo info = model.info().at(name, address);
+        String sysfs = "/sys/devices/pci0000:00/0000:00:14.0/usb" + bus + "/" + name;
+        AtomicReference<EmulatedUsbDevice> self = new AtomicReference<>();
+        EmulatedUsbDevice device = new EmulatedUsbDevice(this, model, info, bus, address, sysfs,
+                waker(self));
+        self.set(device);
+        PointerByReference error = new PointerByReference();
+        if (!U.umockdev_testbed_attach_ioctl(testbed, device.node(), device.handler(), error)) {
+            throw new IllegalStateException("umockdev cannot emulate ioctls on " + device.node());
+        }
+        String devname = device.node().substring("/dev/".length());
+        StringBuilder sb = new StringBuilder()
+                .append("P: ").append(sysfs.substring("/sys".length())).append('\n')
+                .append("N: ").append(devname).append('\n')
+                .append("E: DEVNAME=").append(device.node()).append('\n')
+                .append("E: DEVTYPE=usb_device\nE: DRIVER=usb\nE: SUBSYSTEM=usb\n")
+                .append(String.format("E: BUSNUM=%03d\nE: DEVNUM=%03d\n", bus, address))
+                .append(String.format("E: PRODUCT=%x/%x/%x\n", info.vendorId(), info.productId(), info.bcdDevice()))
+                .append(String.format("A: busnum=%d\\n\nA: devnum=%d\\n\n", bus, address))
+                .append(String.format("A: idVendor=%04x\\n\nA: idProduct=%04x\\n\n", info.vendorId(),
+                        info.productId()))
+                .append("A: bConfigurationValue=")
+                .append(info.activeConfiguration() == 0 ? "" : info.activeConfiguration() + "\\n").append('\n')
+                .append("A: bNumConfigurations=").append(info.configurations().size()).append("\\n\n")
+                .append("A: speed=480\\n\n")
+                .append("H: descriptors=").append(HexFormat.of().formatHex(device.sysfsDescriptors())).append('\n');
+        if (!U.umockdev_testbed_add_from_string(testbed, sb.toString(), error)) {
+            throw new IllegalStateException("umockdev refused the device description of " + device);
+        }
+        device.readiness().install(root.resolve("dev").resolve(devname).toString());
+        plugged.add(device);
+        return device;
+    }
+
+    /** Pulls the device out: URBs in flight fail, the node answers ENODEV, libusb sees it leave. */
+    public void unplug(EmulatedUsbDevice device) {
+        if (!plugged.remove(device)) {
+            return;
+        }
+        device.disconnect();
+        U.umockdev_testbed_uevent(testbed, device.sysfsPath(), "remove");
+        U.umockdev_testbed_remove_device(testbed, device.sysfsPath());
+        U.umockdev_testbed_detach_ioctl(testbed, device.node(), null);
+        device.close();
+    }
+
+    /** Unplugs and plugs the same model into the same port; the bus gives it a new address. */
+    public EmulatedUsbDevice replug(EmulatedUsbDevice device, int newAddress) {
+        unplug(device);
+        device.model().reset();
+        String port = device.info().portPath();
+        return plug(device.model(), device.bus(), Integer.parseInt(port.substring(port.indexOf('-') + 1)),
+                newAddress);
+    }
+
+    /** Makes the node unreadable: opening it fails with EACCES (see {@link FileAccess} when running as root). */
+    public void denyAccess(EmulatedUsbDevice device) {
+        LibC.LIB.chmod(root.resolve(device.node().substring(1)).toString(), 0);
+    }
+
+    public List<EmulatedUsbDevice> devices() {
+        return List.copyOf(plugged);
+    }
+
+    void setAttribute(EmulatedUsbDevice device, String name, String value) {
+        U.umockdev_testbed_set_attribute(testbed, device.sysfsPath(), name, value);
+    }
+
+    private LongConsumer waker(AtomicReference<EmulatedUsbDevice> device) {
+        AtomicLong armed = new AtomicLong(Long.MAX_VALUE);
+        return deadline -> {
+            long now = System.nanoTime();
+            long at = Math.max(deadline, now + MIN_WAKE_NANOS);
+            long current = armed.get();
+            if (current != Long.MAX_VALUE && current <= at) {
+                return; // an earlier wake is already on its way
+            }
+            armed.set(at);
+            clock.schedule(() -> {
+                armed.set(Long.MAX_VALUE);
+                device.get().wake();
+            }, at - now, TimeUnit.NANOSECONDS);
+        };
+    }
+
+    @Override
+    public void close() {
+        plugged.forEach(this::unplug);
+        clock.shutdownNow();
+        GObject.LIB.g_object_unref(testbed);
+    }
+}
