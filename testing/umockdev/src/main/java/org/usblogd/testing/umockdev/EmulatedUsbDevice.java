@@ -54,7 +54,8 @@ public final class EmulatedUsbDevice {
     private final IoctlHandler callback; // held strongly: native code calls it for the device's life
     private final ReadinessPipe readiness;
     private final Deque<Urb> pending = new ArrayDeque<>();
-    private final Deque<Urb> reapable = new ArrayDeque<>();
+    /** Completed URBs per client (open file descriptor): a handle reaps only what it submitted. */
+    private final Map<Long, Deque<Urb>> reapable = new HashMap<>();
     private final Set<Integer> claimed = new HashSet<>();
     private final Set<Integer> claimedElsewhere = new HashSet<>();
     private final Set<Integer> halted = new HashSet<>();
@@ -167,7 +168,7 @@ public final class EmulatedUsbDevice {
 
     /** URBs libusb has submitted and not yet reaped. */
     public synchronized int urbsInFlight() {
-        return pending.size() + reapable.size();
+        return pending.size() + reapable.values().stream().mapToInt(Deque::size).sum();
     }
 
     public long ioctlCount() {
@@ -195,7 +196,7 @@ public final class EmulatedUsbDevice {
         unplugged = true;
         for (Urb u : pending) {
             u.finish(-Usbdevfs.ESHUTDOWN, new byte[0]);
-            reapable.add(u);
+            reapable(u.client).add(u);
         }
         pending.clear();
         claimed.clear();
@@ -347,12 +348,11 @@ public final class EmulatedUsbDevice {
         int type = struct.getByte(Usbdevfs.URB_TYPE) & 0xFF;
         int packets = type == Usbdevfs.URB_TYPE_ISO ? struct.getInt(Usbdevfs.URB_NUMBER_OF_PACKETS) : 0;
         Pointer data = head;
-        if (packets > 0) {
-            // The packet descriptors follow the URB; resolve the whole of it so they are written back too.
-            data = U.umockdev_ioctl_data_resolve(arg, 0, Usbdevfs.URB_SIZE + packets * Usbdevfs.ISO_DESC_SIZE,
-                    null);
-        }
-        Urb u = new Urb(data, type, bytes(data).getByte(Usbdevfs.URB_ENDPOINT) & 0xFF,
+        // umockdev resolves a pointer once, at the size first asked for, so the packet descriptors that
+        // follow an isochronous URB are read and written in the client's memory directly. That memory is
+        // this process's own when the harness and libusb share the JVM, which isochronous tests must.
+        Pointer descriptors = packets > 0 ? new Pointer(clientAddress(head)).share(Usbdevfs.URB_SIZE) : null;
+        Urb u = new Urb(Pointer.nativeValue(client), data, descriptors, type, bytes(data).getByte(Usbdevfs.URB_ENDPOINT) & 0xFF,
                 bytes(data).getInt(Usbdevfs.URB_BUFFER_LENGTH), packets, clientAddress(data));
         urbs.incrementAndGet();
         if (u.length > 0) {
@@ -369,7 +369,7 @@ public final class EmulatedUsbDevice {
                 u.isoLengths = new int[packets];
                 int offset = 0;
                 for (int i = 0; i < packets; i++) {
-                    int l = bytes(data).getInt(Usbdevfs.URB_SIZE + i * Usbdevfs.ISO_DESC_SIZE);
+                    int l = descriptors.getInt((long) i * Usbdevfs.ISO_DESC_SIZE);
                     u.isoLengths[i] = l;
                     deliver(u.endpoint, Arrays.copyOfRange(out, offset, offset + l));
                     offset += l;
@@ -391,12 +391,12 @@ public final class EmulatedUsbDevice {
         } else if (type == Usbdevfs.URB_TYPE_ISO) {
             u.isoLengths = new int[packets];
             for (int i = 0; i < packets; i++) {
-                u.isoLengths[i] = bytes(data).getInt(Usbdevfs.URB_SIZE + i * Usbdevfs.ISO_DESC_SIZE);
+                u.isoLengths[i] = descriptors.getInt((long) i * Usbdevfs.ISO_DESC_SIZE);
             }
             u.due = now + packets * FRAME_NANOS;
         }
         if (u.done) {
-            reapable.add(u);
+            reapable(u.client).add(u);
         } else {
             pending.add(u);
         }
@@ -500,12 +500,12 @@ public final class EmulatedUsbDevice {
             }
             if (u.done) {
                 it.remove();
-                reapable.add(u);
+                reapable(u.client).add(u);
             } else {
                 blocked.add(u.endpoint);
             }
         }
-        readiness.set(!reapable.isEmpty() || unplugged);
+        signal();
         if (next != Long.MAX_VALUE) {
             wakeAt.accept(next);
         }
@@ -537,10 +537,18 @@ public final class EmulatedUsbDevice {
         }
     }
 
+    private Deque<Urb> reapable(long client) {
+        return reapable.computeIfAbsent(client, k -> new ArrayDeque<>());
+    }
+
+    private void signal() {
+        readiness.set(unplugged || reapable.values().stream().anyMatch(q -> !q.isEmpty()));
+    }
+
     private boolean reap(Pointer client, Pointer arg) {
-        Urb u = reapable.poll();
+        Urb u = reapable(Pointer.nativeValue(client)).poll();
         if (u == null) {
-            readiness.set(unplugged);
+            signal();
             return complete(client, -1, unplugged ? Usbdevfs.ENODEV : Usbdevfs.EAGAIN);
         }
         Pointer s = bytes(u.data);
@@ -549,9 +557,10 @@ public final class EmulatedUsbDevice {
         if (u.type == Usbdevfs.URB_TYPE_ISO) {
             s.setInt(Usbdevfs.URB_ERROR_COUNT, 0);
             for (int i = 0; i < u.packets; i++) {
-                int at = Usbdevfs.URB_SIZE + i * Usbdevfs.ISO_DESC_SIZE;
-                s.setInt(at + 4, u.isoActual == null ? (u.status == 0 ? u.isoLengths[i] : 0) : u.isoActual[i]);
-                s.setInt(at + 8, u.status);
+                long at = (long) i * Usbdevfs.ISO_DESC_SIZE;
+                u.descriptors.setInt(at + 4,
+                        u.isoActual == null ? (u.status == 0 ? u.isoLengths[i] : 0) : u.isoActual[i]);
+                u.descriptors.setInt(at + 8, u.status);
             }
         }
         if (u.buffer != null && u.result.length > 0) {
@@ -560,7 +569,7 @@ public final class EmulatedUsbDevice {
         }
         Pointer out = U.umockdev_ioctl_data_resolve(arg, 0, 8, null);
         U.umockdev_ioctl_data_set_ptr(out, 0, u.data);
-        readiness.set(!reapable.isEmpty() || unplugged);
+        signal();
         return complete(client, 0, 0);
     }
 
@@ -568,11 +577,11 @@ public final class EmulatedUsbDevice {
         long address = bytes(arg).getLong(0);
         for (Iterator<Urb> it = pending.iterator(); it.hasNext();) {
             Urb u = it.next();
-            if (u.address == address) {
+            if (u.address == address && u.client == Pointer.nativeValue(client)) {
                 it.remove();
                 u.finish(-Usbdevfs.ENOENT, new byte[0]);
-                reapable.add(u);
-                readiness.set(true);
+                reapable(u.client).add(u);
+                signal();
                 log.add("discard urb on " + Integer.toHexString(u.endpoint));
                 return complete(client, 0, 0);
             }
@@ -601,7 +610,9 @@ public final class EmulatedUsbDevice {
 
     /** A URB as submitted, until libusb reaps it. */
     private static final class Urb {
+        final long client;
         final Pointer data;
+        final Pointer descriptors;
         final int type;
         final int endpoint;
         final int length;
@@ -616,8 +627,11 @@ public final class EmulatedUsbDevice {
         int actual;
         byte[] result = new byte[0];
 
-        Urb(Pointer data, int type, int endpoint, int length, int packets, long address) {
+        Urb(long client, Pointer data, Pointer descriptors, int type, int endpoint, int length, int packets,
+                long address) {
+            this.client = client;
             this.data = data;
+            this.descriptors = descriptors;
             this.type = type;
             this.endpoint = endpoint;
             this.length = length;

@@ -26,6 +26,7 @@ import org.usblogd.testing.umockdev.UsbTestbed;
  * The libusb backend on the real usb4java/libusb code, against devices emulated by umockdev: descriptors,
  * claiming, every transfer type, errors as the user sees them.
  */
+@org.junit.jupiter.api.Timeout(60)
 class LibUsbBackendTest {
     private static final long PERIOD = TimeUnit.MILLISECONDS.toNanos(5);
 
@@ -112,6 +113,154 @@ class LibUsbBackendTest {
             assertThatThrownBy(() -> c.bulk(0x82, back, back.length, 200)).isInstanceOfSatisfying(
                     UsbException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TIMEOUT));
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isBetween(150L, 2_000L);
+        }
+    }
+
+    @Test
+    void aStalledEndpointFailsUntilItsHaltIsCleared() throws Exception {
+        BackendDevice d = plugAndStart(new CompositeModel("CT-0001", PERIOD));
+        EmulatedUsbDevice emulated = testbed.devices().get(0);
+        try (DeviceConnection c = d.open()) {
+            c.claimInterface(1);
+            emulated.halt(0x85);
+            byte[] buffer = new byte[512];
+            assertThatThrownBy(() -> c.bulk(0x85, buffer, 512, 1_000)).isInstanceOfSatisfying(UsbException.class,
+                    e -> assertThat(e.kind()).isEqualTo(Kind.STALL));
+            assertThatThrownBy(() -> c.bulk(0x85, buffer, 512, 1_000)).isInstanceOf(UsbException.class);
+
+            c.clearHalt(0x85);
+
+            assertThat(emulated.isHalted(0x85)).isFalse();
+            assertThat(c.bulk(0x85, buffer, 512, 1_000)).isEqualTo(512);
+        }
+    }
+
+    @Test
+    void isochronousTransfersNeedTheAlternateSettingWithBandwidth() throws Exception {
+        BackendDevice d = plugAndStart(new CompositeModel("CT-0001", PERIOD));
+        EmulatedUsbDevice emulated = testbed.devices().get(0);
+        try (DeviceConnection c = d.open()) {
+            c.claimInterface(2);
+            c.setAlternateSetting(2, 1);
+            assertThat(emulated.alternate(2)).isEqualTo(1);
+            int[] packets = new int[8];
+            java.util.Arrays.fill(packets, CompositeModel.ISO_PACKET);
+            byte[] buffer = new byte[8 * CompositeModel.ISO_PACKET];
+
+            int n = c.isochronous(0x81, buffer, packets, 1_000);
+
+            assertThat(n).isEqualTo(8 * CompositeModel.ISO_PACKET);
+            assertThat(packets).containsOnly(CompositeModel.ISO_PACKET);
+            ByteBuffer b = ByteBuffer.wrap(buffer);
+            int first = b.getInt(0);
+            for (int i = 1; i < 8; i++) {
+                assertThat(b.getInt(i * CompositeModel.ISO_PACKET)).as("packet %d", i).isEqualTo(first + i);
+            }
+        }
+    }
+
+    @Test
+    void streamsKeepTransfersInFlightAndDeliverInOrder() throws Exception {
+        BackendDevice d = plugAndStart(new CompositeModel("CT-0001", PERIOD));
+        LibUsbHarness.awaitEventThread(backend);
+        try (DeviceConnection c = d.open()) {
+            c.claimInterface(0);
+            c.claimInterface(1);
+            c.claimInterface(2);
+            c.setAlternateSetting(2, 1);
+            assertInOrder(c.openStream(0x85, 512, 4), 512, 2_000);
+            assertInOrder(c.openStream(0x83, 16, 2), 4, 50);
+            assertInOrder(c.openStream(0x81, 4 * CompositeModel.ISO_PACKET, 3), CompositeModel.ISO_PACKET, 200);
+        }
+    }
+
+    /** Reads {@code count} transfers and checks the numbers the model put in consecutive packets. */
+    private static void assertInOrder(org.usblogd.api.usb.InStream stream, int packet, int count) throws Exception {
+        try (stream) {
+            byte[] buffer = new byte[8 * 1024];
+            int expected = -1;
+            for (int i = 0; i < count; i++) {
+                int n = stream.read(buffer, 2_000);
+                assertThat(n % packet).as("whole packets").isZero();
+                for (int off = 0; off < n; off += packet) {
+                    int seq = ByteBuffer.wrap(buffer).getInt(off);
+                    if (expected >= 0) {
+                        assertThat(seq).as("packet after %d on 0x%x", expected - 1, stream.endpoint()).isEqualTo(expected);
+                    }
+                    expected = seq + 1;
+                }
+            }
+            assertThat(stream.completed()).isEqualTo(count);
+        }
+    }
+
+    @Test
+    void closingAStreamCancelsItsTransfersAndWakesTheReader() throws Exception {
+        BackendDevice d = plugAndStart(new CompositeModel("CT-0001", PERIOD));
+        LibUsbHarness.awaitEventThread(backend);
+        EmulatedUsbDevice emulated = testbed.devices().get(0);
+        try (DeviceConnection c = d.open()) {
+            c.detachKernelDriver(3);
+            c.claimInterface(3);
+            org.usblogd.api.usb.InStream idle = c.openStream(0x84, 8, 4); // the HID endpoint never sends
+            assertThat(emulated.urbsInFlight()).isEqualTo(4);
+            java.util.concurrent.CompletableFuture<Throwable> reader = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> {
+                        try {
+                            idle.read(new byte[8], 10_000);
+                            return null;
+                        } catch (Throwable e) {
+                            return e;
+                        }
+                    });
+            Thread.sleep(100);
+
+            long t0 = System.nanoTime();
+            idle.close();
+
+            Throwable e = reader.get(5, TimeUnit.SECONDS);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(2_000);
+            assertThat(e).isInstanceOfSatisfying(UsbException.class, u -> assertThat(u.kind()).isEqualTo(Kind.CLOSED));
+            assertThat(emulated.urbsInFlight()).isZero();
+            assertThat(emulated.log()).filteredOn(l -> l.startsWith("discard")).hasSize(4);
+        }
+    }
+
+    @Test
+    void aDeniedDeviceNodeGivesAnAccessErrorNamingTheNodeAndTheUdevRules() throws Exception {
+        BackendDevice d = plugAndStart(new CompositeModel("CT-0001", PERIOD));
+        testbed.denyAccess(testbed.devices().get(0));
+
+        assertThatThrownBy(() -> FileAccess.withoutPermissionOverride(d::open)).isInstanceOfSatisfying(
+                UsbException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.ACCESS);
+                    assertThat(e.getMessage()).contains("/dev/bus/usb/001/007").contains("udev rules")
+                            .contains("usblogd udev-rules");
+                });
+    }
+
+    @Test
+    void anInterfaceClaimedElsewhereGivesABusyErrorNamingTheInterface() throws Exception {
+        BackendDevice d = plugAndStart(new CompositeModel("CT-0001", PERIOD));
+        testbed.devices().get(0).claimElsewhere(1);
+        try (DeviceConnection c = d.open()) {
+            assertThatThrownBy(() -> c.claimInterface(1)).isInstanceOfSatisfying(UsbException.class, e -> {
+                assertThat(e.kind()).isEqualTo(Kind.BUSY);
+                assertThat(e.getMessage()).contains("interface 1 is claimed by another program")
+                        .contains("/dev/bus/usb/001/007");
+            });
+        }
+    }
+
+    @Test
+    void resetKeepsTheDeviceUsable() throws Exception {
+        BackendDevice d = plugAndStart(new CompositeModel("CT-0001", PERIOD));
+        EmulatedUsbDevice emulated = testbed.devices().get(0);
+        try (DeviceConnection c = d.open()) {
+            c.claimInterface(1);
+            c.resetDevice();
+            assertThat(emulated.resets()).isEqualTo(1);
+            assertThat(c.bulk(0x85, new byte[512], 512, 1_000)).isEqualTo(512);
         }
     }
 }

@@ -18,6 +18,17 @@ public final class LibUsbHarness {
                 testbed.root().resolve("run/udev/control"), Path.of("/sys/bus/usb/devices")));
     }
 
+    /** Waits until the backend's event thread runs: asynchronous transfers complete on it. */
+    static void awaitEventThread(LibUsbBackend backend) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (backend.eventThread() == null || backend.eventThread().rounds() == 0 && !backend.eventThread().isAlive()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("the libusb event thread did not start");
+            }
+            Thread.sleep(10);
+        }
+    }
+
     public static void activate(LibUsbBackend backend, String hotplug) {
         backend.activate(config(hotplug));
     }
