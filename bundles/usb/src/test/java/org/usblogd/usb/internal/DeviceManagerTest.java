@@ -186,7 +186,7 @@ class DeviceManagerTest {
         }
     }
 
-    private static DeviceManager.Config config() {
+    static DeviceManager.Config config() {
         return new DeviceManager.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {

@@ -53,6 +53,8 @@ public final class UsbTestbed implements AutoCloseable {
         try {
             // libusb decides at its first init whether sysfs is usable, by looking for this directory.
             Files.createDirectories(root.resolve("sys/bus/usb/devices"));
+            // A machine with a USB host controller has /dev/bus/usb even before any device is plugged.
+            Files.createDirectories(root.resolve("dev/bus/usb"));
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }

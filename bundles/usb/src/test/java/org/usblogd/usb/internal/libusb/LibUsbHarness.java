@@ -29,6 +29,14 @@ public final class LibUsbHarness {
         }
     }
 
+    public static int openConnections(LibUsbBackend backend) {
+        return backend.openConnections();
+    }
+
+    public static void deactivate(LibUsbBackend backend) throws InterruptedException {
+        backend.deactivate();
+    }
+
     public static void activate(LibUsbBackend backend, String hotplug) {
         backend.activate(config(hotplug));
     }

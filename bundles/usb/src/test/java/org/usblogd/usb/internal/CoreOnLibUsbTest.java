@@ -1,0 +1,141 @@
+package org.usblogd.usb.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.osgi.framework.Version;
+import org.usblogd.testing.umockdev.EmulatedUsbDevice;
+import org.usblogd.testing.umockdev.UsbTestbed;
+import org.usblogd.usb.internal.libusb.LibUsbBackend;
+import org.usblogd.usb.internal.libusb.LibUsbHarness;
+
+/**
+ * The core with the real libusb stack under it: whichever way a session ends, the interface is released
+ * and the kernel driver that was bound before is bound again, as the emulated kernel sees it.
+ */
+@Timeout(60)
+class CoreOnLibUsbTest {
+    private static final long PERIOD = TimeUnit.MILLISECONDS.toNanos(5);
+    private final AtomicLong serviceIds = new AtomicLong(100);
+
+    private UsbTestbed testbed;
+    private LibUsbBackend backend;
+    private MemoryRecorder recorder;
+    private DeviceManager manager;
+
+    @BeforeEach
+    void start() {
+        testbed = new UsbTestbed();
+        recorder = new MemoryRecorder();
+        manager = new DeviceManager(recorder, DeviceManagerTest.config());
+        manager.activate();
+        backend = LibUsbHarness.backend(testbed);
+        LibUsbHarness.activate(backend, "udev");
+        manager.bindBackend(backend);
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        manager.deactivate();
+        LibUsbHarness.deactivate(backend);
+        testbed.close();
+    }
+
+    @Test
+    void theKernelDriverIsDetachedWhileBoundAndReattachedWhenTheDriverLeaves() {
+        CountingDriver driver = add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
+        EmulatedUsbDevice d = testbed.plug(new CounterModel("CNT-1", PERIOD), 1, 1, 2);
+        String id = "1209:0001:CNT-1";
+        assertThat(d.kernelDriver(0)).isEqualTo("usbhid");
+
+        await("samples through libusb", () -> recorder.sampleCount(id) >= 20);
+        assertThat(d.kernelDriver(0)).as("while claimed").isNull();
+        assertThat(d.claimedInterfaces()).containsExactly(0);
+
+        manager.removeDriver(serviceIds.get());
+
+        await("session closed", () -> driver.closes.get() == 1);
+        await("kernel driver back", () -> "usbhid".equals(d.kernelDriver(0)));
+        assertThat(d.claimedInterfaces()).isEmpty();
+    }
+
+    @Test
+    void aDriverThatThrowsStillGivesTheInterfaceBack() {
+        CountingDriver bad = add(new CountingDriver("bad-poll", "POLL", CountingDriver.Fault.THROW_IN_POLL));
+        EmulatedUsbDevice d = testbed.plug(new CounterModel("POLL-1", PERIOD), 1, 1, 2);
+        String id = "1209:0001:POLL-1";
+
+        await("the failure is recorded", () -> !recorder.events(id, "session.failed").isEmpty());
+        await("kernel driver back after the failure", () -> "usbhid".equals(d.kernelDriver(0))
+                || bad.opens.get() >= 2);
+        assertThat(recorder.events(id, "session.failed").get(0).message()).contains("driver bug in poll");
+        await("retried", () -> bad.opens.get() >= 2);
+        manager.removeDriver(serviceIds.get());
+        await("kernel driver back at the end", () -> "usbhid".equals(d.kernelDriver(0)));
+        assertThat(d.claimedInterfaces()).isEmpty();
+    }
+
+    @Test
+    void unplugMidTransferEndsTheSessionAndAReplugResumes() {
+        CountingDriver driver = add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
+        // A slow device: the session is nearly always blocked in an interrupt transfer.
+        EmulatedUsbDevice d = testbed.plug(new CounterModel("CNT-1", TimeUnit.MILLISECONDS.toNanos(300)), 1, 1, 2);
+        String id = "1209:0001:CNT-1";
+        await("first sample", () -> recorder.sampleCount(id) >= 1);
+
+        testbed.unplug(d);
+
+        await("session closed", () -> driver.closes.get() == 1);
+        await("detached", () -> recorder.events(id, "device.detached").size() == 1);
+        await("device handle closed", () -> LibUsbHarness.openConnections(backend) == 0);
+
+        EmulatedUsbDevice back = testbed.plug(new CounterModel("CNT-1", PERIOD), 1, 1, 8);
+        int before = recorder.sampleCount(id);
+        await("samples after the replug", () -> recorder.sampleCount(id) >= before + 10);
+        assertThat(back.kernelDriver(0)).isNull();
+    }
+
+    @Test
+    void stoppingTheCoreGivesEveryInterfaceBack() throws InterruptedException {
+        add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
+        EmulatedUsbDevice a = testbed.plug(new CounterModel("CNT-1", PERIOD), 1, 1, 2);
+        EmulatedUsbDevice b = testbed.plug(new CounterModel("CNT-2", PERIOD), 1, 2, 3);
+        await("both stream", () -> recorder.sampleCount("1209:0001:CNT-1") > 5
+                && recorder.sampleCount("1209:0001:CNT-2") > 5);
+
+        manager.deactivate();
+
+        for (EmulatedUsbDevice d : new EmulatedUsbDevice[] { a, b }) {
+            assertThat(d.claimedInterfaces()).isEmpty();
+            assertThat(d.kernelDriver(0)).isEqualTo("usbhid");
+        }
+        assertThat(LibUsbHarness.openConnections(backend)).isZero();
+    }
+
+    private CountingDriver add(CountingDriver d) {
+        manager.addDriver(new DriverRef(d, d.name(), 0, new Version(1, 0, 0), serviceIds.incrementAndGet()));
+        return d;
+    }
+
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                fail("timed out waiting for: " + what);
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
