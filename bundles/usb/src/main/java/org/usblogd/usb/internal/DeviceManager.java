@@ -87,6 +87,7 @@ public class DeviceManager {
         SessionRunner session;
         int failures;
         long retryAt;
+        boolean resetBeforeOpen;
 
         Attached(UsbBackend backend, BackendDevice device, DeviceIdentity identity) {
             this.backend = backend;
@@ -303,6 +304,17 @@ public class DeviceManager {
         log.warn("{}: {} ({}); retrying in {} ms", a.identity, what, error, wait);
         recorder.event(a.identity, outcome == SessionOutcome.GONE ? "device.gone" : "session.failed",
                 "driver " + runner.driver() + ": " + error + "; retry in " + wait + " ms");
+        if (outcome == SessionOutcome.FAILED) {
+            Recovery step = Recovery.after(a.failures);
+            a.resetBeforeOpen = step == Recovery.RESET;
+            String how = step == Recovery.REOPEN ? "reopening the device in " + wait + " ms"
+                    : step == Recovery.RESET ? "resetting the device and reopening it in " + wait + " ms"
+                    : "giving up for now; next attempt in " + wait + " ms";
+            if (step != Recovery.REOPEN) {
+                log.warn("{}: {} failures in a row: {}", a.identity, a.failures, how);
+            }
+            recorder.event(a.identity, step.event(), a.failures + " failure(s) in a row: " + how);
+        }
     }
 
     private void bindIdleDevices() {
@@ -315,7 +327,8 @@ public class DeviceManager {
                 log.info("{}: binding driver {} (score {})", a.identity, m.driver(), m.score());
                 recorder.driverBound(a.identity, m.driver().name());
                 a.session = new SessionRunner(a.device, a.identity, m.driver(), recorder.sink(a.identity),
-                        (runner, error) -> events.add(new SessionEnded(runner, error)));
+                        a.resetBeforeOpen, (runner, error) -> events.add(new SessionEnded(runner, error)));
+                a.resetBeforeOpen = false;
                 a.session.start();
             });
         }

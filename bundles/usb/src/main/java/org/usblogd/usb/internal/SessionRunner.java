@@ -23,6 +23,7 @@ final class SessionRunner implements Runnable {
     private final DeviceIdentity identity;
     private final DriverRef driver;
     private final SampleSink sink;
+    private final boolean resetFirst;
     private final BiConsumer<SessionRunner, String> ended;
     private final Thread thread;
     private volatile boolean stopping;
@@ -30,8 +31,12 @@ final class SessionRunner implements Runnable {
     private volatile SessionOutcome outcome;
     private volatile long polls;
 
+    /** Consecutive transient failures (other than timeouts) tolerated before the session gives up. */
+    static final int TRANSIENT_LIMIT = 5;
+
     SessionRunner(BackendDevice device, DeviceIdentity identity, DriverRef driver, SampleSink sink,
-            BiConsumer<SessionRunner, String> ended) {
+            boolean resetFirst, BiConsumer<SessionRunner, String> ended) {
+        this.resetFirst = resetFirst;
         this.device = device;
         this.identity = identity;
         this.driver = driver;
@@ -74,6 +79,18 @@ final class SessionRunner implements Runnable {
         return !thread.isAlive();
     }
 
+    private void resetDevice(DeviceConnection connection) throws UsbException {
+        try {
+            connection.resetDevice();
+            log.info("{}: device reset", identity);
+        } catch (UsbException e) {
+            if (e.kind() == UsbException.Kind.GONE) {
+                throw e;
+            }
+            log.warn("{}: reset failed ({}); opening the session anyway", identity, e.getMessage());
+        }
+    }
+
     @Override
     public void run() {
         String error = null;
@@ -85,15 +102,25 @@ final class SessionRunner implements Runnable {
             if (stopping) {
                 return;
             }
+            if (resetFirst) {
+                resetDevice(connection);
+            }
             session = driver.driver().open(link, sink);
             if (session == null) {
                 throw new IllegalStateException("driver returned no session");
             }
+            int transientFailures = 0;
             while (!stopping) {
                 try {
                     session.poll();
+                    transientFailures = 0;
                 } catch (UsbException e) {
-                    if (e.kind() != UsbException.Kind.TIMEOUT) {
+                    if (e.kind() == UsbException.Kind.TIMEOUT) {
+                        // A quiet device; drivers choose their timeouts to poll again.
+                    } else if (e.isTransient() && ++transientFailures <= TRANSIENT_LIMIT) {
+                        log.debug("{}: transient {}; retry {} of {}", identity, e, transientFailures, TRANSIENT_LIMIT);
+                        Thread.sleep(Math.min(1_000L, 10L << transientFailures));
+                    } else {
                         throw e;
                     }
                 }

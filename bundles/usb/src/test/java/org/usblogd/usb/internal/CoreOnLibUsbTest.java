@@ -120,6 +120,34 @@ class CoreOnLibUsbTest {
         assertThat(LibUsbHarness.openConnections(backend)).isZero();
     }
 
+    @Test
+    void repeatedFailuresEscalateFromReopenToResetToBackingOffAndEachStepIsAnEvent() {
+        add(new CountingDriver("wedged", "WDG", CountingDriver.Fault.USB_ERROR_IN_POLL));
+        EmulatedUsbDevice d = testbed.plug(new CounterModel("WDG-1", PERIOD), 1, 1, 2);
+        String id = "1209:0001:WDG-1";
+
+        await("escalated to backing off", () -> !recorder.events(id, "recovery.back-off").isEmpty());
+
+        assertThat(recorder.events(id, "recovery.reopen")).hasSize(2);
+        assertThat(recorder.events(id, "recovery.reset")).hasSize(1);
+        assertThat(recorder.events(id, "recovery.back-off").get(0).message()).contains("4 failure(s) in a row");
+        assertThat(d.resets()).as("bus resets seen by the device").isEqualTo(1);
+        assertThat(recorder.events(id, "session.failed")).allSatisfy(
+                e -> assertThat(e.message()).contains("protocol error from the device"));
+    }
+
+    @Test
+    void transientErrorsAreRetriedInsideTheSession() {
+        CountingDriver driver = add(new CountingDriver("flaky", "FLK", CountingDriver.Fault.TRANSIENT_IN_POLL));
+        testbed.plug(new CounterModel("FLK-1", PERIOD), 1, 1, 2);
+        String id = "1209:0001:FLK-1";
+
+        await("samples despite every other poll failing", () -> recorder.sampleCount(id) >= 20);
+
+        assertThat(driver.opens.get()).isEqualTo(1);
+        assertThat(recorder.events(id, "session.failed")).isEmpty();
+    }
+
     private CountingDriver add(CountingDriver d) {
         manager.addDriver(new DriverRef(d, d.name(), 0, new Version(1, 0, 0), serviceIds.incrementAndGet()));
         return d;

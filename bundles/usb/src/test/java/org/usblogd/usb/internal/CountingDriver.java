@@ -9,10 +9,17 @@ import org.usblogd.api.sample.Channel;
 import org.usblogd.api.sample.SampleSink;
 import org.usblogd.api.usb.DeviceLink;
 import org.usblogd.api.usb.UsbDeviceInfo;
+import org.usblogd.api.usb.UsbException;
 
 /** Reads the counter of {@link CounterModel}s with a given serial prefix; can be told to misbehave. */
 final class CountingDriver implements Driver {
-    enum Fault { NONE, THROW_IN_OPEN, THROW_IN_POLL }
+    enum Fault {
+        NONE, THROW_IN_OPEN, THROW_IN_POLL,
+        /** Every poll after the third fails with a USB protocol error, as a wedged device does. */
+        USB_ERROR_IN_POLL,
+        /** Every other poll fails with a transient OVERFLOW. */
+        TRANSIENT_IN_POLL
+    }
 
     private final String name;
     private final String serialPrefix;
@@ -51,8 +58,15 @@ final class CountingDriver implements Driver {
             @Override
             public void poll() throws Exception {
                 int n = link.interrupt(0x81, buffer, buffer.length, 1_000);
-                if (fault == Fault.THROW_IN_POLL && ++polls > 3) {
+                polls++;
+                if (fault == Fault.THROW_IN_POLL && polls > 3) {
                     throw new ArrayIndexOutOfBoundsException("driver bug in poll");
+                }
+                if (fault == Fault.USB_ERROR_IN_POLL && polls > 3) {
+                    throw new UsbException(UsbException.Kind.OTHER, "protocol error from the device");
+                }
+                if (fault == Fault.TRANSIENT_IN_POLL && polls % 2 == 0) {
+                    throw new UsbException(UsbException.Kind.OVERFLOW, "babble");
                 }
                 sink.accept("count", SampleSink.nowMicros(), ByteBuffer.wrap(buffer, 0, n).getInt());
             }
