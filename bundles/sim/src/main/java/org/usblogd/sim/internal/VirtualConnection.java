@@ -3,6 +3,7 @@ package org.usblogd.sim.internal;
 import java.util.Arrays;
 
 import org.usblogd.api.sim.ControlSetup;
+import org.usblogd.api.usb.InStream;
 import org.usblogd.api.usb.UsbException;
 import org.usblogd.api.usb.UsbException.Kind;
 import org.usblogd.api.usb.spi.DeviceConnection;
@@ -142,6 +143,114 @@ final class VirtualConnection implements DeviceConnection {
         } finally {
             device.lock.unlock();
         }
+    }
+
+    @Override
+    public void setAlternateSetting(int iface, int alternate) throws UsbException {
+        device.lock.lock();
+        try {
+            check();
+            boolean exists = device.info().interfaces().stream()
+                    .anyMatch(i -> i.number() == iface && i.alternate() == alternate);
+            if (!exists) {
+                throw new UsbException(Kind.OTHER, "interface " + iface + " has no alternate setting " + alternate);
+            }
+        } finally {
+            device.lock.unlock();
+        }
+    }
+
+    @Override
+    public void clearHalt(int endpoint) throws UsbException {
+        device.lock.lock();
+        try {
+            check(); // virtual endpoints never stay halted: a model's STALL refuses one request only
+        } finally {
+            device.lock.unlock();
+        }
+    }
+
+    @Override
+    public void resetDevice() throws UsbException {
+        device.lock.lock();
+        try {
+            check();
+            device.model().reset();
+            device.changed.signalAll();
+        } finally {
+            device.lock.unlock();
+        }
+    }
+
+    /** Each packet is one {@link org.usblogd.api.sim.DeviceModel#in} call, as a frame would be; missing ones are empty. */
+    @Override
+    public int isochronous(int endpoint, byte[] buffer, int[] packetLengths, int timeoutMs) throws UsbException {
+        device.lock.lock();
+        try {
+            check();
+            device.requireClaimedFor(endpoint);
+            int offset = 0;
+            int total = 0;
+            for (int i = 0; i < packetLengths.length; i++) {
+                int n = 0;
+                if ((endpoint & 0x80) != 0) {
+                    byte[] p = device.model().in(endpoint, System.nanoTime());
+                    n = p == null ? 0 : Math.min(p.length, packetLengths[i]);
+                    if (n > 0) {
+                        System.arraycopy(p, 0, buffer, offset, n);
+                    }
+                } else {
+                    device.model().out(endpoint, Arrays.copyOfRange(buffer, offset, offset + packetLengths[i]));
+                    n = packetLengths[i];
+                }
+                offset += packetLengths[i];
+                packetLengths[i] = n;
+                total += n;
+            }
+            return total;
+        } finally {
+            device.lock.unlock();
+        }
+    }
+
+    /**
+     * The virtual bus queues nothing between reads: the model keeps its packets until asked, so reading
+     * them one transfer at a time loses nothing and keeps their order.
+     */
+    @Override
+    public InStream openStream(int endpoint, int transferSize, int inFlight) throws UsbException {
+        check();
+        VirtualConnection connection = this;
+        return new InStream() {
+            private volatile boolean closed;
+            private long completed;
+
+            @Override
+            public int endpoint() {
+                return endpoint;
+            }
+
+            @Override
+            public synchronized int read(byte[] buffer, int timeoutMs) throws UsbException {
+                if (closed) {
+                    throw new UsbException(Kind.CLOSED, "stream on endpoint 0x" + Integer.toHexString(endpoint)
+                            + " is closed");
+                }
+                int n = connection.transfer(endpoint, buffer, Math.min(transferSize, buffer.length), timeoutMs);
+                completed++;
+                return n;
+            }
+
+            @Override
+            public synchronized long completed() {
+                return completed;
+            }
+
+            @Override
+            public void close() {
+                closed = true;
+            }
+        };
     }
 
     @Override

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 import org.osgi.framework.Version;
 import org.usblogd.testing.umockdev.EmulatedUsbDevice;
 import org.usblogd.testing.umockdev.UsbTestbed;
+import org.usblogd.usb.internal.libusb.CompositeModel;
 import org.usblogd.usb.internal.libusb.LibUsbBackend;
 import org.usblogd.usb.internal.libusb.LibUsbHarness;
 
@@ -146,6 +147,34 @@ class CoreOnLibUsbTest {
 
         assertThat(driver.opens.get()).isEqualTo(1);
         assertThat(recorder.events(id, "session.failed")).isEmpty();
+    }
+
+    @Test
+    void claimingAnInterfaceOfAnUnconfiguredDeviceSelectsItsConfigurationFirst() throws Exception {
+        EmulatedUsbDevice d = testbed.plug(new CompositeModel("CT-0009", PERIOD, 0), 1, 3, 4);
+        org.usblogd.api.usb.spi.BackendDevice[] found = new org.usblogd.api.usb.spi.BackendDevice[1];
+        backend.start(new org.usblogd.api.usb.spi.BackendListener() {
+            @Override
+            public void arrived(org.usblogd.api.usb.spi.BackendDevice device) {
+                found[0] = device;
+            }
+
+            @Override
+            public void left(org.usblogd.api.usb.spi.BackendDevice device) {
+            }
+        });
+        await("arrival", () -> found[0] != null);
+        assertThat(found[0].info().activeConfiguration()).isZero();
+        CoreDeviceLink link = new CoreDeviceLink(found[0].info(), found[0].info().identity(), found[0].open());
+        try {
+            link.claim(1);
+            assertThat(d.configuration()).isEqualTo(1);
+            assertThat(d.claimedInterfaces()).containsExactly(1);
+            assertThat(link.bulk(0x85, new byte[512], 512, 1_000)).isEqualTo(512);
+        } finally {
+            link.releaseAndClose();
+        }
+        assertThat(d.claimedInterfaces()).isEmpty();
     }
 
     private CountingDriver add(CountingDriver d) {

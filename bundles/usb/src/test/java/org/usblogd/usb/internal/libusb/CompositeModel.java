@@ -28,13 +28,14 @@ import org.usblogd.api.usb.UsbInterfaceInfo;
  * </ul>
  * Control: vendor IN request 1 answers the 4-byte counter of vendor OUT request 3 writes; request 2 stalls.
  */
-final class CompositeModel implements DeviceModel {
+public final class CompositeModel implements DeviceModel {
     static final int VID = 0x1209;
     static final int PID = 0x0002;
     static final int ISO_PACKET = 192;
 
     private final String serial;
     private final long periodNanos;
+    private final int activeConfiguration;
     private final Deque<byte[]> loopback = new ArrayDeque<>();
     private long nextInterrupt;
     private int interruptCount;
@@ -43,8 +44,14 @@ final class CompositeModel implements DeviceModel {
     private int written;
 
     CompositeModel(String serial, long periodNanos) {
+        this(serial, periodNanos, 1);
+    }
+
+    /** @param activeConfiguration 0 for a device no driver has configured yet */
+    public CompositeModel(String serial, long periodNanos, int activeConfiguration) {
         this.serial = serial;
         this.periodNanos = periodNanos;
+        this.activeConfiguration = activeConfiguration;
     }
 
     @Override
@@ -64,7 +71,7 @@ final class CompositeModel implements DeviceModel {
                 List.of(control, data, isoIdle, isoActive, hid),
                 List.of(new UsbInterfaceAssociation(0, 2, 0x02, 0x02, 0x01, "Serial port")));
         return new UsbDeviceInfo(VID, PID, 0x0103, 0xEF, 0x02, 0x01, "usblogd tests", "Composite", serial, "-", 0,
-                List.of(config), 1);
+                List.of(config), activeConfiguration);
     }
 
     @Override

@@ -132,6 +132,29 @@ class LibUsbBackendTest {
 
             assertThat(emulated.isHalted(0x85)).isFalse();
             assertThat(c.bulk(0x85, buffer, 512, 1_000)).isEqualTo(512);
+
+            // The same through a stream: the stalled transfer fails, the stream goes on after the clear.
+            LibUsbHarness.awaitEventThread(backend);
+            try (org.usblogd.api.usb.InStream s = c.openStream(0x85, 512, 2)) {
+                assertThat(s.read(buffer, 1_000)).isEqualTo(512);
+                emulated.halt(0x85);
+                assertThatThrownBy(() -> {
+                    for (int i = 0; i < 4; i++) {
+                        s.read(buffer, 1_000);
+                    }
+                }).isInstanceOfSatisfying(UsbException.class, e -> assertThat(e.kind()).isEqualTo(Kind.STALL));
+                c.clearHalt(0x85);
+                emulated.poke();
+                boolean resumed = false;
+                for (int i = 0; i < 4 && !resumed; i++) {
+                    try {
+                        resumed = s.read(buffer, 1_000) == 512;
+                    } catch (UsbException e) {
+                        assertThat(e.kind()).isEqualTo(Kind.STALL); // transfers that were queued while halted
+                    }
+                }
+                assertThat(resumed).as("stream resumed after clear halt").isTrue();
+            }
         }
     }
 
@@ -204,6 +227,10 @@ class LibUsbBackendTest {
             c.claimInterface(3);
             org.usblogd.api.usb.InStream idle = c.openStream(0x84, 8, 4); // the HID endpoint never sends
             assertThat(emulated.urbsInFlight()).isEqualTo(4);
+            long waited = System.nanoTime();
+            assertThatThrownBy(() -> idle.read(new byte[8], 200)).isInstanceOfSatisfying(UsbException.class,
+                    u -> assertThat(u.kind()).isEqualTo(Kind.TIMEOUT));
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - waited)).isBetween(150L, 2_000L);
             java.util.concurrent.CompletableFuture<Throwable> reader = java.util.concurrent.CompletableFuture
                     .supplyAsync(() -> {
                         try {
