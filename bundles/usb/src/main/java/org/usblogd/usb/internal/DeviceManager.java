@@ -88,6 +88,8 @@ public class DeviceManager {
         int failures;
         long retryAt;
         boolean resetBeforeOpen;
+        /** When the session was asked to stop; 0 while it runs. */
+        long stopRequestedAt;
 
         Attached(UsbBackend backend, BackendDevice device, DeviceIdentity identity) {
             this.backend = backend;
@@ -181,6 +183,7 @@ public class DeviceManager {
                 if (e != null) {
                     handle(e);
                 }
+                abandonHungSessions();
                 bindIdleDevices();
             }
         } catch (InterruptedException e) {
@@ -202,7 +205,7 @@ public class DeviceManager {
         } else if (event instanceof Left e) {
             left(e.device());
         } else if (event instanceof DriversChanged) {
-            unbindVanishedDrivers();
+            rebindWhereDriversChanged();
         } else if (event instanceof SessionEnded e) {
             sessionEnded(e.runner(), e.error());
         }
@@ -274,12 +277,56 @@ public class DeviceManager {
         recorder.deviceDetached(a.identity);
     }
 
-    private void unbindVanishedDrivers() {
+    /**
+     * Ends sessions whose driver left, and sessions for which a better driver arrived (a higher score, or
+     * the same score from a newer version); the device is bound again once the session has ended.
+     */
+    private void rebindWhereDriversChanged() {
         for (Attached a : attached.values()) {
-            if (a.session != null && !drivers.containsValue(a.session.driver())) {
-                log.info("{}: driver {} left; ending its session", a.identity, a.session.driver());
-                a.session.stop();
+            if (a.session == null || a.stopRequestedAt != 0) {
+                continue;
             }
+            DriverRef current = a.session.driver();
+            if (!drivers.containsValue(current)) {
+                log.info("{}: driver {} left; ending its session", a.identity, current);
+                requestStop(a);
+                continue;
+            }
+            DriverMatcher.best(drivers.values(), a.info).filter(m -> m.driver() != current).ifPresent(m -> {
+                log.info("{}: driver {} is preferred over {}; switching", a.identity, m.driver(), current);
+                requestStop(a);
+            });
+        }
+    }
+
+    private void requestStop(Attached a) {
+        a.stopRequestedAt = System.currentTimeMillis();
+        a.session.stop();
+    }
+
+    /**
+     * A session that does not end within the stop timeout (a driver hanging in close, say) is abandoned:
+     * the core takes the device back from it (release, re-attach, close), resets the device and binds it
+     * again. The hung thread is left behind and reported; it can no longer touch the device.
+     */
+    private void abandonHungSessions() {
+        long now = System.currentTimeMillis();
+        for (Attached a : attached.values()) {
+            if (a.session == null || a.stopRequestedAt == 0
+                    || now - a.stopRequestedAt < config.session_stop_timeout_ms()) {
+                continue;
+            }
+            SessionRunner hung = a.session;
+            String message = "session of driver " + hung.driver() + " did not stop within "
+                    + config.session_stop_timeout_ms() + " ms; abandoned (thread " + hung.threadName()
+                    + " left behind), device reset and bound again";
+            log.error("{}: {}", a.identity, message);
+            recorder.event(a.identity, "session.abandoned", message);
+            hung.abandon();
+            a.session = null;
+            a.stopRequestedAt = 0;
+            a.resetBeforeOpen = true;
+            a.retryAt = 0;
         }
     }
 
@@ -290,6 +337,7 @@ public class DeviceManager {
             return; // the device left before its session finished
         }
         a.session = null;
+        a.stopRequestedAt = 0;
         SessionOutcome outcome = runner.outcome();
         if (outcome == SessionOutcome.STOPPED) {
             a.failures = 0;
@@ -340,6 +388,9 @@ public class DeviceManager {
         for (Attached a : attached.values()) {
             if (a.session == null && a.retryAt > now) {
                 next = Math.min(next, a.retryAt - now);
+            }
+            if (a.session != null && a.stopRequestedAt != 0) {
+                next = Math.min(next, Math.max(1, a.stopRequestedAt + config.session_stop_timeout_ms() - now));
             }
         }
         return next == Long.MAX_VALUE ? 60_000 : next;

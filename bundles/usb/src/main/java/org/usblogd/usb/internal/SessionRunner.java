@@ -27,6 +27,7 @@ final class SessionRunner implements Runnable {
     private final BiConsumer<SessionRunner, String> ended;
     private final Thread thread;
     private volatile boolean stopping;
+    private volatile boolean abandoned;
     private volatile CoreDeviceLink link;
     private volatile SessionOutcome outcome;
     private volatile long polls;
@@ -71,6 +72,25 @@ final class SessionRunner implements Runnable {
         CoreDeviceLink l = link;
         if (l != null) {
             l.abort();
+        }
+    }
+
+    String threadName() {
+        return thread.getName();
+    }
+
+    /**
+     * Takes the device away from a session that would not stop: its link is closed from the caller's
+     * thread (the driver's thread may be stuck in driver code, never in the link's bookkeeping), and its
+     * end is no longer reported.
+     */
+    void abandon() {
+        abandoned = true;
+        stopping = true;
+        CoreDeviceLink l = link;
+        if (l != null) {
+            l.abort();
+            l.releaseAndClose();
         }
     }
 
@@ -158,7 +178,9 @@ final class SessionRunner implements Runnable {
                 l.releaseAndClose();
             }
             outcome = result;
-            ended.accept(this, error);
+            if (!abandoned) {
+                ended.accept(this, error);
+            }
         }
     }
 }

@@ -65,8 +65,15 @@ final class CounterModel implements DeviceModel {
         return next;
     }
 
+    private int resets;
+
     @Override
     public synchronized void reset() {
         next = 0;
+        resets++;
+    }
+
+    synchronized int resets() {
+        return resets;
     }
 }

@@ -18,8 +18,12 @@ final class CountingDriver implements Driver {
         /** Every poll after the third fails with a USB protocol error, as a wedged device does. */
         USB_ERROR_IN_POLL,
         /** Every other poll fails with a transient OVERFLOW. */
-        TRANSIENT_IN_POLL
+        TRANSIENT_IN_POLL,
+        /** close() blocks until {@link CountingDriver#releaseHang} is counted down. */
+        HANG_IN_CLOSE
     }
+
+    final java.util.concurrent.CountDownLatch releaseHang = new java.util.concurrent.CountDownLatch(1);
 
     private final String name;
     private final String serialPrefix;
@@ -74,6 +78,13 @@ final class CountingDriver implements Driver {
             @Override
             public void close() {
                 closes.incrementAndGet();
+                if (fault == Fault.HANG_IN_CLOSE) {
+                    try {
+                        releaseHang.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
             }
         };
     }

@@ -64,7 +64,7 @@ class DeviceManagerTest {
 
         await("session closed", () -> driver.closes.get() == 1);
         await("device handle closed", () -> !d.isOpen());
-        assertThat(recorder.events(id, "device.detached")).hasSize(1);
+        await("detached", () -> recorder.events(id, "device.detached").size() == 1);
         assertThat(liveThreads("usb-session-")).isZero();
     }
 
@@ -150,6 +150,53 @@ class DeviceManagerTest {
         await("samples", () -> recorder.sampleCount(d.info().identity().key()) > 0);
         assertThat(newer.opens.get()).isEqualTo(1);
         assertThat(old.opens.get()).isZero();
+    }
+
+    @Test
+    void aNewerVersionTakesOverABoundDeviceAndRemovingItRollsBack() {
+        CountingDriver old = new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE);
+        CountingDriver newer = new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE);
+        manager.addDriver(new DriverRef(old, "counter", 0, new Version(1, 0, 0), serviceIds.incrementAndGet()));
+        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
+        String id = d.info().identity().key();
+        await("samples from 1.0.0", () -> recorder.sampleCount(id) >= 5);
+
+        long newerId = serviceIds.incrementAndGet();
+        manager.addDriver(new DriverRef(newer, "counter", 0, new Version(1, 1, 0), newerId));
+        await("1.1.0 took over", () -> newer.opens.get() == 1 && old.closes.get() == 1);
+        int before = recorder.sampleCount(id);
+        await("samples from 1.1.0", () -> recorder.sampleCount(id) >= before + 5);
+
+        manager.removeDriver(newerId);
+        await("rolled back to 1.0.0", () -> old.opens.get() == 2);
+        int after = recorder.sampleCount(id);
+        await("samples from 1.0.0 again", () -> recorder.sampleCount(id) >= after + 5);
+    }
+
+    @Test
+    void aSessionThatDoesNotStopIsAbandonedAndTheDeviceResetAndBoundAgain() {
+        CountingDriver hanging = add(new CountingDriver("hangs", "CNT", CountingDriver.Fault.HANG_IN_CLOSE));
+        long hangingId = serviceIds.get();
+        try {
+            CounterModel model = new CounterModel("CNT-1", PERIOD);
+            PluggedDevice d = bus.plug(model);
+            String id = d.info().identity().key();
+            await("samples", () -> recorder.sampleCount(id) >= 5);
+            CountingDriver replacement = new CountingDriver("replacement", "CNT", CountingDriver.Fault.NONE);
+            manager.addDriver(new DriverRef(replacement, "replacement", -1, new Version(1, 0, 0),
+                    serviceIds.incrementAndGet()));
+
+            manager.removeDriver(hangingId); // its session hangs in close()
+
+            await("abandoned", () -> !recorder.events(id, "session.abandoned").isEmpty());
+            assertThat(recorder.events(id, "session.abandoned").get(0).message()).contains("did not stop within");
+            await("bound again", () -> replacement.opens.get() == 1);
+            assertThat(model.resets()).as("device reset before the new session").isGreaterThanOrEqualTo(1);
+            int before = recorder.sampleCount(id);
+            await("samples from the replacement", () -> recorder.sampleCount(id) >= before + 5);
+        } finally {
+            hanging.releaseHang.countDown();
+        }
     }
 
     private CountingDriver add(CountingDriver d) {
