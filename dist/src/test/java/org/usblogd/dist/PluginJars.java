@@ -1,0 +1,86 @@
+package org.usblogd.dist;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarInputStream;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
+
+/** The test plugins the build made, in the versions a test needs, and a copy of the installation to drop them into. */
+final class PluginJars {
+    private PluginJars() {
+    }
+
+    /** The counter driver jar built by testing/plugins/counter. */
+    static Path counterDriver() {
+        String p = System.getProperty("usblogd.counterDriver");
+        if (p == null || !Files.isRegularFile(Path.of(p))) {
+            throw new AssertionError("the counter test plugin was not built (usblogd.counterDriver=" + p + ")");
+        }
+        return Path.of(p);
+    }
+
+    /** The same bundle with another Bundle-Version and, optionally, one more manifest header. */
+    static byte[] withVersion(Path jar, String version, String extraHeader, String extraValue) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JarInputStream in = new JarInputStream(Files.newInputStream(jar))) {
+            Manifest m = new Manifest(in.getManifest());
+            m.getMainAttributes().put(new Attributes.Name("Bundle-Version"), version);
+            if (extraHeader != null) {
+                m.getMainAttributes().put(new Attributes.Name(extraHeader), extraValue);
+            }
+            try (JarOutputStream jo = new JarOutputStream(out, m)) {
+                JarEntry e;
+                while ((e = in.getNextJarEntry()) != null) {
+                    jo.putNextEntry(new JarEntry(e.getName()));
+                    in.transferTo(jo);
+                    jo.closeEntry();
+                }
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Puts a jar into a watched directory the safe way: written completely under another name outside it,
+     * then renamed in, so FileInstall never sees half a jar.
+     */
+    static void drop(byte[] jar, Path plugins, String name) throws IOException {
+        Path staging = plugins.resolveSibling("staging");
+        Files.createDirectories(staging);
+        Path tmp = Files.createTempFile(staging, name, ".part");
+        Files.write(tmp, jar);
+        Files.move(tmp, plugins.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** A private copy of the assembled installation (bin, lib, bundles, plugins, conf). */
+    static Path copyOfInstallation(Path target) throws IOException {
+        Path home = Dist.home();
+        try (Stream<Path> all = Files.walk(home)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                Path rel = home.relativize(p);
+                if (rel.startsWith("state")) {
+                    continue;
+                }
+                Path to = target.resolve(rel.toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        return target;
+    }
+
+    static byte[] read(InputStream in) throws IOException {
+        return in.readAllBytes();
+    }
+}

@@ -1,0 +1,96 @@
+package org.usblogd.testing.counter;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CountDownLatch;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.usblogd.api.driver.Driver;
+import org.usblogd.api.driver.DriverSession;
+import org.usblogd.api.sample.Channel;
+import org.usblogd.api.sample.SampleSink;
+import org.usblogd.api.usb.DeviceLink;
+import org.usblogd.api.usb.UsbDeviceInfo;
+
+/**
+ * Reads the counter twin (1209:0010): each report's sequence number becomes a sample. Its configuration
+ * ({@code conf/org.usblogd.counter.cfg}) names the channel and can make it misbehave, for the tests of
+ * broken plugins.
+ */
+@Component(immediate = true, configurationPid = "org.usblogd.counter")
+@Designate(ocd = CounterDriver.Config.class)
+public class CounterDriver implements Driver {
+
+    @ObjectClassDefinition(name = "usblogd counter test driver")
+    public @interface Config {
+        @AttributeDefinition(description = "Channel the sequence numbers are stored in")
+        String channel() default "sequence";
+
+        @AttributeDefinition(description = "none, activate (throw on activation), open (throw when opening a"
+                + " session) or close-hang (never return from closing a session)")
+        String fault() default "none";
+    }
+
+    private final String channel;
+    private final String fault;
+    /** Lets hung closes go when the component goes, so that a test run does not leak them forever. */
+    private final CountDownLatch deactivated = new CountDownLatch(1);
+
+    @Activate
+    public CounterDriver(Config config) {
+        this.channel = config.channel();
+        this.fault = config.fault();
+        if ("activate".equals(fault)) {
+            throw new IllegalStateException("counter driver configured to fail on activation");
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        deactivated.countDown();
+    }
+
+    @Override
+    public String name() {
+        return "counter";
+    }
+
+    @Override
+    public int match(UsbDeviceInfo device) {
+        return device.vendorId() == 0x1209 && device.productId() == 0x0010 ? MATCH_VID_PID : 0;
+    }
+
+    @Override
+    public DriverSession open(DeviceLink link, SampleSink sink) throws Exception {
+        if ("open".equals(fault)) {
+            throw new IllegalStateException("counter driver configured to fail when opening a session");
+        }
+        link.claim(0);
+        sink.declare(new Channel(channel, "1", "count"));
+        byte[] report = new byte[8];
+        return new DriverSession() {
+            @Override
+            public void poll() throws Exception {
+                int n = link.interrupt(0x81, report, report.length, 500);
+                if (n == 8) {
+                    sink.accept(channel, SampleSink.nowMicros(), ByteBuffer.wrap(report).getLong());
+                }
+            }
+
+            @Override
+            public void close() {
+                if ("close-hang".equals(fault)) {
+                    try {
+                        deactivated.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+        };
+    }
+}
