@@ -82,6 +82,90 @@ class HotSwapIT {
         assertThat(after).isGreaterThanOrEqualTo(before);
     }
 
+    /**
+     * 100 updates of the counter driver while both devices stream, done as FileInstall does them (update,
+     * then refresh): threads, heap after GC and live driver class loaders must stay flat. Prints the gap on
+     * the swapped device per swap (median, max) and what the other device missed: the hot-swap benchmark.
+     */
+    @Test
+    void aHundredUpdatesUnderLoadLeaveNoThreadsHeapOrClassLoadersBehind() throws Exception {
+        int cycles = Integer.getInteger("usblogd.swapCycles", 100);
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        List<java.lang.ref.WeakReference<ClassLoader>> loaders = new java.util.ArrayList<>();
+        List<Long> swapTimes = new java.util.ArrayList<>();
+        long t0 = SampleSink.nowMicros();
+        int threadsAtStart = 0;
+        long heapAtStart = 0;
+        for (int i = 1; i <= cycles; i++) {
+            Bundle b = counterBundle();
+            loaders.add(new java.lang.ref.WeakReference<>(
+                    b.adapt(org.osgi.framework.wiring.BundleWiring.class).getClassLoader()));
+            int before = samples.times(COUNTER, "sequence").size();
+            swapTimes.add(SampleSink.nowMicros());
+            b.update(new java.io.ByteArrayInputStream(PluginJars.withVersion(PluginJars.counterDriver(),
+                    "1.0." + i, null, null)));
+            refresh(b);
+            Dist.await("samples after update " + i, 10_000, () -> samples.times(COUNTER, "sequence").size() > before);
+            if (i == 10) {
+                threadsAtStart = threads.getThreadCount();
+                heapAtStart = heapAfterGc(memory);
+            }
+        }
+        Thread.sleep(500);
+        int threadsAtEnd = threads.getThreadCount();
+        long heapAtEnd = heapAfterGc(memory);
+        long liveOldLoaders = loaders.stream().filter(r -> r.get() != null).count();
+
+        List<Long> sequence = samples.values(COUNTER, "sequence");
+        List<Long> times = samples.times(COUNTER, "sequence").subList(0, sequence.size()); // rows only append
+        List<Double> gaps = new java.util.ArrayList<>();
+        for (int i = 0; i < swapTimes.size(); i++) {
+            long from = swapTimes.get(i);
+            long to = i + 1 < swapTimes.size() ? swapTimes.get(i + 1) : Long.MAX_VALUE;
+            double largest = 0;
+            for (int k = 1; k < times.size(); k++) {
+                if (times.get(k) >= from && times.get(k - 1) < to && times.get(k) - times.get(k - 1) > 0) {
+                    largest = Math.max(largest, (times.get(k) - times.get(k - 1)) / 1000.0);
+                }
+            }
+            gaps.add(largest);
+        }
+        long lost = 0;
+        for (int k = 1; k < sequence.size(); k++) {
+            if (times.get(k) >= t0) {
+                lost += Math.max(0, sequence.get(k) - sequence.get(k - 1) - 1);
+            }
+        }
+        List<Double> sorted = gaps.stream().sorted().toList();
+        double co2Gap = Samples.largestGapMs(samples.times(CO2, "co2"), t0);
+        System.out.printf("hot-swap benchmark: %d updates under load; swapped device (period %d ms): gap median %.1f ms,"
+                + " max %.1f ms, %d reports not read during swaps; other device: largest gap %.0f ms (period %d ms);"
+                + " threads %d -> %d, heap after GC %d -> %d MB, old class loaders still alive %d%n", cycles,
+                COUNTER_PERIOD_MS, sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), lost, co2Gap,
+                CO2_PERIOD_MS, threadsAtStart, threadsAtEnd, heapAtStart >> 20, heapAtEnd >> 20, liveOldLoaders);
+
+        assertThat(co2Gap).as("largest gap on the other device").isLessThan(CO2_PERIOD_MS + 200);
+        assertThat(sorted.get(sorted.size() - 1)).as("largest swap gap").isLessThan(1_000.0);
+        assertThat(threadsAtEnd).as("threads").isLessThanOrEqualTo(threadsAtStart + 2);
+        assertThat(liveOldLoaders).as("class loaders of replaced driver versions still reachable").isLessThanOrEqualTo(1);
+        assertThat(heapAtEnd - heapAtStart).as("heap growth after GC, bytes").isLessThan(32L << 20);
+    }
+
+    private void refresh(Bundle b) throws InterruptedException {
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        fw.adapt(org.osgi.framework.wiring.FrameworkWiring.class).refreshBundles(List.of(b), e -> done.countDown());
+        assertThat(done.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("refreshed").isTrue();
+    }
+
+    private static long heapAfterGc(java.lang.management.MemoryMXBean memory) throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+
     /** Replaces the jar in plugins/ and waits for that version to log. */
     private void swapTo(String version) throws Exception {
         int before = samples.times(COUNTER, "sequence").size();

@@ -339,6 +339,12 @@ public class DeviceManager {
         a.session = null;
         a.stopRequestedAt = 0;
         SessionOutcome outcome = runner.outcome();
+        if (outcome == SessionOutcome.FAILED && !drivers.containsValue(runner.driver())) {
+            // The driver's bundle went away under the session (an update): its classes fail as they unload.
+            // That is the driver leaving, not the device failing: bind again at once, without backing off.
+            log.info("{}: driver {} left while its session ran ({})", a.identity, runner.driver(), error);
+            outcome = SessionOutcome.STOPPED;
+        }
         if (outcome == SessionOutcome.STOPPED) {
             a.failures = 0;
             a.retryAt = 0;
@@ -349,7 +355,11 @@ public class DeviceManager {
         long wait = Math.min(config.retry_max_ms(), config.retry_initial_ms() << Math.min(a.failures - 1, 20));
         a.retryAt = System.currentTimeMillis() + wait;
         String what = outcome == SessionOutcome.GONE ? "device gone" : "session failed";
-        log.warn("{}: {} ({}); retrying in {} ms", a.identity, what, error, wait);
+        if (runner.failure() != null) {
+            log.error("{}: {} ({}); retrying in {} ms", a.identity, what, error, wait, runner.failure());
+        } else {
+            log.warn("{}: {} ({}); retrying in {} ms", a.identity, what, error, wait);
+        }
         recorder.event(a.identity, outcome == SessionOutcome.GONE ? "device.gone" : "session.failed",
                 "driver " + runner.driver() + ": " + error + "; retry in " + wait + " ms");
         if (outcome == SessionOutcome.FAILED) {

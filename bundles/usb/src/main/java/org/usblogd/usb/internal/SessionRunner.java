@@ -28,6 +28,7 @@ final class SessionRunner implements Runnable {
     private final Thread thread;
     private volatile boolean stopping;
     private volatile boolean abandoned;
+    private volatile Throwable failure;
     private volatile CoreDeviceLink link;
     private volatile SessionOutcome outcome;
     private volatile long polls;
@@ -73,6 +74,11 @@ final class SessionRunner implements Runnable {
         if (l != null) {
             l.abort();
         }
+    }
+
+    /** What a driver threw, when the session failed because of it. */
+    Throwable failure() {
+        return failure;
     }
 
     String threadName() {
@@ -162,9 +168,7 @@ final class SessionRunner implements Runnable {
         } catch (Throwable e) {
             result = stopping ? SessionOutcome.STOPPED : SessionOutcome.FAILED;
             error = "driver " + driver + " threw " + e;
-            if (!stopping) {
-                log.error("{}: {}", identity, error, e);
-            }
+            failure = e; // the manager logs it once it knows whether the driver was leaving anyway
         } finally {
             if (session != null) {
                 try {
