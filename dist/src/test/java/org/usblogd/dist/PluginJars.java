@@ -29,13 +29,27 @@ final class PluginJars {
 
     /** The same bundle with another Bundle-Version and, optionally, one more manifest header. */
     static byte[] withVersion(Path jar, String version, String extraHeader, String extraValue) throws IOException {
+        java.util.Map<String, String> headers = new java.util.HashMap<>();
+        headers.put("Bundle-Version", version);
+        if (extraHeader != null) {
+            headers.put(extraHeader, extraValue);
+        }
+        return withHeaders(jar, headers);
+    }
+
+    /** The manifest header of the built jar. */
+    static String header(Path jar, String name) throws IOException {
+        try (JarInputStream in = new JarInputStream(Files.newInputStream(jar))) {
+            return in.getManifest().getMainAttributes().getValue(name);
+        }
+    }
+
+    /** The same jar with some manifest headers replaced. */
+    static byte[] withHeaders(Path jar, java.util.Map<String, String> headers) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JarInputStream in = new JarInputStream(Files.newInputStream(jar))) {
             Manifest m = new Manifest(in.getManifest());
-            m.getMainAttributes().put(new Attributes.Name("Bundle-Version"), version);
-            if (extraHeader != null) {
-                m.getMainAttributes().put(new Attributes.Name(extraHeader), extraValue);
-            }
+            headers.forEach((k, v) -> m.getMainAttributes().put(new Attributes.Name(k), v));
             try (JarOutputStream jo = new JarOutputStream(out, m)) {
                 JarEntry e;
                 while ((e = in.getNextJarEntry()) != null) {

@@ -31,7 +31,7 @@ public class CounterDriver implements Driver {
         String channel() default "sequence";
 
         @AttributeDefinition(description = "none, activate (throw on activation), open (throw when opening a"
-                + " session) or close-hang (never return from closing a session)")
+                + " session) or close-hang (take 20 s to close a session)")
         String fault() default "none";
     }
 
@@ -85,7 +85,9 @@ public class CounterDriver implements Driver {
             public void close() {
                 if ("close-hang".equals(fault)) {
                     try {
-                        deactivated.await();
+                        // Hangs well past the core's stop timeout, but not forever: tests must not leak it.
+                        deactivated.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                        Thread.sleep(20_000);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }

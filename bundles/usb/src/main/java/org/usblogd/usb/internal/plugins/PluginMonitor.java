@@ -1,0 +1,219 @@
+package org.usblogd.usb.internal.plugins;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.wiring.BundleCapability;
+import org.osgi.framework.wiring.BundleRequirement;
+import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.usblogd.api.store.SampleRecorder;
+
+/**
+ * Tells the operator, in one log line and one event each, why a jar in plugins/ is not driving anything:
+ * not a jar, not an OSGi bundle, an import nothing exports, or a component that failed to activate.
+ * FileInstall and SCR report these in their own words somewhere in the log; this says it where an operator
+ * looks (the log and the events) and names the file.
+ */
+@Component(immediate = true, configurationPid = PluginMonitor.PID)
+@Designate(ocd = PluginMonitor.Config.class)
+public class PluginMonitor {
+    static final String PID = "org.usblogd.plugins";
+    private static final Logger log = LoggerFactory.getLogger(PluginMonitor.class);
+    private static final Pattern PACKAGE_FILTER = Pattern.compile("\\(osgi\\.wiring\\.package=([^)]+)\\)");
+
+    @ObjectClassDefinition(name = "usblogd plugin monitor")
+    public @interface Config {
+        @AttributeDefinition(description = "How often plugins/ is checked, in milliseconds")
+        long check_interval_ms() default 2_000;
+
+        @AttributeDefinition(description = "How long a new jar may take to become a working plugin before it is"
+                + " reported, in milliseconds")
+        long grace_ms() default 5_000;
+    }
+
+    private final BundleContext context;
+    private final SampleRecorder recorder;
+    private final ServiceComponentRuntime scr;
+    private final Path plugins;
+    private final long graceMs;
+    private final Set<String> reported = new HashSet<>();
+    private final ScheduledExecutorService timer;
+
+    @Activate
+    public PluginMonitor(BundleContext context, @Reference SampleRecorder recorder,
+            @Reference ServiceComponentRuntime scr, Config config) {
+        this.context = context;
+        this.recorder = recorder;
+        this.scr = scr;
+        String home = context.getProperty("usblogd.home");
+        this.plugins = home == null ? null : Path.of(home, "plugins");
+        this.graceMs = config.grace_ms();
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "usb-plugin-monitor");
+            t.setDaemon(true);
+            return t;
+        });
+        if (plugins != null) {
+            timer.scheduleWithFixedDelay(this::check, config.check_interval_ms(), config.check_interval_ms(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        timer.shutdownNow();
+    }
+
+    void check() {
+        try {
+            Set<String> current = new HashSet<>();
+            for (Path jar : jars()) {
+                Bundle b = bundleOf(jar);
+                String problem = b == null ? notInstalled(jar) : notWorking(b);
+                if (problem != null) {
+                    String key = jar.getFileName() + ": " + problem;
+                    current.add(key);
+                    if (reported.add(key)) {
+                        String message = "plugin " + plugins.relativize(jar) + " " + problem;
+                        log.error(message);
+                        recorder.event(null, "plugin.broken", message);
+                    }
+                }
+            }
+            reported.retainAll(current); // fixed or removed: report again if it breaks again
+        } catch (RuntimeException e) {
+            log.warn("checking {} failed: {}", plugins, e.toString());
+        }
+    }
+
+    private List<Path> jars() {
+        List<Path> jars = new ArrayList<>();
+        try (Stream<Path> s = Files.list(plugins)) {
+            s.filter(p -> p.getFileName().toString().endsWith(".jar")).forEach(jars::add);
+        } catch (IOException e) {
+            // no plugins directory: nothing to check
+        }
+        return jars;
+    }
+
+    /** The bundle FileInstall installed from this jar: its location is the file's URI, in some spelling. */
+    private Bundle bundleOf(Path jar) {
+        for (Bundle b : context.getBundles()) {
+            String location = b.getLocation();
+            if (!location.startsWith("file:")) {
+                continue;
+            }
+            try {
+                if (Files.isSameFile(Path.of(java.net.URI.create(location)), jar)) {
+                    return b;
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                // not a plain file location, or the file is gone
+            }
+        }
+        return null;
+    }
+
+    private String notInstalled(Path jar) {
+        if (age(jar) < graceMs) {
+            return null;
+        }
+        try (JarFile f = new JarFile(jar.toFile())) {
+            Manifest m = f.getManifest();
+            if (m == null || m.getMainAttributes().getValue("Bundle-SymbolicName") == null) {
+                return "is not an OSGi bundle (its manifest has no Bundle-SymbolicName): ignored; a driver plugin"
+                        + " is a bundle built against usblogd's API";
+            }
+            return "is a bundle (" + m.getMainAttributes().getValue("Bundle-SymbolicName")
+                    + ") but was not installed: see the log of FileInstall above";
+        } catch (IOException e) {
+            return "is not a jar (" + e.getMessage() + "): ignored";
+        }
+    }
+
+    private String notWorking(Bundle b) {
+        if (b.getState() == Bundle.INSTALLED) {
+            return "(" + b.getSymbolicName() + " " + b.getVersion() + ") cannot be resolved: " + missingImports(b);
+        }
+        if (b.getState() != Bundle.ACTIVE) {
+            return null;
+        }
+        for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs(b)) {
+            for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
+                if (c.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
+                    String failure = rootCause(c.failure);
+                    return "(" + b.getSymbolicName() + " " + b.getVersion() + "): component " + d.name
+                            + " failed to activate: " + failure;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** SCR gives a stack trace; the operator needs its innermost cause. */
+    static String rootCause(String trace) {
+        if (trace == null || trace.isBlank()) {
+            return "no reason given";
+        }
+        return trace.lines().filter(l -> l.startsWith("Caused by: ")).reduce((a, b) -> b)
+                .map(l -> l.substring("Caused by: ".length())).orElse(trace.lines().findFirst().orElse(trace));
+    }
+
+    private String missingImports(Bundle b) {
+        BundleRevision revision = b.adapt(BundleRevision.class);
+        Set<String> exported = new HashSet<>();
+        for (Bundle other : context.getBundles()) {
+            BundleRevision r = other.adapt(BundleRevision.class);
+            if (r != null && (other.getState() & (Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE)) != 0) {
+                for (BundleCapability c : r.getDeclaredCapabilities(BundleRevision.PACKAGE_NAMESPACE)) {
+                    exported.add(String.valueOf(c.getAttributes().get(BundleRevision.PACKAGE_NAMESPACE)));
+                }
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        for (BundleRequirement req : revision.getDeclaredRequirements(BundleRevision.PACKAGE_NAMESPACE)) {
+            Matcher m = PACKAGE_FILTER.matcher(String.valueOf(req.getDirectives().get("filter")));
+            if (m.find() && !exported.contains(m.group(1))
+                    && !"optional".equals(req.getDirectives().get("resolution"))) {
+                missing.add(m.group(1));
+            }
+        }
+        return missing.isEmpty() ? "a required version is not available (see FileInstall's log)"
+                : "it imports " + String.join(", ", missing) + ", which no installed bundle exports";
+    }
+
+    private static long age(Path p) {
+        try {
+            return System.currentTimeMillis() - Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}
