@@ -19,6 +19,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        chooseLogFormat(System.getenv());
         System.exit(run(args, new PrintStream(System.out, true, StandardCharsets.UTF_8), System.err));
     }
 
@@ -46,6 +47,22 @@ public final class Main {
             err.println("usblogd: " + e.getMessage());
             err.println(USAGE);
             return 2;
+        }
+    }
+
+    /**
+     * journald's form when systemd connected stdout to the journal (it sets JOURNAL_STREAM) or when asked
+     * with USBLOGD_LOG_FORMAT; read by logback.xml, so it must be set before the first logger exists.
+     */
+    static void chooseLogFormat(java.util.Map<String, String> env) {
+        if (System.getProperty("usblogd.log.format") != null) {
+            return;
+        }
+        String asked = env.get("USBLOGD_LOG_FORMAT");
+        if (asked != null && !asked.isBlank()) {
+            System.setProperty("usblogd.log.format", "journald".equals(asked.strip()) ? "journald" : "human");
+        } else if (env.containsKey("JOURNAL_STREAM")) {
+            System.setProperty("usblogd.log.format", "journald");
         }
     }
 

@@ -1,0 +1,51 @@
+package org.usblogd.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Under systemd the daemon logs journald's way: a priority prefix per line, no timestamps, one line per event. */
+class JournaldLoggingIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyLineCarriesItsPriorityAndNoTimestamp() throws Exception {
+        Path home = PluginJars.copyOfInstallation(tmp.resolve("usblogd"));
+        Files.writeString(home.resolve("conf/org.usblogd.plugins.cfg"), "check.interval.ms = 200\ngrace.ms = 500\n");
+        PluginJars.drop("not a jar".getBytes(), home.resolve("plugins"), "garbage.jar");
+        File log = tmp.resolve("daemon.log").toFile();
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/usblogd").toString(), "run", "--demo", "--state",
+                tmp.resolve("state").toString()).redirectErrorStream(true).redirectOutput(log);
+        pb.environment().put("JOURNAL_STREAM", "8:12345"); // what systemd sets when stdout is the journal
+        Process daemon = pb.start();
+        try {
+            Dist.await("an error line about the broken plugin", 20_000,
+                    () -> read(log).stream().anyMatch(l -> l.contains("garbage.jar")));
+        } finally {
+            daemon.destroy();
+        }
+        assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        List<String> lines = read(log);
+
+        assertThat(lines).isNotEmpty().allSatisfy(l -> assertThat(l).matches("<[3467]>\\S+ \\[[^]]*\\]: .*"));
+        assertThat(lines).filteredOn(l -> l.contains("garbage.jar")).first().asString().startsWith("<3>PluginMonitor");
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("<6>").contains("demo mode"));
+        assertThat(lines).noneMatch(l -> l.matches("<\\d>\\d\\d:\\d\\d:\\d\\d.*"));
+    }
+
+    private static List<String> read(File f) {
+        try {
+            return Files.readAllLines(f.toPath());
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
+    }
+}
