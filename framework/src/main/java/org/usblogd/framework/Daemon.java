@@ -15,6 +15,8 @@ import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.usblogd.framework.systemd.ServiceWatchdog;
+import org.usblogd.framework.systemd.SystemdNotifier;
 
 /**
  * The daemon: Felix with the infrastructure bundles of {@code bundles/} started at boot, FileInstall
@@ -46,7 +48,15 @@ public final class Daemon {
             log.error("usblogd could not start: {}", e.getMessage(), e);
             return 1;
         }
-        Thread hook = new Thread(this::stop, "usblogd-shutdown");
+        SystemdNotifier notifier = new SystemdNotifier(System.getenv());
+        ServiceWatchdog watchdog = new ServiceWatchdog(fw.getBundleContext(), notifier,
+                Long.getLong("usblogd.watchdog.stall.ms", 10_000));
+        watchdog.start();
+        Thread hook = new Thread(() -> {
+            notifier.send("STOPPING=1");
+            watchdog.stop();
+            stop();
+        }, "usblogd-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             fw.waitForStop(0);

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -41,9 +42,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 /** The embedded store: an H2 file in the state directory, pooled by HikariCP, written by one thread. */
-@Component(service = { SampleRecorder.class, SampleStore.class }, configurationPid = H2Store.PID, immediate = true)
+@Component(service = { SampleRecorder.class, SampleStore.class, Supplier.class }, configurationPid = H2Store.PID,
+        immediate = true, property = "usblogd.health=store-writer")
 @Designate(ocd = H2Store.Config.class)
-public class H2Store implements SampleRecorder, SampleStore {
+public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String, Object>> {
     static final String PID = "org.usblogd.store";
     /** Framework property the launcher sets to the state directory. */
     static final String STATE_PROPERTY = "usblogd.state";
@@ -169,5 +171,15 @@ public class H2Store implements SampleRecorder, SampleStore {
     @Override
     public List<DeviceRecord> devices() throws StoreException {
         return queries.devices();
+    }
+
+    /**
+     * Health for the service watchdog (systemd keep-alives): the writer's progress and whether its last write
+     * worked. Plain java.util types, so that the launcher outside the framework can read them.
+     */
+    @Override
+    public Map<String, Object> get() {
+        return Map.of("progress", writer.rounds(), "healthy", !writer.failing(), "samples", writer.accepted(),
+                "status", writer.failing() ? "store writer failing" : "store writer ok");
     }
 }

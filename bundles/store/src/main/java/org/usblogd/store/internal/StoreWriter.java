@@ -45,6 +45,9 @@ final class StoreWriter implements Runnable {
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    /** Rounds of the writer loop: it goes round at least every flush interval, so a stuck writer stops counting. */
+    private final AtomicLong rounds = new AtomicLong();
+    private volatile boolean failing;
     private final Thread thread = new Thread(this, "store-writer");
     private volatile boolean stopping;
     private Connection connection;
@@ -75,6 +78,14 @@ final class StoreWriter implements Runnable {
 
     void submit(StoreOp op) {
         control.add(op);
+    }
+
+    long rounds() {
+        return rounds.get();
+    }
+
+    boolean failing() {
+        return failing;
     }
 
     long accepted() {
@@ -117,6 +128,8 @@ final class StoreWriter implements Runnable {
                 pending.removeIf(x -> x == WAKE);
             }
             boolean ok = writeOnce();
+            failing = !ok;
+            rounds.incrementAndGet();
             boolean idle = samples.isEmpty() && control.isEmpty() && pending.isEmpty();
             if (stopping && (idle || !ok)) {
                 if (!ok) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -36,9 +37,10 @@ import org.usblogd.api.usb.spi.UsbBackend;
  * (a device arriving or leaving, a driver or backend coming or going, a session ending) becomes an event
  * in one queue, so the registry needs no locks and decisions happen in order.
  */
-@Component(configurationPid = DeviceManager.PID, immediate = true)
+@Component(configurationPid = DeviceManager.PID, immediate = true, service = Supplier.class,
+        property = "usblogd.health=device-manager")
 @Designate(ocd = DeviceManager.Config.class)
-public class DeviceManager {
+public class DeviceManager implements Supplier<Map<String, Object>> {
     static final String PID = "org.usblogd.usb";
     private static final Logger log = LoggerFactory.getLogger(DeviceManager.class);
 
@@ -107,6 +109,9 @@ public class DeviceManager {
     private final Map<BackendDevice, Attached> attached = new IdentityHashMap<>();
     private final List<SessionRunner> stopping = new ArrayList<>();
     private final Thread thread;
+    /** Rounds of the manager loop, which wakes at least every second: a stuck manager stops counting. */
+    private final java.util.concurrent.atomic.AtomicLong rounds = new java.util.concurrent.atomic.AtomicLong();
+    private volatile int bound;
 
     @Activate
     public DeviceManager(@Reference(name = "recorder") SampleRecorder recorder, Config config) {
@@ -175,7 +180,8 @@ public class DeviceManager {
     private void loop() {
         try {
             while (true) {
-                Event e = events.poll(untilNextRetry(), TimeUnit.MILLISECONDS);
+                Event e = events.poll(Math.min(1_000, untilNextRetry()), TimeUnit.MILLISECONDS);
+                rounds.incrementAndGet();
                 if (e instanceof Shutdown) {
                     shutdown();
                     return;
@@ -185,6 +191,7 @@ public class DeviceManager {
                 }
                 abandonHungSessions();
                 bindIdleDevices();
+                bound = (int) attached.values().stream().filter(a -> a.session != null).count();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -438,5 +445,12 @@ public class DeviceManager {
         }
         attached.clear();
         log.info("USB core stopped");
+    }
+
+    /** Health for the service watchdog: the manager loop's progress and how many devices have a session. */
+    @Override
+    public Map<String, Object> get() {
+        return Map.of("progress", rounds.get(), "healthy", thread.isAlive(), "devices", bound,
+                "status", bound + " device(s) bound");
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -35,9 +36,10 @@ import org.usblogd.api.usb.spi.UsbBackend;
  * for all handles to close, stops the event thread, exits, and starts afresh. On a machine without USB
  * device nodes it says so once and reports no devices.
  */
-@Component(service = UsbBackend.class, immediate = true, configurationPid = LibUsbBackend.PID)
+@Component(service = { UsbBackend.class, Supplier.class }, immediate = true, configurationPid = LibUsbBackend.PID,
+        property = "usblogd.health=libusb-events")
 @Designate(ocd = LibUsbBackend.Config.class)
-public class LibUsbBackend implements UsbBackend {
+public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> {
     static final String PID = "org.usblogd.usb.libusb";
     private static final Logger log = LoggerFactory.getLogger(LibUsbBackend.class);
 
@@ -320,5 +322,22 @@ public class LibUsbBackend implements UsbBackend {
     private static String version() {
         org.usb4java.Version v = LibUsb.getVersion();
         return v.major() + "." + v.minor() + "." + v.micro();
+    }
+
+    /**
+     * Health for the service watchdog: the event thread's rounds (it goes round at least twice a second) and
+     * whether it is alive; "idle" without USB, where there is no event thread to watch.
+     */
+    @Override
+    public Map<String, Object> get() {
+        LibUsbEventThread e;
+        synchronized (lifecycle) {
+            e = events;
+        }
+        if (e == null) {
+            return Map.of("idle", true, "healthy", true, "progress", 0L, "status", "no USB bus");
+        }
+        return Map.of("progress", e.rounds(), "healthy", e.isAlive(), "status",
+                e.restarts() == 0 ? "libusb events ok" : "libusb event thread restarted " + e.restarts() + " time(s)");
     }
 }
