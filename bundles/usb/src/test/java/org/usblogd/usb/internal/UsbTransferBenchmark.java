@@ -104,21 +104,20 @@ public final class UsbTransferBenchmark {
     }
 
     private static void rawBulk(DeviceHandle h, int ep, int size) {
-        ByteBuffer b = ByteBuffer.allocateDirect(size);
-        IntBuffer n = IntBuffer.allocate(1);
-        byte[] out = new byte[size];
-        for (int i = 0; i < TRANSFERS; i++) {
-            check(LibUsb.bulkTransfer(h, (byte) ep, b, n, 1_000));
-            b.get(0, out, 0, n.get(0));
-        }
+        raw(h, ep, size, true);
     }
 
     private static void rawInterrupt(DeviceHandle h, int ep, int size) {
+        raw(h, ep, size, false);
+    }
+
+    private static void raw(DeviceHandle h, int ep, int size, boolean bulk) {
         ByteBuffer b = ByteBuffer.allocateDirect(size);
         IntBuffer n = IntBuffer.allocate(1);
         byte[] out = new byte[size];
         for (int i = 0; i < TRANSFERS; i++) {
-            check(LibUsb.interruptTransfer(h, (byte) ep, b, n, 1_000));
+            check(bulk ? LibUsb.bulkTransfer(h, (byte) ep, b, n, 1_000)
+                    : LibUsb.interruptTransfer(h, (byte) ep, b, n, 1_000));
             b.get(0, out, 0, n.get(0));
         }
     }

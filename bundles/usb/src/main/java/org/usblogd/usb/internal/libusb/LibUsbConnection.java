@@ -29,8 +29,6 @@ final class LibUsbConnection implements DeviceConnection {
     private final LibUsbConnections registry;
     private final ConcurrentLinkedQueue<ByteBuffer> buffers = new ConcurrentLinkedQueue<>();
     private final List<LibUsbStream> streams = new CopyOnWriteArrayList<>();
-    /** The pooled buffer behind the slice the current thread is using. */
-    private final ThreadLocal<ByteBuffer> lent = new ThreadLocal<>();
     private volatile boolean closed;
     private boolean handleClosed;
 
@@ -125,7 +123,9 @@ final class LibUsbConnection implements DeviceConnection {
     public int control(int requestType, int request, int value, int index, byte[] data, int length, int timeoutMs)
             throws UsbException {
         check();
-        ByteBuffer buffer = take(length);
+        ByteBuffer pooled = take(length);
+        // usb4java takes the transfer length from the buffer's capacity: hand it an exact slice.
+        ByteBuffer buffer = pooled.slice(0, length);
         try {
             boolean in = (requestType & 0x80) != 0;
             if (!in) {
@@ -139,7 +139,7 @@ final class LibUsbConnection implements DeviceConnection {
             }
             return r;
         } finally {
-            give(buffer);
+            give(pooled);
         }
     }
 
@@ -155,7 +155,8 @@ final class LibUsbConnection implements DeviceConnection {
 
     private int transfer(boolean bulk, int endpoint, byte[] data, int length, int timeoutMs) throws UsbException {
         check();
-        ByteBuffer buffer = take(length);
+        ByteBuffer pooled = take(length);
+        ByteBuffer buffer = pooled.slice(0, length); // exact capacity, as for control transfers
         try {
             boolean in = (endpoint & 0x80) != 0;
             if (!in) {
@@ -174,7 +175,7 @@ final class LibUsbConnection implements DeviceConnection {
             }
             return n;
         } finally {
-            give(buffer);
+            give(pooled);
         }
     }
 
@@ -252,23 +253,14 @@ final class LibUsbConnection implements DeviceConnection {
         registry.closed(this);
     }
 
-    /**
-     * A direct buffer of exactly {@code length} bytes: usb4java takes the transfer length from the buffer's
-     * capacity, so a slice of a pooled buffer is handed out.
-     */
+    /** A pooled direct buffer of at least {@code length} bytes; give it back with {@link #give}. */
     private ByteBuffer take(int length) {
         ByteBuffer b = buffers.poll();
-        if (b == null || b.capacity() < length) {
-            b = ByteBuffer.allocateDirect(Math.max(length, 64));
-        }
-        lent.set(b);
-        return b.slice(0, length);
+        return b != null && b.capacity() >= length ? b : ByteBuffer.allocateDirect(Math.max(length, 64));
     }
 
-    private void give(ByteBuffer slice) {
-        ByteBuffer b = lent.get();
-        lent.remove();
-        if (b != null && b.capacity() <= POOLED_BUFFER_LIMIT && buffers.size() < 4) {
+    private void give(ByteBuffer b) {
+        if (b.capacity() <= POOLED_BUFFER_LIMIT && buffers.size() < 4) {
             buffers.offer(b);
         }
     }
