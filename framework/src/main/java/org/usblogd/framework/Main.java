@@ -1,11 +1,16 @@
 package org.usblogd.framework;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
-/** {@code usblogd run | export | devices}: see {@link #USAGE}. */
+import org.usblogd.framework.doctor.Doctor;
+import org.usblogd.framework.doctor.PluginTables;
+import org.usblogd.framework.doctor.UdevRules;
+
+/** {@code usblogd run | export | devices | udev-rules | doctor}: see {@link #USAGE}. */
 public final class Main {
     static final String USAGE = String.join("\n",
             "usage: usblogd <command> [--state DIR]",
@@ -13,6 +18,11 @@ public final class Main {
             "  export [--device ID] [--channel NAME] [--from ISO] [--to ISO] [--format csv|json]",
             "                        print stored samples (time in UTC)",
             "  devices               list known devices, whether attached, and their driver",
+            "  udev-rules [--group NAME]  print udev rules giving the group (usblogd) access to every device",
+            "                        the installed drivers take",
+            "  doctor [--user NAME]  USB devices seen here, the driver each would get and why, kernel drivers,",
+            "                        permission problems of the daemon's user (usblogd) with the fix, hotplug",
+            "udev-rules and doctor read the drivers in --plugins DIR, else plugins/ in the installation.",
             "The state directory (database, cache) is --state DIR, else $USBLOGD_STATE, else state/ in the installation.");
 
     private Main() {
@@ -37,6 +47,12 @@ public final class Main {
             case "devices":
                 o.allow();
                 return new DevicesCommand(o.stateDirectory(home), out, err).run();
+            case "udev-rules":
+                o.allow("group", "plugins");
+                return udevRules(o.path("plugins", home.resolve("plugins")), o.getOr("group", "usblogd"), out, err);
+            case "doctor":
+                o.allow("user", "plugins");
+                return doctor(o.path("plugins", home.resolve("plugins")), o.getOr("user", "usblogd"), out, err);
             case "help":
                 out.println(USAGE);
                 return 0;
@@ -47,6 +63,25 @@ public final class Main {
             err.println("usblogd: " + e.getMessage());
             err.println(USAGE);
             return 2;
+        }
+    }
+
+    private static int udevRules(Path plugins, String group, PrintStream out, PrintStream err) {
+        try {
+            out.print(UdevRules.render(PluginTables.read(plugins), group, plugins.toString()));
+            return 0;
+        } catch (IOException e) {
+            err.println("usblogd: cannot read the plugins in " + plugins + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int doctor(Path plugins, String user, PrintStream out, PrintStream err) {
+        try {
+            return new Doctor(plugins, user, Doctor.Paths.REAL, out).run() == 0 ? 0 : 1;
+        } catch (IOException e) {
+            err.println("usblogd: doctor could not finish: " + e.getMessage());
+            return 1;
         }
     }
 

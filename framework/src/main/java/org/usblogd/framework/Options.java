@@ -47,6 +47,16 @@ final class Options {
         return values.get(name);
     }
 
+    String getOr(String name, String fallback) {
+        String v = values.get(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    Path path(String name, Path fallback) {
+        String v = values.get(name);
+        return (v == null || v.isBlank() ? fallback : Path.of(v)).toAbsolutePath().normalize();
+    }
+
     boolean flag(String name) {
         return Boolean.parseBoolean(values.get(name));
     }

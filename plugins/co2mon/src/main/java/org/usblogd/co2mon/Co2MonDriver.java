@@ -5,16 +5,15 @@ import java.security.SecureRandom;
 import org.osgi.service.component.annotations.Component;
 import org.usblogd.api.driver.Driver;
 import org.usblogd.api.driver.DriverSession;
+import org.usblogd.api.driver.UsbMatch;
 import org.usblogd.api.sample.Channel;
 import org.usblogd.api.sample.SampleSink;
 import org.usblogd.api.usb.DeviceLink;
-import org.usblogd.api.usb.UsbDeviceInfo;
 
 /** ZyAura / Holtek CO2 monitors (TFA AIRCO2NTROL, CO2Mini, ZGm053U), 04d9:a052. */
 @Component(immediate = true)
+@UsbMatch(driver = "co2mon", vid = "04d9", pid = "a052")
 public class Co2MonDriver implements Driver {
-    static final int VENDOR_ID = 0x04d9;
-    static final int PRODUCT_ID = 0xa052;
     static final Channel CO2 = new Channel("co2", "ppm", "carbon dioxide");
     static final Channel TEMPERATURE = new Channel("temperature", "°C", "temperature");
     static final Channel HUMIDITY = new Channel("humidity", "%RH", "relative humidity");
@@ -24,11 +23,6 @@ public class Co2MonDriver implements Driver {
     @Override
     public String name() {
         return "co2mon";
-    }
-
-    @Override
-    public int match(UsbDeviceInfo device) {
-        return device.vendorId() == VENDOR_ID && device.productId() == PRODUCT_ID ? MATCH_VID_PID : 0;
     }
 
     @Override

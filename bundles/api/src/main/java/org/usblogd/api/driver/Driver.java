@@ -1,13 +1,17 @@
 package org.usblogd.api.driver;
 
+import java.util.List;
+
 import org.osgi.annotation.versioning.ConsumerType;
 import org.usblogd.api.sample.SampleSink;
 import org.usblogd.api.usb.DeviceLink;
 import org.usblogd.api.usb.UsbDeviceInfo;
 
 /**
- * A whiteboard service, one per device family, registered by a driver plugin. The core asks every driver
- * for a {@link #match} score when a device arrives and opens a session with the highest scorer.
+ * A whiteboard service, one per device family, registered by a driver plugin. Which devices it takes is a
+ * table: {@link UsbMatch} rows on the driver class (in the plugin's manifest, readable without running the
+ * plugin) plus {@link #configuredMatches()}. When a device arrives the core scores every driver's rows and
+ * opens a session with the highest scorer.
  */
 @ConsumerType
 public interface Driver {
@@ -20,8 +24,22 @@ public interface Driver {
     /** Short, stable name recorded with the data, e.g. "co2mon". */
     String name();
 
-    /** 0 when this driver cannot handle the device; higher is a better match. Must not do I/O. */
-    int match(UsbDeviceInfo device);
+    /**
+     * Rows that come from configuration rather than from the manifest (a line driver told which adapter to
+     * read, say). Called again whenever the driver service's properties change. Must not do I/O.
+     */
+    default List<DeviceMatch> configuredMatches() {
+        return List.of();
+    }
+
+    /**
+     * For drivers without a table only: a score computed in code, 0 when this driver cannot handle the
+     * device. Tools cannot read it (no udev rules, no explanation in {@code usblogd doctor}); prefer
+     * {@link UsbMatch}. Must not do I/O.
+     */
+    default int match(UsbDeviceInfo device) {
+        return 0;
+    }
 
     /**
      * Starts talking to the device: claim interfaces, initialise, declare channels. Runs on the device's

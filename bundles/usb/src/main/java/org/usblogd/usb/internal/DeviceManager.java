@@ -10,8 +10,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.Version;
+import org.osgi.framework.wiring.BundleCapability;
+import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -24,6 +27,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.usblogd.api.driver.DeviceMatch;
 import org.usblogd.api.driver.Driver;
 import org.usblogd.api.store.SampleRecorder;
 import org.usblogd.api.usb.DeviceIdentity;
@@ -145,8 +149,13 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
+            policyOption = ReferencePolicyOption.GREEDY, updated = "updatedDriver")
     void bindDriver(Driver driver, ServiceReference<Driver> ref) {
+        addDriver(toRef(driver, ref));
+    }
+
+    /** New service properties may come with new configured match rows. */
+    void updatedDriver(Driver driver, ServiceReference<Driver> ref) {
         addDriver(toRef(driver, ref));
     }
 
@@ -166,7 +175,8 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
 
     private static DriverRef toRef(Driver driver, ServiceReference<Driver> ref) {
         Object ranking = ref.getProperty("service.ranking");
-        Version version = ref.getBundle() == null ? Version.emptyVersion : ref.getBundle().getVersion();
+        Bundle bundle = ref.getBundle();
+        Version version = bundle == null ? Version.emptyVersion : bundle.getVersion();
         String name;
         try {
             name = driver.name();
@@ -174,7 +184,32 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
             name = String.valueOf(ref.getProperty("component.name"));
         }
         return new DriverRef(driver, name, ranking instanceof Integer r ? r : 0, version,
-                (Long) ref.getProperty("service.id"));
+                (Long) ref.getProperty("service.id"), matchTable(driver, name, bundle));
+    }
+
+    /** The driver's rows from its bundle's manifest, then those from its configuration. A bad row is skipped. */
+    private static List<DeviceMatch> matchTable(Driver driver, String name, Bundle bundle) {
+        List<DeviceMatch> table = new ArrayList<>();
+        BundleRevision revision = bundle == null ? null : bundle.adapt(BundleRevision.class);
+        if (revision != null) {
+            for (BundleCapability c : revision.getDeclaredCapabilities(DeviceMatch.NAMESPACE)) {
+                if (!name.equals(c.getAttributes().get(DeviceMatch.DRIVER))) {
+                    continue;
+                }
+                try {
+                    table.add(DeviceMatch.fromAttributes(c.getAttributes()));
+                } catch (IllegalArgumentException e) {
+                    log.error("plugin {}: match row {} of driver {} ignored: {}", bundle.getSymbolicName(),
+                            c.getAttributes(), name, e.getMessage());
+                }
+            }
+        }
+        try {
+            table.addAll(driver.configuredMatches());
+        } catch (RuntimeException | LinkageError e) {
+            log.error("driver {}: its configured match rows are ignored: {}", name, e.toString());
+        }
+        return table;
     }
 
     private void loop() {
@@ -389,7 +424,7 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
                 continue;
             }
             DriverMatcher.best(drivers.values(), a.info).ifPresent(m -> {
-                log.info("{}: binding driver {} (score {})", a.identity, m.driver(), m.score());
+                log.info("{}: binding driver {} ({})", a.identity, m.driver(), m.reason());
                 recorder.driverBound(a.identity, m.driver().name());
                 a.session = new SessionRunner(a.device, a.identity, m.driver(), recorder.sink(a.identity),
                         a.resetBeforeOpen, (runner, error) -> events.add(new SessionEnded(runner, error)));

@@ -5,13 +5,18 @@ import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.usblogd.api.driver.DeviceMatch;
 import org.usblogd.api.usb.UsbDeviceInfo;
 
 /** Picks the driver for a device: highest score wins, {@link DriverRef#PREFERENCE} breaks ties. */
 final class DriverMatcher {
     private static final Logger log = LoggerFactory.getLogger(DriverMatcher.class);
 
-    record Match(DriverRef driver, int score) {
+    /** @param row the table row that won, or null when the driver matched in code */
+    record Match(DriverRef driver, int score, DeviceMatch row) {
+        String reason() {
+            return "score " + score + ": " + (row == null ? "matched in code" : row.describe());
+        }
     }
 
     private DriverMatcher() {
@@ -20,21 +25,28 @@ final class DriverMatcher {
     static Optional<Match> best(Collection<DriverRef> drivers, UsbDeviceInfo device) {
         Match best = null;
         for (DriverRef d : drivers) {
-            int score;
-            try {
-                score = d.driver().match(device);
-            } catch (RuntimeException | LinkageError e) {
-                log.error("driver {} failed while matching {}: {}", d, device, e.toString());
+            Match m = score(d, device);
+            if (m == null) {
                 continue;
             }
-            if (score <= 0) {
-                continue;
-            }
-            if (best == null || score > best.score()
-                    || score == best.score() && DriverRef.PREFERENCE.compare(d, best.driver()) > 0) {
-                best = new Match(d, score);
+            if (best == null || m.score() > best.score()
+                    || m.score() == best.score() && DriverRef.PREFERENCE.compare(d, best.driver()) > 0) {
+                best = m;
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    private static Match score(DriverRef d, UsbDeviceInfo device) {
+        if (!d.table().isEmpty()) {
+            return DeviceMatch.best(d.table(), device).map(row -> new Match(d, row.score(), row)).orElse(null);
+        }
+        try {
+            int score = d.driver().match(device);
+            return score > 0 ? new Match(d, score, null) : null;
+        } catch (RuntimeException | LinkageError e) {
+            log.error("driver {} failed while matching {}: {}", d, device, e.toString());
+            return null;
+        }
     }
 }

@@ -1,19 +1,31 @@
 package org.usblogd.usb.internal;
 
 import java.util.Comparator;
+import java.util.List;
 
 import org.osgi.framework.Version;
+import org.usblogd.api.driver.DeviceMatch;
 import org.usblogd.api.driver.Driver;
 
 /**
- * A registered driver with what decides between equal scores: service ranking first, then the newer bundle
- * version (so an update wins over the old jar while both are present), then the older registration.
+ * A registered driver with its match table and what decides between equal scores: service ranking first,
+ * then the newer bundle version (so an update wins over the old jar while both are present), then the older
+ * registration. An empty table means the driver matches in code ({@link Driver#match}).
  */
-record DriverRef(Driver driver, String name, int ranking, Version version, long serviceId) {
+record DriverRef(Driver driver, String name, int ranking, Version version, long serviceId, List<DeviceMatch> table) {
 
     static final Comparator<DriverRef> PREFERENCE = Comparator.comparingInt(DriverRef::ranking)
             .thenComparing(DriverRef::version)
             .thenComparing(Comparator.comparingLong(DriverRef::serviceId).reversed());
+
+    DriverRef {
+        table = List.copyOf(table);
+    }
+
+    /** A driver that matches in code. */
+    DriverRef(Driver driver, String name, int ranking, Version version, long serviceId) {
+        this(driver, name, ranking, version, serviceId, List.of());
+    }
 
     @Override
     public String toString() {

@@ -15,6 +15,7 @@ import java.util.function.LongConsumer;
 
 import org.usblogd.api.sim.DeviceModel;
 import org.usblogd.api.usb.UsbDeviceInfo;
+import org.usblogd.api.usb.UsbInterfaceInfo;
 import org.usblogd.testing.umockdev.NativeLibraries.GObject;
 import org.usblogd.testing.umockdev.NativeLibraries.LibC;
 import org.usblogd.testing.umockdev.NativeLibraries.UMockdev;
@@ -108,13 +109,41 @@ public final class UsbTestbed implements AutoCloseable {
                 .append(info.activeConfiguration() == 0 ? "" : info.activeConfiguration() + "\\n").append('\n')
                 .append("A: bNumConfigurations=").append(info.configurations().size()).append("\\n\n")
                 .append("A: speed=480\\n\n")
+                .append(String.format("A: bDeviceClass=%02x\\n\nA: bDeviceSubClass=%02x\\n\nA: bDeviceProtocol=%02x\\n\n",
+                        info.deviceClass(), info.deviceSubClass(), info.deviceProtocol()))
                 .append("H: descriptors=").append(HexFormat.of().formatHex(device.sysfsDescriptors())).append('\n');
+        // The kernel's string attributes and one child per interface, with its kernel driver, as sysfs has them
+        // (read by `usblogd doctor`; libusb itself reads only the descriptors above).
+        appendString(sb, "manufacturer", info.manufacturer());
+        appendString(sb, "product", info.product());
+        appendString(sb, "serial", info.serialNumber());
+        for (UsbInterfaceInfo i : info.interfaces()) {
+            if (i.alternate() != 0) {
+                continue;
+            }
+            String driver = model.kernelDriver(i.number());
+            sb.append('\n').append("P: ").append(sysfs.substring("/sys".length())).append('/').append(name)
+                    .append(':').append(Math.max(1, info.activeConfiguration())).append('.').append(i.number())
+                    .append("\nE: DEVTYPE=usb_interface\nE: SUBSYSTEM=usb\n")
+                    .append(driver == null ? "" : "E: DRIVER=" + driver + "\nL: driver=../../../../../../bus/usb/drivers/"
+                            + driver + "\n")
+                    .append(String.format("A: bInterfaceNumber=%02x\\n\nA: bAlternateSetting=0\\n\n", i.number()))
+                    .append(String.format("A: bInterfaceClass=%02x\\n\nA: bInterfaceSubClass=%02x\\n\n"
+                            + "A: bInterfaceProtocol=%02x\\n\n", i.interfaceClass(), i.interfaceSubClass(),
+                            i.interfaceProtocol()));
+        }
         if (!U.umockdev_testbed_add_from_string(testbed, sb.toString(), error)) {
             throw new IllegalStateException("umockdev refused the device description of " + device);
         }
         device.readiness().install(root.resolve("dev").resolve(devname).toString());
         plugged.add(device);
         return device;
+    }
+
+    private static void appendString(StringBuilder sb, String attribute, String value) {
+        if (value != null && !value.contains("\n")) {
+            sb.append("A: ").append(attribute).append('=').append(value).append("\\n\n");
+        }
     }
 
     /** Pulls the device out: URBs in flight fail, the node answers ENODEV, libusb sees it leave. */

@@ -11,10 +11,10 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.usblogd.api.driver.Driver;
 import org.usblogd.api.driver.DriverSession;
+import org.usblogd.api.driver.UsbMatch;
 import org.usblogd.api.sample.Channel;
 import org.usblogd.api.sample.SampleSink;
 import org.usblogd.api.usb.DeviceLink;
-import org.usblogd.api.usb.UsbDeviceInfo;
 
 /**
  * Reads the counter twin (1209:0010): each report's sequence number becomes a sample. Its configuration
@@ -23,6 +23,7 @@ import org.usblogd.api.usb.UsbDeviceInfo;
  */
 @Component(immediate = true, configurationPid = "org.usblogd.counter")
 @Designate(ocd = CounterDriver.Config.class)
+@UsbMatch(driver = "counter", vid = "1209", pid = "0010")
 public class CounterDriver implements Driver {
 
     @ObjectClassDefinition(name = "usblogd counter test driver")
@@ -57,11 +58,6 @@ public class CounterDriver implements Driver {
     @Override
     public String name() {
         return "counter";
-    }
-
-    @Override
-    public int match(UsbDeviceInfo device) {
-        return device.vendorId() == 0x1209 && device.productId() == 0x0010 ? MATCH_VID_PID : 0;
     }
 
     @Override

@@ -1,0 +1,63 @@
+package org.usblogd.framework.doctor;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The account the daemon runs as and whether it may open a device node. Worked out from the node's owner,
+ * group and mode rather than by trying, because the doctor usually runs as root, who may open anything.
+ */
+public record DaemonUser(String name, Set<String> groups) {
+
+    /** The user and its groups as the system's name service (`id`) knows them; empty when there is none. */
+    public static java.util.Optional<DaemonUser> lookup(String name) {
+        try {
+            Process p = new ProcessBuilder("id", "-Gn", name).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(new DaemonUser(name, Set.copyOf(List.of(out.split("\\s+")))));
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Why this user can or cannot open the node for reading and writing, as "ok" or a problem. */
+    public Verdict access(Path node) throws IOException {
+        if (!Files.exists(node, LinkOption.NOFOLLOW_LINKS)) {
+            return new Verdict(false, node + " does not exist (is /dev mounted, or did the device just leave?)");
+        }
+        PosixFileAttributes a = Files.readAttributes(node, PosixFileAttributes.class);
+        Set<PosixFilePermission> p = a.permissions();
+        String owner = a.owner().getName();
+        String group = a.group().getName();
+        String shown = java.nio.file.attribute.PosixFilePermissions.toString(p) + " " + owner + ":" + group;
+        boolean ok;
+        if ("root".equals(name)) {
+            ok = true;
+        } else if (owner.equals(name)) {
+            ok = p.contains(PosixFilePermission.OWNER_READ) && p.contains(PosixFilePermission.OWNER_WRITE);
+        } else if (groups.contains(group)) {
+            ok = p.contains(PosixFilePermission.GROUP_READ) && p.contains(PosixFilePermission.GROUP_WRITE);
+        } else {
+            ok = p.contains(PosixFilePermission.OTHERS_READ) && p.contains(PosixFilePermission.OTHERS_WRITE);
+        }
+        return new Verdict(ok, (ok ? name + " can open it" : name + " cannot open it for reading and writing")
+                + " (" + shown + ")");
+    }
+
+    public record Verdict(boolean ok, String detail) {
+    }
+}

@@ -1,0 +1,128 @@
+package org.usblogd.framework.doctor;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import org.usblogd.api.driver.DeviceMatch;
+import org.usblogd.api.usb.UsbDeviceInfo;
+
+/**
+ * {@code usblogd doctor}: what usblogd would do on this machine and what stands in its way. It lists the USB
+ * devices the kernel sees, which driver would take each and why, the kernel drivers bound to them, whether
+ * the daemon's user may open them (with the exact fix when not), and whether hotplug events arrive.
+ */
+public final class Doctor {
+    /** Where a machine keeps what the doctor reads; tests point these at an emulated one. */
+    public record Paths(Path sysBusUsbDevices, Path devBusUsb, Path udevControl, Path etcUdevRules) {
+        public static final Paths REAL = new Paths(Path.of("/sys/bus/usb/devices"), Path.of("/dev/bus/usb"),
+                Path.of("/run/udev/control"), Path.of("/etc/udev/rules.d"));
+    }
+
+    private final Path plugins;
+    private final String userName;
+    private final Paths paths;
+    private final PrintStream out;
+    private int problems;
+
+    public Doctor(Path plugins, String userName, Paths paths, PrintStream out) {
+        this.plugins = plugins;
+        this.userName = userName;
+        this.paths = paths;
+        this.out = out;
+    }
+
+    /** Prints the diagnosis; returns how many problems it found. */
+    public int run() throws IOException {
+        boolean udevd = Files.exists(paths.udevControl());
+        out.println("hotplug: " + (udevd
+                ? "udevd runs (" + paths.udevControl() + "): devices are noticed the moment they arrive, and udev"
+                        + " rules apply"
+                : "no udevd (" + paths.udevControl() + " is missing): usblogd notices devices by watching "
+                        + paths.sysBusUsbDevices() + " (hotplug = auto), and no udev rule sets permissions here"));
+
+        List<PluginTables.Plugin> tables = PluginTables.read(plugins);
+        out.println("plugins in " + plugins + ":" + (tables.isEmpty() ? " none (no device will be logged)" : ""));
+        for (PluginTables.Plugin p : tables) {
+            out.println("  " + p.jar().getFileName() + (p.bundle() == null ? "" : "  " + p.bundle()));
+            p.rows().forEach(r -> out.println("    " + r.driver() + ": " + r.describe() + " (score " + r.score() + ")"));
+            if (p.rows().isEmpty() && p.problems().isEmpty()) {
+                out.println("    no match table: matches in code, so it cannot be explained here");
+            }
+            p.problems().forEach(this::problem);
+        }
+        List<DeviceMatch> rows = PluginTables.rows(tables);
+
+        Optional<DaemonUser> user = DaemonUser.lookup(userName);
+        if (user.isEmpty()) {
+            problem("no user '" + userName + "' on this system; the package creates it"
+                    + " (useradd --system --user-group --home-dir /var/lib/usblogd --shell /usr/sbin/nologin usblogd)");
+        } else {
+            out.println("daemon user: " + userName + " (groups " + String.join(" ", user.get().groups()) + ")");
+        }
+
+        List<SysfsUsb.Device> devices = SysfsUsb.list(paths.sysBusUsbDevices(), paths.devBusUsb());
+        out.println("USB devices (" + devices.size() + "):");
+        for (SysfsUsb.Device d : devices) {
+            device(d, rows, user, udevd);
+        }
+        out.println(problems == 0 ? "no problems found" : problems + " problem(s) found");
+        return problems;
+    }
+
+    private void device(SysfsUsb.Device d, List<DeviceMatch> rows, Optional<DaemonUser> user, boolean udevd)
+            throws IOException {
+        UsbDeviceInfo info = d.info();
+        out.println("  " + info.portPath() + "  " + info.vidPid() + "  " + name(info) + "  " + d.node());
+        for (SysfsUsb.Interface i : d.interfaces()) {
+            out.println(String.format("    interface %d: class %02x/%02x/%02x, kernel driver %s", i.info().number(),
+                    i.info().interfaceClass(), i.info().interfaceSubClass(), i.info().interfaceProtocol(),
+                    i.kernelDriver() == null ? "none" : i.kernelDriver()
+                            + " (usblogd detaches it while logging and gives the interface back after)"));
+        }
+        Optional<DeviceMatch> best = DeviceMatch.best(rows, info);
+        if (best.isEmpty()) {
+            out.println("    driver: none; no row of the installed plugins matches, so usblogd leaves it alone");
+            return;
+        }
+        DeviceMatch m = best.get();
+        out.println("    driver: " + m.driver() + " (score " + m.score() + ": " + m.describe() + ")");
+        if (user.isEmpty()) {
+            return;
+        }
+        DaemonUser.Verdict v = user.get().access(d.node());
+        if (v.ok()) {
+            out.println("    access: " + v.detail());
+            return;
+        }
+        problem(d.node() + ": " + v.detail() + ". Fix: " + fix(d, user.get(), udevd));
+    }
+
+    private String fix(SysfsUsb.Device d, DaemonUser user, boolean udevd) {
+        if (!udevd) {
+            return "without udevd nothing sets permissions on plug-in; until it runs: chgrp usblogd " + d.node()
+                    + " && chmod 0660 " + d.node() + " (lost when the device is plugged in again)";
+        }
+        if (!user.groups().contains("usblogd") && !"usblogd".equals(user.name())) {
+            return "the rules grant the group usblogd; add the user to it: usermod -a -G usblogd " + user.name();
+        }
+        Path rules = paths.etcUdevRules().resolve(UdevRules.FILE_NAME);
+        return "usblogd udev-rules > " + rules + " && udevadm control --reload && udevadm trigger"
+                + " --subsystem-match=usb --action=change";
+    }
+
+    private static String name(UsbDeviceInfo info) {
+        String s = (info.manufacturer() == null ? "" : info.manufacturer() + " ")
+                + (info.product() == null ? "" : info.product());
+        return (s.isBlank() ? "(no strings)" : s.strip())
+                + (info.serialNumber() == null ? "" : ", serial " + info.serialNumber());
+    }
+
+    private void problem(String text) {
+        problems++;
+        out.println("  PROBLEM: " + text);
+    }
+}
