@@ -121,7 +121,9 @@ public final class ServiceWatchdog implements Runnable {
         long[] first = sampleHistory.peekFirst();
         double minutes = Math.max(1, now - first[0]) / 60_000.0;
         long perMinute = sampleHistory.size() < 2 ? 0 : Math.round((samples - first[1]) / minutes);
+        Object stale = manager.getOrDefault("stale", "");
         return manager.getOrDefault("devices", 0) + " device(s) logging, " + perMinute + " samples/min"
+                + (String.valueOf(stale).isEmpty() ? "" : ", stale: " + stale)
                 + (problem == null ? "" : "; UNHEALTHY: " + problem);
     }
 

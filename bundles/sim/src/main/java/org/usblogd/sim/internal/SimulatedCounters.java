@@ -35,6 +35,10 @@ public class SimulatedCounters {
 
         @AttributeDefinition(description = "Period of each twin's reports in milliseconds")
         long period_ms() default 100;
+
+        @AttributeDefinition(description = "Reports after which each twin stops answering until unplugged, as a"
+                + " wedged firmware does (0 = never)")
+        long wedge_after() default 0;
     }
 
     private final List<PluggedDevice> plugged = new ArrayList<>();
@@ -43,7 +47,7 @@ public class SimulatedCounters {
     public SimulatedCounters(@Reference VirtualBus bus, Config config) {
         for (int i = 1; i <= config.count(); i++) {
             plugged.add(bus.plug(new CounterTwin(String.format("SIM%04d", i),
-                    TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.period_ms())))));
+                    TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.period_ms())), Math.max(0, config.wedge_after()))));
         }
         log.info("simulated counters on the virtual bus: {}", plugged.stream().map(PluggedDevice::info).toList());
     }

@@ -24,12 +24,26 @@ public final class CounterTwin implements DeviceModel {
 
     private final String serial;
     private final long periodNanos;
+    private final long wedgeAfter;
     private long next;
     private long sequence;
 
     public CounterTwin(String serial, long periodNanos) {
+        this(serial, periodNanos, 0);
+    }
+
+    /**
+     * @param wedgeAfter after this many reports the twin stops answering, as a wedged firmware does: it stays
+     *        on the bus, NAKs every IN and survives a bus reset; only unplugging ends it (0 = never)
+     */
+    public CounterTwin(String serial, long periodNanos, long wedgeAfter) {
         this.serial = serial;
         this.periodNanos = periodNanos;
+        this.wedgeAfter = wedgeAfter;
+    }
+
+    private boolean wedged() {
+        return wedgeAfter > 0 && sequence >= wedgeAfter;
     }
 
     @Override
@@ -57,7 +71,7 @@ public final class CounterTwin implements DeviceModel {
     /** Reports the device produced while nobody read them are gone, as with a real interrupt endpoint. */
     @Override
     public synchronized byte[] in(int endpoint, long now) {
-        if (endpoint != ENDPOINT) {
+        if (endpoint != ENDPOINT || wedged()) {
             return null;
         }
         if (next == 0) {
@@ -74,7 +88,7 @@ public final class CounterTwin implements DeviceModel {
 
     @Override
     public synchronized long nextInNanos(int endpoint, long now) {
-        return next == 0 ? now : next;
+        return wedged() ? Long.MAX_VALUE : next == 0 ? now : next;
     }
 
     public static long sequence(byte[] report) {

@@ -58,6 +58,20 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
 
         @AttributeDefinition(description = "How long a stopping session may take before it is abandoned (ms)")
         long session_stop_timeout_ms() default 5_000;
+
+        @AttributeDefinition(description = "A bound device is stale when it delivers nothing for this many of"
+                + " its periods (learned from its reports)")
+        long stale_multiple() default 10;
+
+        @AttributeDefinition(description = "... but never before this much silence (ms)")
+        long stale_min_ms() default 30_000;
+
+        @AttributeDefinition(description = "Silence allowed before the device's period is known (ms)")
+        long stale_first_ms() default 120_000;
+
+        @AttributeDefinition(description = "Stop the systemd watchdog keep-alives, so that systemd restarts the"
+                + " daemon, while a device is still stale after it was reopened and reset")
+        boolean stale_restart() default false;
     }
 
     private sealed interface Event {
@@ -96,6 +110,10 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
         boolean resetBeforeOpen;
         /** When the session was asked to stop; 0 while it runs. */
         long stopRequestedAt;
+        final StaleWatch watch = new StaleWatch(System::nanoTime);
+        /** How far recovery from silence went: 0 not stale, then REOPENED, RESET, GAVE_UP. */
+        int staleStep;
+        long deliveriesWhenStale;
 
         Attached(UsbBackend backend, BackendDevice device, DeviceIdentity identity) {
             this.backend = backend;
@@ -116,6 +134,14 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
     /** Rounds of the manager loop, which wakes at least every second: a stuck manager stops counting. */
     private final java.util.concurrent.atomic.AtomicLong rounds = new java.util.concurrent.atomic.AtomicLong();
     private volatile int bound;
+    /** Stale devices for STATUS, and those recovery could not bring back; written by the manager thread. */
+    private volatile List<String> staleNow = List.of();
+    private volatile List<String> staleAfterRecovery = List.of();
+    /** Recovery steps of stale devices that left during it (a reset re-enumerates some devices). */
+    private final Map<String, Integer> staleStepsOfDeparted = new java.util.HashMap<>();
+    private static final int STALE_REOPENED = 1;
+    private static final int STALE_RESET = 2;
+    private static final int STALE_GAVE_UP = 3;
 
     @Activate
     public DeviceManager(@Reference(name = "recorder") SampleRecorder recorder, Config config) {
@@ -225,8 +251,12 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
                     handle(e);
                 }
                 abandonHungSessions();
+                recoverStaleDevices();
                 bindIdleDevices();
                 bound = (int) attached.values().stream().filter(a -> a.session != null).count();
+                staleNow = attached.values().stream().filter(a -> a.staleStep > 0).map(a -> a.identity.key()).toList();
+                staleAfterRecovery = attached.values().stream().filter(a -> a.staleStep == STALE_GAVE_UP)
+                        .map(a -> a.identity.key()).toList();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -301,6 +331,8 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
                 ? DeviceIdentity.byPort(info)
                 : bySerial;
         Attached a = new Attached(backend, device, identity);
+        a.staleStep = staleStepsOfDeparted.getOrDefault(identity.key(), 0);
+        staleStepsOfDeparted.remove(identity.key());
         attached.put(device, a);
         log.info("device attached: {} on {} bus, id {}", info, backend.name(), identity);
         recorder.deviceAttached(identity, info, backend.name());
@@ -312,6 +344,9 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
             return;
         }
         log.info("device detached: {} ({})", a.identity, a.info);
+        if (a.staleStep > 0) {
+            staleStepsOfDeparted.put(a.identity.key(), a.staleStep);
+        }
         if (a.session != null) {
             a.session.stop();
             stopping.add(a.session);
@@ -372,6 +407,56 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
         }
     }
 
+    /**
+     * A bound device that stopped delivering is brought back the way a failing one is: its session is
+     * ended and opened again, then the device is reset and opened again; if it is still silent after that
+     * it is reported (and, with stale.restart, the daemon is declared unhealthy so systemd restarts it).
+     * The first sample afterwards ends the episode.
+     */
+    private void recoverStaleDevices() {
+        for (Attached a : attached.values()) {
+            if (a.session == null || a.stopRequestedAt != 0) {
+                continue;
+            }
+            if (a.staleStep > 0 && a.watch.deliveries() > a.deliveriesWhenStale) {
+                String message = "delivering again after " + stepName(a.staleStep);
+                log.info("{}: {}", a.identity, message);
+                recorder.event(a.identity, "device.recovered", message);
+                a.staleStep = 0;
+                continue;
+            }
+            long limit = a.watch.limitMs(config.stale_multiple(), config.stale_min_ms(), config.stale_first_ms());
+            long silent = a.watch.silentMs();
+            if (silent <= limit || a.staleStep == STALE_GAVE_UP) {
+                continue;
+            }
+            String why = "nothing delivered for " + silent + " ms (period " + (a.watch.periodMs() == 0 ? "not known yet"
+                    : "about " + a.watch.periodMs() + " ms") + ", limit " + limit + " ms)";
+            a.deliveriesWhenStale = a.watch.deliveries();
+            a.staleStep++;
+            String action;
+            if (a.staleStep == STALE_REOPENED) {
+                action = "stale: " + why + "; reopening it";
+                requestStop(a);
+            } else if (a.staleStep == STALE_RESET) {
+                action = "still stale after reopening: " + why + "; resetting it";
+                a.resetBeforeOpen = true;
+                requestStop(a);
+            } else {
+                action = "still stale after reopening and resetting: " + why + (config.stale_restart()
+                        ? "; watchdog keep-alives stop so that systemd restarts the daemon"
+                        : "; left bound (set stale.restart = true to have systemd restart the daemon)");
+            }
+            log.warn("{}: {}", a.identity, action);
+            recorder.event(a.identity, "device.stale", action);
+        }
+    }
+
+    private static String stepName(int step) {
+        return step == STALE_REOPENED ? "it was reopened" : step == STALE_RESET ? "it was reset"
+                : "reopen and reset did not help";
+    }
+
     private void sessionEnded(SessionRunner runner, String error) {
         stopping.remove(runner);
         Attached a = attached.values().stream().filter(x -> x.session == runner).findFirst().orElse(null);
@@ -426,7 +511,8 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
             DriverMatcher.best(drivers.values(), a.info).ifPresent(m -> {
                 log.info("{}: binding driver {} ({})", a.identity, m.driver(), m.reason());
                 recorder.driverBound(a.identity, m.driver().name());
-                a.session = new SessionRunner(a.device, a.identity, m.driver(), recorder.sink(a.identity),
+                a.watch.restart();
+                a.session = new SessionRunner(a.device, a.identity, m.driver(), a.watch.wrap(recorder.sink(a.identity)),
                         a.resetBeforeOpen, (runner, error) -> events.add(new SessionEnded(runner, error)));
                 a.resetBeforeOpen = false;
                 a.session.start();
@@ -482,10 +568,18 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
         log.info("USB core stopped");
     }
 
-    /** Health for the service watchdog: the manager loop's progress and how many devices have a session. */
+    /**
+     * Health for the service watchdog: the manager loop's progress, how many devices have a session, which
+     * are stale, and unhealthy when (with stale.restart) recovery could not bring a stale device back.
+     */
     @Override
     public Map<String, Object> get() {
-        return Map.of("progress", rounds.get(), "healthy", thread.isAlive(), "devices", bound,
-                "status", bound + " device(s) bound");
+        List<String> gaveUp = staleAfterRecovery;
+        boolean staleKills = config.stale_restart() && !gaveUp.isEmpty();
+        String status = !thread.isAlive() ? "device manager thread ended"
+                : staleKills ? "still stale after reopen and reset: " + String.join(", ", gaveUp)
+                : bound + " device(s) bound";
+        return Map.of("progress", rounds.get(), "healthy", thread.isAlive() && !staleKills, "devices", bound,
+                "stale", String.join(", ", staleNow), "status", status);
     }
 }

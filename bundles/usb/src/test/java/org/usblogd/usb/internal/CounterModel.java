@@ -20,6 +20,7 @@ final class CounterModel implements DeviceModel {
     private final long periodNanos;
     private long next;
     private int counter;
+    private boolean silent;
 
     CounterModel(String serial, long periodNanos) {
         this.serial = serial;
@@ -53,7 +54,7 @@ final class CounterModel implements DeviceModel {
         if (next == 0) {
             next = nowNanos;
         }
-        if (nowNanos - next < 0) {
+        if (silent || nowNanos - next < 0) {
             return null;
         }
         next += periodNanos;
@@ -62,10 +63,16 @@ final class CounterModel implements DeviceModel {
 
     @Override
     public synchronized long nextInNanos(int endpoint, long nowNanos) {
-        return next;
+        return silent ? nowNanos + 1_000_000_000L : next;
     }
 
     private int resets;
+
+    /** A device that stops answering (its IN endpoint NAKs forever) while staying on the bus, or answers again. */
+    synchronized void silence(boolean on) {
+        silent = on;
+        next = 0;
+    }
 
     @Override
     public synchronized void reset() {

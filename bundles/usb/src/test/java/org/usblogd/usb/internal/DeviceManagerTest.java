@@ -199,6 +199,59 @@ class DeviceManagerTest {
         }
     }
 
+    @Test
+    void aDeviceThatFallsSilentIsReopenedThenResetThenReportedAndIsWelcomedBackWhenItSpeaks()
+            throws InterruptedException {
+        manager.deactivate();
+        manager = new DeviceManager(recorder, config(300, 1_000, true));
+        manager.activate();
+        manager.bindBackend(bus);
+        add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
+        CounterModel model = new CounterModel("CNT-1", PERIOD);
+        PluggedDevice d = bus.plug(model);
+        String id = d.info().identity().key();
+        await("samples teach the period", () -> recorder.sampleCount(id) >= 50);
+        assertThat(manager.get()).containsEntry("healthy", true).containsEntry("stale", "");
+
+        model.silence(true);
+
+        await("reopen, reset, give up", () -> recorder.events(id, "device.stale").size() == 3);
+        assertThat(recorder.events(id, "device.stale")).extracting(MemoryRecorder.Event::message).satisfiesExactly(
+                m -> assertThat(m).matches("stale: nothing delivered for \\d+ ms \\(period about [3-7] ms,"
+                        + " limit 300 ms\\); reopening it"),
+                m -> assertThat(m).startsWith("still stale after reopening:").endsWith("resetting it"),
+                m -> assertThat(m).startsWith("still stale after reopening and resetting:")
+                        .endsWith("watchdog keep-alives stop so that systemd restarts the daemon"));
+        assertThat(model.resets()).isPositive();
+        await("unhealthy", () -> Boolean.FALSE.equals(manager.get().get("healthy")));
+        assertThat(manager.get()).containsEntry("stale", id)
+                .containsEntry("status", "still stale after reopen and reset: " + id);
+        assertThat(d.claimed(0)).as("still bound, in case it comes back").isTrue();
+
+        model.silence(false);
+
+        await("recovered", () -> recorder.events(id, "device.recovered").size() == 1);
+        assertThat(recorder.events(id, "device.recovered").get(0).message())
+                .isEqualTo("delivering again after reopen and reset did not help");
+        await("healthy again", () -> Boolean.TRUE.equals(manager.get().get("healthy")));
+        assertThat(manager.get()).containsEntry("stale", "");
+    }
+
+    @Test
+    void aSlowDeviceIsNotStaleWithinItsOwnRhythm() throws InterruptedException {
+        manager.deactivate();
+        manager = new DeviceManager(recorder, config(100, 1_000, true));
+        manager.activate();
+        manager.bindBackend(bus);
+        add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
+        PluggedDevice d = bus.plug(new CounterModel("CNT-1", TimeUnit.MILLISECONDS.toNanos(60)));
+        String id = d.info().identity().key();
+
+        await("two seconds of samples", () -> recorder.sampleCount(id) >= 30);
+
+        assertThat(recorder.events(id, "device.stale")).isEmpty();
+    }
+
     private CountingDriver add(CountingDriver d) {
         manager.addDriver(new DriverRef(d, d.name(), 0, new Version(1, 0, 0), serviceIds.incrementAndGet()));
         return d;
@@ -234,7 +287,31 @@ class DeviceManagerTest {
     }
 
     static DeviceManager.Config config() {
+        return config(60_000, 60_000, false);
+    }
+
+    static DeviceManager.Config config(long staleMinMs, long staleFirstMs, boolean staleRestart) {
         return new DeviceManager.Config() {
+            @Override
+            public long stale_multiple() {
+                return 10;
+            }
+
+            @Override
+            public long stale_min_ms() {
+                return staleMinMs;
+            }
+
+            @Override
+            public long stale_first_ms() {
+                return staleFirstMs;
+            }
+
+            @Override
+            public boolean stale_restart() {
+                return staleRestart;
+            }
+
             @Override
             public Class<? extends Annotation> annotationType() {
                 return DeviceManager.Config.class;
