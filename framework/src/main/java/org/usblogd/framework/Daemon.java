@@ -71,6 +71,7 @@ public final class Daemon {
         Files.createDirectories(state);
         Files.createDirectories(home.resolve("plugins"));
         Files.createDirectories(home.resolve("conf"));
+        CodeDirectories.warnings(home.resolve("plugins"), home.resolve("conf")).forEach(log::warn);
         // H2's automatic server (export while the daemon runs) must not listen beyond this machine.
         System.setProperty("h2.bindAddress", "127.0.0.1");
         Map<String, String> config = frameworkConfig();

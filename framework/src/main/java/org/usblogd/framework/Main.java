@@ -49,7 +49,8 @@ public final class Main {
                 return new DevicesCommand(o.stateDirectory(home), out, err).run();
             case "udev-rules":
                 o.allow("group", "plugins");
-                return udevRules(o.path("plugins", home.resolve("plugins")), o.getOr("group", "usblogd"), out, err);
+                return udevRules(home, o.path("plugins", home.resolve("plugins")), o.getOr("group", "usblogd"), out,
+                        err);
             case "doctor":
                 o.allow("user", "plugins");
                 return doctor(o.path("plugins", home.resolve("plugins")), o.getOr("user", "usblogd"), out, err);
@@ -66,9 +67,11 @@ public final class Main {
         }
     }
 
-    private static int udevRules(Path plugins, String group, PrintStream out, PrintStream err) {
+    private static int udevRules(Path home, Path plugins, String group, PrintStream out, PrintStream err) {
         try {
-            out.print(UdevRules.render(PluginTables.read(plugins), group, plugins.toString()));
+            // the installation's own plugins/ by its name, so that rules built into the package name no build path
+            String source = plugins.equals(home.resolve("plugins")) ? "the installation's plugins/" : plugins.toString();
+            out.print(UdevRules.render(PluginTables.read(plugins), group, source));
             return 0;
         } catch (IOException e) {
             err.println("usblogd: cannot read the plugins in " + plugins + ": " + e.getMessage());

@@ -2,6 +2,7 @@ package org.usblogd.testing.umockdev;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,8 @@ public final class UsbTestbed implements AutoCloseable {
     private final Path root;
     private final ScheduledExecutorService clock;
     private final List<EmulatedUsbDevice> plugged = new CopyOnWriteArrayList<>();
+    /** sysfs paths of the interface children of each plugged device. */
+    private final Map<EmulatedUsbDevice, List<String>> interfacesOf = new java.util.concurrent.ConcurrentHashMap<>();
 
     public UsbTestbed() {
         if (!isPreloaded()) {
@@ -122,8 +125,9 @@ public final class UsbTestbed implements AutoCloseable {
                 continue;
             }
             String driver = model.kernelDriver(i.number());
-            sb.append('\n').append("P: ").append(sysfs.substring("/sys".length())).append('/').append(name)
-                    .append(':').append(Math.max(1, info.activeConfiguration())).append('.').append(i.number())
+            String child = sysfs + "/" + name + ":" + Math.max(1, info.activeConfiguration()) + "." + i.number();
+            interfacesOf.computeIfAbsent(device, d -> new ArrayList<>()).add(child);
+            sb.append('\n').append("P: ").append(child.substring("/sys".length()))
                     .append("\nE: DEVTYPE=usb_interface\nE: SUBSYSTEM=usb\n")
                     .append(driver == null ? "" : "E: DRIVER=" + driver + "\nL: driver=../../../../../../bus/usb/drivers/"
                             + driver + "\n")
@@ -152,6 +156,12 @@ public final class UsbTestbed implements AutoCloseable {
             return;
         }
         device.disconnect();
+        // children first: umockdev leaves their /sys/bus/usb/devices links behind otherwise, and the next
+        // device plugged into the same port could not be added
+        for (String child : interfacesOf.getOrDefault(device, List.of())) {
+            U.umockdev_testbed_remove_device(testbed, child);
+        }
+        interfacesOf.remove(device);
         U.umockdev_testbed_uevent(testbed, device.sysfsPath(), "remove");
         U.umockdev_testbed_remove_device(testbed, device.sysfsPath());
         U.umockdev_testbed_detach_ioctl(testbed, device.node(), null);

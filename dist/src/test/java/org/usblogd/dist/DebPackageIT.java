@@ -1,0 +1,113 @@
+package org.usblogd.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Debian package as an administrator meets it, installed on this machine with dpkg (root only; CI runs
+ * it): files, user and permissions after install; an upgrade to a second build that keeps data, changed
+ * configuration and added plugins; remove keeps data; purge deletes it.
+ */
+class DebPackageIT {
+    private static final Path STATE = Path.of("/var/lib/usblogd");
+    private static final Path HOME = Path.of("/usr/share/usblogd");
+    private static final Path CONF = Path.of("/etc/usblogd");
+
+    @TempDir
+    Path tmp;
+
+    @BeforeEach
+    void clean() throws Exception {
+        Debian.assumeRootWithDpkg();
+        Debian.purgeIfInstalled();
+    }
+
+    @AfterEach
+    void purge() throws Exception {
+        Debian.purgeIfInstalled();
+    }
+
+    @Test
+    void installUpgradeRemovePurge() throws Exception {
+        Path deb = Debian.builtPackage();
+        Debian.run("dpkg", "-i", deb.toString());
+
+        assertThat(Debian.status()).isEqualTo("install ok installed");
+        assertThat(Files.isExecutable(HOME.resolve("bin/usblogd"))).isTrue();
+        assertThat(Files.readSymbolicLink(Path.of("/usr/bin/usblogd"))).isEqualTo(HOME.resolve("bin/usblogd"));
+        assertThat(Debian.run("/usr/bin/usblogd", "help")).contains("usage: usblogd");
+        assertThat(HOME.resolve("plugins")).isDirectoryContaining("glob:**/co2mon-*.jar");
+        assertThat(Files.readSymbolicLink(HOME.resolve("conf"))).isEqualTo(CONF);
+        assertThat(CONF.resolve("org.usblogd.store.cfg")).isRegularFile();
+        assertThat(Debian.run("dpkg-query", "-W", "-f=${Conffiles}", "usblogd"))
+                .contains("/etc/usblogd/org.usblogd.store.cfg", "/etc/usblogd/org.usblogd.usb.cfg");
+        assertThat(Path.of("/lib/systemd/system/usblogd.service")).content().contains("Type=notify", "User=usblogd");
+        assertThat(Path.of("/lib/udev/rules.d/70-usblogd.rules")).content().contains(
+                "ATTR{idVendor}==\"04d9\", ATTR{idProduct}==\"a052\", GROUP=\"usblogd\", MODE=\"0660\"");
+
+        String passwd = Debian.run("getent", "passwd", "usblogd").strip();
+        String[] user = passwd.split(":");
+        assertThat(Integer.parseInt(user[2])).as("a system uid: %s", passwd).isLessThan(1000);
+        assertThat(user[5]).isEqualTo("/var/lib/usblogd");
+        assertThat(user[6]).isEqualTo("/usr/sbin/nologin");
+        assertThat(Debian.run("getent", "group", "usblogd")).startsWith("usblogd:");
+        assertOwnedWithMode(STATE, "usblogd", "usblogd", "rwxr-x---");
+        // a plugin is code: only root may add one or change the configuration
+        assertOwnedWithMode(HOME.resolve("plugins"), "root", "root", "rwxr-xr-x");
+        assertOwnedWithMode(CONF, "root", "root", "rwxr-xr-x");
+        assertOwnedWithMode(CONF.resolve("org.usblogd.usb.cfg"), "root", "root", "rw-r--r--");
+
+        // what an administrator and the daemon leave behind before an upgrade
+        Files.writeString(STATE.resolve("data-marker"), "samples\n");
+        Files.writeString(CONF.resolve("org.usblogd.store.cfg"), "flush.interval.ms = 500\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        Path dropped = HOME.resolve("plugins/counter-driver.jar");
+        Files.copy(Path.of(System.getProperty("usblogd.counterDriver")), dropped);
+        String before = Debian.version();
+
+        Debian.run("dpkg", "--force-confold", "-i", Debian.secondBuild(deb, tmp).toString());
+
+        assertThat(Debian.version()).isEqualTo(before + "+second");
+        assertThat(Path.of("/usr/share/doc/usblogd/SECOND-BUILD")).exists();
+        assertThat(STATE.resolve("data-marker")).hasContent("samples");
+        assertThat(CONF.resolve("org.usblogd.store.cfg")).content().endsWith("flush.interval.ms = 500\n");
+        assertThat(dropped).exists();
+        assertOwnedWithMode(STATE, "usblogd", "usblogd", "rwxr-x---");
+
+        Debian.run("dpkg", "--remove", "usblogd");
+
+        assertThat(Debian.status()).isEqualTo("deinstall ok config-files");
+        assertThat(HOME.resolve("bin/usblogd")).doesNotExist();
+        assertThat(Path.of("/usr/bin/usblogd")).doesNotExist();
+        assertThat(STATE.resolve("data-marker")).as("remove keeps data").hasContent("samples");
+        assertThat(CONF.resolve("org.usblogd.store.cfg")).as("remove keeps configuration").exists();
+
+        Debian.run("dpkg", "--purge", "usblogd");
+
+        assertThat(Debian.status()).isEmpty();
+        assertThat(STATE).as("purge deletes the data").doesNotExist();
+        assertThat(CONF).doesNotExist();
+        assertThat(HOME).as("purge deletes plugins added by hand too").doesNotExist();
+        assertThat(Debian.exec("getent", "passwd", "usblogd").exit())
+                .as("the system user stays, so that its uid is never reused for someone else").isZero();
+    }
+
+    static void assertOwnedWithMode(Path p, String owner, String group, String mode) throws Exception {
+        PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        assertThat(a.owner().getName()).as("owner of %s", p).isEqualTo(owner);
+        assertThat(a.group().getName()).as("group of %s", p).isEqualTo(group);
+        assertThat(PosixFilePermissions.toString(a.permissions())).as("mode of %s", p).isEqualTo(mode);
+        assertThat(a.permissions()).as("%s writable by others", p).doesNotContain(PosixFilePermission.OTHERS_WRITE);
+    }
+}
