@@ -11,7 +11,7 @@ import org.usblogd.store.jdbc.SqlSampleStore;
 
 /** {@code usblogd devices}: every device the logger has seen. */
 final class DevicesCommand {
-    private static final String ROW = "%-32s %-9s %-24s %-8s %-10s %-8s %10s  %s%n";
+    private static final String ROW = "%-32s %-9s %-24s %-8s %-10s %-8s %10s  %-20s  %s%n";
 
     private final Path state;
     private final PrintStream out;
@@ -42,11 +42,11 @@ final class DevicesCommand {
             err.println("usblogd: " + e.getMessage());
             return 1;
         }
-        out.printf(ROW, "DEVICE", "VID:PID", "PRODUCT", "ATTACHED", "DRIVER", "BUS", "SAMPLES", "LAST SEEN (UTC)");
+        out.printf(ROW, "DEVICE", "VID:PID", "PRODUCT", "ATTACHED", "DRIVER", "BUS", "SAMPLES", "LAST SEEN (UTC)", "WHY");
         for (DeviceRecord d : devices) {
             out.printf(ROW, d.device(), d.vidPid(), d.product() == null ? "-" : d.product(), d.attached() ? "yes" : "no",
                     d.driver() == null ? "-" : d.driver(), d.backend() == null ? "-" : d.backend(), d.samples(),
-                    d.lastSeen().truncatedTo(ChronoUnit.SECONDS));
+                    d.lastSeen().truncatedTo(ChronoUnit.SECONDS), d.binding() == null ? "-" : d.binding());
         }
         return 0;
     }

@@ -17,6 +17,14 @@ public interface SampleRecorder {
     /** A driver's session starts on the device; the store remembers it as the device's last driver. */
     void driverBound(DeviceIdentity device, String driver);
 
+    /**
+     * As {@link #driverBound(DeviceIdentity, String)}, with why this driver won (its match row and score),
+     * which {@code usblogd devices} shows.
+     */
+    default void driverBound(DeviceIdentity device, String driver, String why) {
+        driverBound(device, driver);
+    }
+
     void deviceDetached(DeviceIdentity device);
 
     /** @param device null for events of the daemon itself */

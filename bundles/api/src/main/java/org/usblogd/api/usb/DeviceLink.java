@@ -59,4 +59,9 @@ public interface DeviceLink {
      * (descriptors changed) this fails with GONE and the core re-enumerates it.
      */
     void resetDevice() throws UsbException;
+
+    /** What the user configured for this device; {@link DeviceSettings#NONE} when nothing. */
+    default DeviceSettings settings() {
+        return DeviceSettings.NONE;
+    }
 }

@@ -142,8 +142,14 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
 
     @Override
     public void driverBound(DeviceIdentity device, String driver) {
+        driverBound(device, driver, null);
+    }
+
+    @Override
+    public void driverBound(DeviceIdentity device, String driver, String why) {
         writer.submit(new StoreOp.DriverBound(device.key(), driver));
-        writer.submit(new StoreOp.Event(device.key(), "driver.bound", driver, StoreWriter.now()));
+        writer.submit(new StoreOp.Event(device.key(), "driver.bound", why == null ? driver : driver + ": " + why,
+                StoreWriter.now()));
     }
 
     @Override

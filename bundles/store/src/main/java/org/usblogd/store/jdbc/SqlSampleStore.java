@@ -57,11 +57,17 @@ public final class SqlSampleStore implements SampleStore {
         }
     }
 
+    /** Events whose message says why a device has its driver or none; the latest is the device's binding. */
+    public static final List<String> BINDING_EVENTS = List.of("driver.bound", "driver.none", "device.disabled");
+
     @Override
     public List<DeviceRecord> devices() throws StoreException {
         String sql = "SELECT d.device_key, d.vid, d.pid, d.product, d.backend, d.driver, d.attached,"
                 + " d.first_seen, d.last_seen,"
-                + " (SELECT COUNT(*) FROM sample s JOIN channel c ON s.channel_id = c.id WHERE c.device_id = d.id)"
+                + " (SELECT COUNT(*) FROM sample s JOIN channel c ON s.channel_id = c.id WHERE c.device_id = d.id),"
+                + " (SELECT e.message FROM event e WHERE e.device_id = d.id AND e.kind IN ("
+                + String.join(", ", BINDING_EVENTS.stream().map(k -> "'" + k + "'").toList())
+                + ") ORDER BY e.t DESC, e.id DESC LIMIT 1)"
                 + " FROM device d ORDER BY d.device_key";
         List<DeviceRecord> result = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
@@ -69,7 +75,7 @@ public final class SqlSampleStore implements SampleStore {
             while (rs.next()) {
                 result.add(new DeviceRecord(rs.getString(1), String.format("%04x:%04x", rs.getInt(2), rs.getInt(3)),
                         rs.getString(4), rs.getString(5), rs.getString(6), rs.getBoolean(7), instant(rs.getLong(8)),
-                        instant(rs.getLong(9)), rs.getLong(10)));
+                        instant(rs.getLong(9)), rs.getLong(10), rs.getString(11)));
             }
             return result;
         } catch (SQLException e) {

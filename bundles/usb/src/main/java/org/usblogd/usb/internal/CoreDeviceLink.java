@@ -8,6 +8,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.usblogd.api.usb.DeviceIdentity;
+import org.usblogd.api.usb.DeviceSettings;
 import org.usblogd.api.usb.DeviceLink;
 import org.usblogd.api.usb.InStream;
 import org.usblogd.api.usb.UsbDeviceInfo;
@@ -24,14 +25,26 @@ final class CoreDeviceLink implements DeviceLink {
     private final UsbDeviceInfo info;
     private final DeviceIdentity identity;
     private final DeviceConnection connection;
+    private final DeviceSettings settings;
     private final Set<Integer> claimed = new LinkedHashSet<>();
     private final Set<Integer> detached = new LinkedHashSet<>();
     private final List<InStream> streams = new ArrayList<>();
 
     CoreDeviceLink(UsbDeviceInfo info, DeviceIdentity identity, DeviceConnection connection) {
+        this(info, identity, connection, DeviceSettings.NONE);
+    }
+
+    CoreDeviceLink(UsbDeviceInfo info, DeviceIdentity identity, DeviceConnection connection,
+            DeviceSettings settings) {
         this.info = info;
         this.identity = identity;
         this.connection = connection;
+        this.settings = settings;
+    }
+
+    @Override
+    public DeviceSettings settings() {
+        return settings;
     }
 
     @Override

@@ -31,6 +31,7 @@ import org.usblogd.api.driver.DeviceMatch;
 import org.usblogd.api.driver.Driver;
 import org.usblogd.api.store.SampleRecorder;
 import org.usblogd.api.usb.DeviceIdentity;
+import org.usblogd.api.usb.DeviceSettings;
 import org.usblogd.api.usb.UsbDeviceInfo;
 import org.usblogd.api.usb.spi.BackendDevice;
 import org.usblogd.api.usb.spi.BackendListener;
@@ -92,6 +93,9 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
     private record DriversChanged() implements Event {
     }
 
+    private record SettingsChanged() implements Event {
+    }
+
     private record SessionEnded(SessionRunner runner, String error) implements Event {
     }
 
@@ -114,6 +118,8 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
         /** How far recovery from silence went: 0 not stale, then REOPENED, RESET, GAVE_UP. */
         int staleStep;
         long deliveriesWhenStale;
+        /** What was last recorded about why the device has no session, so that it is recorded once. */
+        String idleReason;
 
         Attached(UsbBackend backend, BackendDevice device, DeviceIdentity identity) {
             this.backend = backend;
@@ -127,6 +133,7 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
     private final Config config;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final Map<Long, DriverRef> drivers = new ConcurrentHashMap<>();
+    private final List<DeviceConfiguration> configurations = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<UsbBackend, BackendListener> listeners = new IdentityHashMap<>();
     private final Map<BackendDevice, Attached> attached = new IdentityHashMap<>();
     private final List<SessionRunner> stopping = new ArrayList<>();
@@ -178,6 +185,18 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
             policyOption = ReferencePolicyOption.GREEDY, updated = "updatedDriver")
     void bindDriver(Driver driver, ServiceReference<Driver> ref) {
         addDriver(toRef(driver, ref));
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindConfiguration(DeviceConfiguration configuration) {
+        configurations.add(configuration);
+        events.add(new SettingsChanged());
+    }
+
+    void unbindConfiguration(DeviceConfiguration configuration) {
+        configurations.remove(configuration);
+        events.add(new SettingsChanged());
     }
 
     /** New service properties may come with new configured match rows. */
@@ -277,7 +296,11 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
         } else if (event instanceof Left e) {
             left(e.device());
         } else if (event instanceof DriversChanged) {
+            attached.values().forEach(a -> a.idleReason = null);
             rebindWhereDriversChanged();
+        } else if (event instanceof SettingsChanged) {
+            attached.values().forEach(a -> a.idleReason = null);
+            restartWhereSettingsChanged();
         } else if (event instanceof SessionEnded e) {
             sessionEnded(e.runner(), e.error());
         }
@@ -374,6 +397,43 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
                 requestStop(a);
             });
         }
+    }
+
+    /** Sessions whose device was disabled or got other settings end; the device is bound again with the new ones. */
+    private void restartWhereSettingsChanged() {
+        for (Attached a : attached.values()) {
+            if (a.session == null || a.stopRequestedAt != 0) {
+                continue;
+            }
+            if (!enabled(a.identity)) {
+                log.info("{}: disabled by configuration; ending its session", a.identity);
+                requestStop(a);
+            } else if (!DeviceConfiguration.settingsFor(configurations, a.identity).equals(a.session.settings())) {
+                log.info("{}: its settings changed; restarting its session with them", a.identity);
+                requestStop(a);
+            }
+        }
+    }
+
+    /** The most specific configuration file that names the device decides; enabled when none does. */
+    private boolean enabled(DeviceIdentity identity) {
+        DeviceConfiguration decisive = null;
+        for (DeviceConfiguration c : configurations) {
+            int s = c.specificity(identity);
+            if (s > 0 && (decisive == null || s > decisive.specificity(identity))) {
+                decisive = c;
+            }
+        }
+        return decisive == null || decisive.enabled();
+    }
+
+    private void idle(Attached a, String kind, String reason) {
+        if (reason.equals(a.idleReason)) {
+            return;
+        }
+        a.idleReason = reason;
+        log.info("{}: {}", a.identity, reason);
+        recorder.event(a.identity, kind, reason);
     }
 
     private void requestStop(Attached a) {
@@ -508,15 +568,27 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
             if (a.session != null || a.retryAt > now) {
                 continue;
             }
-            DriverMatcher.best(drivers.values(), a.info).ifPresent(m -> {
-                log.info("{}: binding driver {} ({})", a.identity, m.driver(), m.reason());
-                recorder.driverBound(a.identity, m.driver().name());
-                a.watch.restart();
-                a.session = new SessionRunner(a.device, a.identity, m.driver(), a.watch.wrap(recorder.sink(a.identity)),
-                        a.resetBeforeOpen, (runner, error) -> events.add(new SessionEnded(runner, error)));
-                a.resetBeforeOpen = false;
-                a.session.start();
-            });
+            if (!enabled(a.identity)) {
+                idle(a, "device.disabled", "disabled by configuration (enabled = false); left alone");
+                continue;
+            }
+            java.util.Optional<DriverMatcher.Match> match = DriverMatcher.best(drivers.values(), a.info);
+            if (match.isEmpty()) {
+                idle(a, "driver.none", "no installed driver takes " + a.info.vidPid()
+                        + (a.info.product() == null ? "" : " (" + a.info.product() + ")") + ": no match row fits");
+                continue;
+            }
+            DriverMatcher.Match m = match.get();
+            a.idleReason = null;
+            log.info("{}: binding driver {} ({})", a.identity, m.driver(), m.reason());
+            recorder.driverBound(a.identity, m.driver().name(), m.reason());
+            DeviceSettings settings = DeviceConfiguration.settingsFor(configurations, a.identity);
+            a.watch.restart();
+            a.session = new SessionRunner(a.device, a.identity, m.driver(),
+                    a.watch.wrap(ChannelMap.wrap(recorder.sink(a.identity), settings)), settings, a.resetBeforeOpen,
+                    (runner, error) -> events.add(new SessionEnded(runner, error)));
+            a.resetBeforeOpen = false;
+            a.session.start();
         }
     }
 

@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import org.usblogd.api.driver.DriverSession;
 import org.usblogd.api.sample.SampleSink;
 import org.usblogd.api.usb.DeviceIdentity;
+import org.usblogd.api.usb.DeviceSettings;
 import org.usblogd.api.usb.UsbException;
 import org.usblogd.api.usb.spi.BackendDevice;
 import org.usblogd.api.usb.spi.DeviceConnection;
@@ -23,6 +24,7 @@ final class SessionRunner implements Runnable {
     private final DeviceIdentity identity;
     private final DriverRef driver;
     private final SampleSink sink;
+    private final DeviceSettings settings;
     private final boolean resetFirst;
     private final BiConsumer<SessionRunner, String> ended;
     private final Thread thread;
@@ -38,6 +40,12 @@ final class SessionRunner implements Runnable {
 
     SessionRunner(BackendDevice device, DeviceIdentity identity, DriverRef driver, SampleSink sink,
             boolean resetFirst, BiConsumer<SessionRunner, String> ended) {
+        this(device, identity, driver, sink, DeviceSettings.NONE, resetFirst, ended);
+    }
+
+    SessionRunner(BackendDevice device, DeviceIdentity identity, DriverRef driver, SampleSink sink,
+            DeviceSettings settings, boolean resetFirst, BiConsumer<SessionRunner, String> ended) {
+        this.settings = settings;
         this.resetFirst = resetFirst;
         this.device = device;
         this.identity = identity;
@@ -53,6 +61,10 @@ final class SessionRunner implements Runnable {
 
     DriverRef driver() {
         return driver;
+    }
+
+    DeviceSettings settings() {
+        return settings;
     }
 
     DeviceIdentity identity() {
@@ -124,7 +136,7 @@ final class SessionRunner implements Runnable {
         DriverSession session = null;
         try {
             DeviceConnection connection = device.open();
-            link = new CoreDeviceLink(device.info(), identity, connection);
+            link = new CoreDeviceLink(device.info(), identity, connection, settings);
             if (stopping) {
                 return;
             }

@@ -30,6 +30,7 @@ final class CountingDriver implements Driver {
     private final Fault fault;
     final AtomicInteger opens = new AtomicInteger();
     final AtomicInteger closes = new AtomicInteger();
+    volatile org.usblogd.api.usb.DeviceSettings lastSettings;
 
     CountingDriver(String name, String serialPrefix, Fault fault) {
         this.name = name;
@@ -50,6 +51,7 @@ final class CountingDriver implements Driver {
     @Override
     public DriverSession open(DeviceLink link, SampleSink sink) throws Exception {
         opens.incrementAndGet();
+        lastSettings = link.settings();
         link.claim(0);
         if (fault == Fault.THROW_IN_OPEN) {
             throw new IllegalStateException("driver bug in open");

@@ -48,7 +48,8 @@ class DeviceManagerTest {
 
         await("samples", () -> recorder.sampleCount(id) >= 10);
         assertThat(id).isEqualTo("1209:0001:CNT-1");
-        assertThat(recorder.events(id, "driver.bound")).extracting(MemoryRecorder.Event::message).contains("counter");
+        assertThat(recorder.events(id, "driver.bound")).extracting(MemoryRecorder.Event::message)
+                .containsExactly("counter: score 100: matched in code");
         assertThat(d.claimed(0)).isTrue();
         assertThat(d.kernelDriver(0)).as("kernel driver while claimed").isNull();
     }
@@ -250,6 +251,75 @@ class DeviceManagerTest {
         await("two seconds of samples", () -> recorder.sampleCount(id) >= 30);
 
         assertThat(recorder.events(id, "device.stale")).isEmpty();
+    }
+
+    @Test
+    void aDeviceNoDriverTakesIsRecordedOnceWithTheReason() {
+        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
+        String id = d.info().identity().key();
+
+        await("no driver recorded", () -> recorder.events(id, "driver.none").size() == 1);
+        sleep(300);
+
+        assertThat(recorder.events(id, "driver.none")).extracting(MemoryRecorder.Event::message).containsExactly(
+                "no installed driver takes 1209:0001 (Counter): no match row fits");
+        add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
+        await("bound once a driver comes", () -> recorder.sampleCount(id) > 0);
+    }
+
+    @Test
+    void deviceSettingsApplyWhileRunning() {
+        CountingDriver driver = add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
+        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
+        PluggedDevice other = bus.plug(new CounterModel("CNT-2", PERIOD));
+        String id = d.info().identity().key();
+        await("samples", () -> recorder.sampleCount(id) >= 5);
+
+        DeviceConfiguration renamed = configuration(java.util.Map.of("device", "1209:0001", "poll.ms", "250",
+                "channel.count", "ticks"));
+        manager.bindConfiguration(renamed);
+
+        await("renamed channel", () -> recorder.samples.get(id).stream().anyMatch(s -> s.channel().equals("ticks")));
+        assertThat(driver.lastSettings.pollMillis(1_000)).isEqualTo(250);
+
+        DeviceConfiguration off = configuration(java.util.Map.of("device", id, "enabled", "false"));
+        manager.bindConfiguration(off);
+
+        await("session ended", () -> !d.isOpen());
+        await("disabled recorded", () -> recorder.events(id, "device.disabled").size() == 1);
+        assertThat(d.kernelDriver(0)).as("given back to the kernel").isEqualTo("usbhid");
+        int otherBefore = recorder.sampleCount(other.info().identity().key());
+        await("the other device goes on", () -> recorder.sampleCount(other.info().identity().key()) > otherBefore);
+
+        manager.unbindConfiguration(off);
+
+        int before = recorder.sampleCount(id);
+        await("enabled again", () -> recorder.sampleCount(id) > before);
+    }
+
+    private static DeviceConfiguration configuration(java.util.Map<String, Object> properties) {
+        DeviceConfiguration.Config config = new DeviceConfiguration.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return DeviceConfiguration.Config.class;
+            }
+
+            @Override
+            public String device() {
+                return (String) properties.get("device");
+            }
+
+            @Override
+            public boolean enabled() {
+                return !"false".equals(properties.get("enabled"));
+            }
+
+            @Override
+            public String poll_ms() {
+                return (String) properties.getOrDefault("poll.ms", "");
+            }
+        };
+        return new DeviceConfiguration(config, properties);
     }
 
     private CountingDriver add(CountingDriver d) {

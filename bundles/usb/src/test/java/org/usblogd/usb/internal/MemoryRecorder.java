@@ -34,6 +34,11 @@ final class MemoryRecorder implements SampleRecorder {
     }
 
     @Override
+    public void driverBound(DeviceIdentity device, String driver, String why) {
+        events.add(new Event(device.key(), "driver.bound", driver + ": " + why));
+    }
+
+    @Override
     public void deviceDetached(DeviceIdentity device) {
         events.add(new Event(device.key(), "device.detached", null));
     }
