@@ -36,7 +36,7 @@ class DaemonProcessIT {
             });
             System.out.println("first CO2 sample exported after " + (System.currentTimeMillis() - started) + " ms");
 
-            String csv = Dist.usblogd(state, "export", "--format", "csv");
+            String csv = Dist.usblogd(state, "export", "--format", "csv", "--device", "04d9:a052@v1-1");
             assertThat(csv).startsWith("time,device,channel,value,unit\n");
             assertThat(Dist.csvRows(csv)).allSatisfy(row -> assertThat(row).matches(
                     "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z,04d9:a052@v1-1,(co2|temperature|humidity),[-0-9.E]+,(ppm|°C|%RH)"));

@@ -31,6 +31,23 @@ final class Samples {
                 + " ON c.device_id = d.id WHERE d.device_key = ? AND c.name = ? ORDER BY s.t", deviceKey, channel);
     }
 
+    /** Sample values of one device's channel, in time order. */
+    List<Double> doubles(String deviceKey, String channel) {
+        List<Double> out = new ArrayList<>();
+        query("SELECT s.v FROM sample s JOIN channel c ON s.channel_id = c.id JOIN device d"
+                + " ON c.device_id = d.id WHERE d.device_key = ? AND c.name = ? ORDER BY s.t",
+                rs -> out.add(rs.getDouble(1)), deviceKey, channel);
+        return out;
+    }
+
+    /** Messages of one device's events of a kind, in order. */
+    List<String> events(String deviceKey, String kind) {
+        List<String> out = new ArrayList<>();
+        query("SELECT e.message FROM event e JOIN device d ON e.device_id = d.id WHERE d.device_key = ? AND e.kind = ?"
+                + " ORDER BY e.id", rs -> out.add(rs.getString(1)), deviceKey, kind);
+        return out;
+    }
+
     List<String> events(String kind) {
         List<String> out = new ArrayList<>();
         query("SELECT message FROM event WHERE kind = ? ORDER BY id", rs -> out.add(rs.getString(1)), kind);

@@ -14,6 +14,11 @@ import org.slf4j.LoggerFactory;
 import org.usblogd.api.sim.PluggedDevice;
 import org.usblogd.api.sim.VirtualBus;
 import org.usblogd.sim.twin.Co2MonitorTwin;
+import org.usblogd.sim.twin.FnirsiTwin;
+import org.usblogd.sim.twin.ScaleTwin;
+import org.usblogd.sim.twin.TemperTwin;
+import org.usblogd.sim.twin.VUsbProgrammerTwin;
+import org.usblogd.sim.twin.WensnTwin;
 
 /**
  * Plugs the demo devices into the virtual bus when the daemon runs with {@code --demo} (the launcher sets
@@ -31,9 +36,17 @@ public class DemoDevices {
         if (!Boolean.parseBoolean(context.getProperty(DEMO_PROPERTY))) {
             return;
         }
-        Co2MonitorTwin co2 = new Co2MonitorTwin(Co2MonitorTwin.Firmware.OLD_ENCRYPTED,
-                TimeUnit.MILLISECONDS.toNanos(400), true, System.nanoTime());
-        plugged.add(bus.plug(co2));
+        long seed = System.nanoTime();
+        plugged.add(bus.plug(new Co2MonitorTwin(Co2MonitorTwin.Firmware.OLD_ENCRYPTED,
+                TimeUnit.MILLISECONDS.toNanos(400), true, seed)));
+        plugged.add(bus.plug(TemperTwin.gold(seed + 1)));
+        plugged.add(bus.plug(TemperTwin.hum(seed + 2)));
+        plugged.add(bus.plug(TemperTwin.twoProbes(seed + 3)));
+        plugged.add(bus.plug(new WensnTwin(seed + 4, false)));
+        // shares the sound meter's V-USB id: no driver may take it
+        plugged.add(bus.plug(new VUsbProgrammerTwin()));
+        plugged.add(bus.plug(new ScaleTwin(TimeUnit.MILLISECONDS.toNanos(250))));
+        plugged.add(bus.plug(new FnirsiTwin(FnirsiTwin.Model.FNB58, seed + 5)));
         log.info("demo mode: simulated devices on the virtual bus: {}", plugged.stream().map(PluggedDevice::info).toList());
     }
 

@@ -1,0 +1,70 @@
+package org.usblogd.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+/**
+ * What each driver family must have stored from its twin, wherever the twins are plugged in (the virtual
+ * bus of --demo or umockdev under libusb): plausible values only, so that the quirks (stale first replies,
+ * garbage first packets, spurious CO2) were handled, and every channel of each device.
+ */
+final class DeviceFamilies {
+    /** Device keys of the twins by family. */
+    record Keys(String co2, String temperGold, String temperHum, String temperTwoProbes, String sound, String scale,
+            String power) {
+        Map<String, String> all() {
+            return Map.of("co2", co2, "temper gold", temperGold, "temper hum", temperHum, "temper 2 probes",
+                    temperTwoProbes, "sound", sound, "scale", scale, "power", power);
+        }
+    }
+
+    private DeviceFamilies() {
+    }
+
+    static boolean allLogging(Samples samples, Keys k) {
+        try {
+            return !samples.doubles(k.co2(), "co2").isEmpty() && !samples.doubles(k.temperGold(), "temperature").isEmpty()
+                    && !samples.doubles(k.temperHum(), "humidity").isEmpty()
+                    && !samples.doubles(k.temperTwoProbes(), "probe_temperature").isEmpty()
+                    && samples.doubles(k.sound(), "level").size() >= 2
+                    && !samples.doubles(k.scale(), "weight_g").isEmpty()
+                    && samples.doubles(k.power(), "voltage").size() >= 100;
+        } catch (AssertionError e) {
+            return false; // the database is not there yet
+        }
+    }
+
+    static void assertPlausible(Samples s, Keys k) {
+        assertThat(s.doubles(k.co2(), "co2")).allSatisfy(v -> assertThat(v).isBetween(400.0, 5000.0));
+        for (String temper : new String[] { k.temperGold(), k.temperHum(), k.temperTwoProbes() }) {
+            assertThat(s.doubles(temper, "temperature")).as("%s: the stale first reply (0 °C) is discarded", temper)
+                    .allSatisfy(v -> assertThat(v).isBetween(15.0, 30.0));
+        }
+        assertThat(s.doubles(k.temperHum(), "humidity")).allSatisfy(v -> assertThat(v).isBetween(20.0, 80.0));
+        assertThat(s.doubles(k.temperTwoProbes(), "probe_temperature"))
+                .allSatisfy(v -> assertThat(v).isBetween(15.0, 30.5));
+        assertThat(s.events(k.temperHum(), "temper.firmware")).first().asString().startsWith("TEMPerHUM_V3.8 (CENTI");
+        assertThat(s.events(k.temperTwoProbes(), "temper.firmware")).first().asString()
+                .as("the full string after a short first reply").startsWith("TEMPer2_V1.3 (FM75");
+        assertThat(s.doubles(k.sound(), "level")).allSatisfy(v -> assertThat(v).isBetween(30.0, 132.3));
+        assertThat(s.events(k.sound(), "meter.settings")).contains("range 0, weighting A, fast");
+        assertThat(s.doubles(k.scale(), "weight_g")).containsOnly(18291.0);
+        assertThat(s.doubles(k.scale(), "weight_oz")).containsOnly(0.0, 645.2);
+        assertThat(s.events(k.scale(), "scale.over-weight")).isNotEmpty();
+        assertThat(s.doubles(k.power(), "voltage")).as("the garbage first report is discarded")
+                .allSatisfy(v -> assertThat(v).isBetween(4.98, 5.02));
+        assertThat(s.doubles(k.power(), "current")).allSatisfy(v -> assertThat(v).isBetween(0.5, 1.5));
+        assertThat(s.doubles(k.power(), "d_plus")).containsOnly(2.9);
+        assertThat(s.doubles(k.power(), "d_minus")).containsOnly(0.1);
+        assertThat(s.doubles(k.power(), "temperature")).allSatisfy(v -> assertThat(v).isBetween(25.0, 25.4));
+    }
+
+    /** Samples per second of the power meter's voltage over its last {@code seconds}: about 100. */
+    static double powerRate(Samples s, Keys k, double seconds) {
+        java.util.List<Long> t = s.times(k.power(), "voltage");
+        long last = t.get(t.size() - 1);
+        long from = last - (long) (seconds * 1_000_000);
+        return t.stream().filter(x -> x > from).count() / seconds;
+    }
+}

@@ -1,0 +1,77 @@
+package org.usblogd.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.usblogd.api.sim.DeviceModel;
+import org.usblogd.sim.twin.Co2MonitorTwin;
+import org.usblogd.sim.twin.FnirsiTwin;
+import org.usblogd.sim.twin.ScaleTwin;
+import org.usblogd.sim.twin.TemperTwin;
+import org.usblogd.sim.twin.VUsbProgrammerTwin;
+import org.usblogd.sim.twin.WensnTwin;
+import org.usblogd.testing.umockdev.EmulatedUsbDevice;
+import org.usblogd.testing.umockdev.UsbTestbed;
+
+/**
+ * Every driver family in the assembled daemon on the real libusb stack: the same twins, emulated by
+ * umockdev, found by libusb, their kernel drivers detached while logging and given back on SIGTERM.
+ */
+class DriverFamiliesOnLibUsbIT {
+    private static final DeviceFamilies.Keys KEYS = new DeviceFamilies.Keys("04d9:a052@1-1", "413d:2107@1-2",
+            "1a86:e025@1-3", "0c45:7401@1-4", "16c0:05dc@1-5", "0922:8003@1-7", "0483:003a@1-8");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void everyFamilyLogsItsEmulatedTwinThroughLibusb() throws Exception {
+        try (UsbTestbed testbed = new UsbTestbed()) {
+            List<DeviceModel> twins = List.of(
+                    new Co2MonitorTwin(Co2MonitorTwin.Firmware.OLD_ENCRYPTED, TimeUnit.MILLISECONDS.toNanos(100), true, 1),
+                    TemperTwin.gold(2), TemperTwin.hum(3), TemperTwin.twoProbes(4), new WensnTwin(5, false),
+                    new VUsbProgrammerTwin(), new ScaleTwin(TimeUnit.MILLISECONDS.toNanos(100)),
+                    new FnirsiTwin(FnirsiTwin.Model.FNB48, 6));
+            List<EmulatedUsbDevice> plugged = new java.util.ArrayList<>();
+            for (int i = 0; i < twins.size(); i++) {
+                plugged.add(testbed.plug(twins.get(i), 1, i + 1, i + 2));
+            }
+            Path state = tmp.resolve("state");
+            Path log = tmp.resolve("daemon.log");
+            ProcessBuilder pb = new ProcessBuilder(Dist.home().resolve("bin/usblogd").toString(), "run", "--state",
+                    state.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().putAll(testbed.environment());
+            Process daemon = pb.start();
+            Samples samples = new Samples(state);
+            try {
+                Dist.await("every family logging", 40_000, () -> DeviceFamilies.allLogging(samples, KEYS));
+                Thread.sleep(2_000);
+                DeviceFamilies.assertPlausible(samples, KEYS);
+                double rate = DeviceFamilies.powerRate(samples, KEYS, 2.0);
+                System.out.println("power meter through libusb: " + rate + " samples/s per channel");
+                assertThat(rate).as("100 samples/s").isBetween(80.0, 120.0);
+                assertThat(plugged.get(7).kernelDriver(2)).as("usbhid detached from the meter while logging").isNull();
+                assertThat(plugged.get(5).kernelDriver(0)).as("nobody claims the USBasp").isNull();
+            } catch (AssertionError e) {
+                System.out.println(Files.readString(log));
+                System.out.println(Dist.usblogd(state, "devices"));
+                throw e;
+            } finally {
+                daemon.destroy();
+            }
+            assertThat(daemon.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(daemon.exitValue()).isIn(0, 143);
+            for (EmulatedUsbDevice d : plugged) {
+                assertThat(d.claimedInterfaces()).as("%s released", d).isEmpty();
+            }
+            assertThat(plugged.get(1).kernelDriver(1)).as("usbhid back on the TEMPer").isEqualTo("usbhid");
+            assertThat(plugged.get(7).kernelDriver(0)).as("cdc_acm back on the meter").isEqualTo("cdc_acm");
+        }
+    }
+}
