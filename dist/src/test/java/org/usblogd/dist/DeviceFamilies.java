@@ -12,10 +12,10 @@ import java.util.Map;
 final class DeviceFamilies {
     /** Device keys of the twins by family. */
     record Keys(String co2, String temperGold, String temperHum, String temperTwoProbes, String sound, String scale,
-            String power) {
+            String power, String diy) {
         Map<String, String> all() {
             return Map.of("co2", co2, "temper gold", temperGold, "temper hum", temperHum, "temper 2 probes",
-                    temperTwoProbes, "sound", sound, "scale", scale, "power", power);
+                    temperTwoProbes, "sound", sound, "scale", scale, "power", power, "generic hid", diy);
         }
     }
 
@@ -29,7 +29,8 @@ final class DeviceFamilies {
                     && !samples.doubles(k.temperTwoProbes(), "probe_temperature").isEmpty()
                     && samples.doubles(k.sound(), "level").size() >= 2
                     && !samples.doubles(k.scale(), "weight_g").isEmpty()
-                    && samples.doubles(k.power(), "voltage").size() >= 100;
+                    && samples.doubles(k.power(), "voltage").size() >= 100
+                    && samples.doubles(k.diy(), "pressure").size() >= 2;
         } catch (AssertionError e) {
             return false; // the database is not there yet
         }
@@ -58,6 +59,10 @@ final class DeviceFamilies {
         assertThat(s.doubles(k.power(), "d_plus")).containsOnly(2.9);
         assertThat(s.doubles(k.power(), "d_minus")).containsOnly(0.1);
         assertThat(s.doubles(k.power(), "temperature")).allSatisfy(v -> assertThat(v).isBetween(25.0, 25.4));
+        assertThat(s.doubles(k.diy(), "temperature")).allSatisfy(v -> assertThat(v).isBetween(-10.0, 35.0));
+        assertThat(s.doubles(k.diy(), "pressure")).as("status reports (ID 2) are not read as values")
+                .allSatisfy(v -> assertThat(v).isBetween(950.0, 1050.0));
+        assertThat(s.doubles(k.diy(), "battery")).containsOnly(87.0);
     }
 
     /** Samples per second of the power meter's voltage over its last {@code seconds}: about 100. */

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DriverFamiliesIT {
     private static final DeviceFamilies.Keys DEMO = new DeviceFamilies.Keys("04d9:a052@v1-1", "413d:2107@v1-2",
-            "1a86:e025@v1-3", "0c45:7401@v1-4", "16c0:05dc@v1-5", "0922:8003@v1-7", "2e3c:5558@v1-8");
+            "1a86:e025@v1-3", "0c45:7401@v1-4", "16c0:05dc@v1-5", "0922:8003@v1-7", "2e3c:5558@v1-8", "1209:c0de:WX-0001");
 
     @TempDir
     Path tmp;

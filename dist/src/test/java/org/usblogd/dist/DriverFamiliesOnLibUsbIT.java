@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.usblogd.api.sim.DeviceModel;
 import org.usblogd.sim.twin.Co2MonitorTwin;
+import org.usblogd.sim.twin.DiySensorTwin;
 import org.usblogd.sim.twin.FnirsiTwin;
 import org.usblogd.sim.twin.ScaleTwin;
 import org.usblogd.sim.twin.TemperTwin;
@@ -25,7 +26,7 @@ import org.usblogd.testing.umockdev.UsbTestbed;
  */
 class DriverFamiliesOnLibUsbIT {
     private static final DeviceFamilies.Keys KEYS = new DeviceFamilies.Keys("04d9:a052@1-1", "413d:2107@1-2",
-            "1a86:e025@1-3", "0c45:7401@1-4", "16c0:05dc@1-5", "0922:8003@1-7", "0483:003a@1-8");
+            "1a86:e025@1-3", "0c45:7401@1-4", "16c0:05dc@1-5", "0922:8003@1-7", "0483:003a@1-8", "1209:c0de:WX-0001");
 
     @TempDir
     Path tmp;
@@ -37,14 +38,19 @@ class DriverFamiliesOnLibUsbIT {
                     new Co2MonitorTwin(Co2MonitorTwin.Firmware.OLD_ENCRYPTED, TimeUnit.MILLISECONDS.toNanos(100), true, 1),
                     TemperTwin.gold(2), TemperTwin.hum(3), TemperTwin.twoProbes(4), new WensnTwin(5, false),
                     new VUsbProgrammerTwin(), new ScaleTwin(TimeUnit.MILLISECONDS.toNanos(100)),
-                    new FnirsiTwin(FnirsiTwin.Model.FNB48, 6));
+                    new FnirsiTwin(FnirsiTwin.Model.FNB48, 6),
+                    new DiySensorTwin(TimeUnit.MILLISECONDS.toNanos(100), 7));
             List<EmulatedUsbDevice> plugged = new java.util.ArrayList<>();
             for (int i = 0; i < twins.size(); i++) {
                 plugged.add(testbed.plug(twins.get(i), 1, i + 1, i + 2));
             }
             Path state = tmp.resolve("state");
             Path log = tmp.resolve("daemon.log");
-            ProcessBuilder pb = new ProcessBuilder(Dist.home().resolve("bin/usblogd").toString(), "run", "--state",
+            // the generic HID logger reads the DIY sensor as the demo's configuration tells it
+            Path home = tmp.resolve("usblogd");
+            PluginJars.copyOfInstallation(home);
+            Files.copy(home.resolve("demo/conf/org.usblogd.hid-diy.cfg"), home.resolve("conf/org.usblogd.hid-diy.cfg"));
+            ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/usblogd").toString(), "run", "--state",
                     state.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().putAll(testbed.environment());
             Process daemon = pb.start();

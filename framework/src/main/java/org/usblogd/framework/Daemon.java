@@ -126,7 +126,9 @@ public final class Daemon {
         c.put("org.osgi.framework.storage.clean", "onFirstInit");
         c.put("felix.auto.deploy.dir", home.resolve("bundles").toString());
         c.put("felix.auto.deploy.action", "install,start");
-        c.put("felix.fileinstall.dir", home.resolve("conf") + "," + home.resolve("plugins"));
+        // --demo also reads demo/conf: how the configured drivers (generic HID, ...) read the demo's twins
+        c.put("felix.fileinstall.dir", home.resolve("conf") + "," + home.resolve("plugins")
+                + (demo && Files.isDirectory(home.resolve("demo/conf")) ? "," + home.resolve("demo/conf") : ""));
         c.put("felix.fileinstall.poll", "1000");
         c.put("felix.fileinstall.noInitialDelay", "true");
         c.put("felix.fileinstall.log.level", "2");

@@ -5,6 +5,8 @@ import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.usblogd.framework.doctor.Doctor;
 import org.usblogd.framework.doctor.PluginTables;
@@ -53,7 +55,8 @@ public final class Main {
                         err);
             case "doctor":
                 o.allow("user", "plugins");
-                return doctor(o.path("plugins", home.resolve("plugins")), o.getOr("user", "usblogd"), out, err);
+                return doctor(o.path("plugins", home.resolve("plugins")), home.resolve("conf"),
+                        o.getOr("user", "usblogd"), out, err);
             case "help":
                 out.println(USAGE);
                 return 0;
@@ -71,7 +74,9 @@ public final class Main {
         try {
             // the installation's own plugins/ by its name, so that rules built into the package name no build path
             String source = plugins.equals(home.resolve("plugins")) ? "the installation's plugins/" : plugins.toString();
-            out.print(UdevRules.render(PluginTables.read(plugins), group, source));
+            List<PluginTables.Plugin> tables = new ArrayList<>(PluginTables.read(plugins));
+            tables.addAll(PluginTables.readConfigured(home.resolve("conf")));
+            out.print(UdevRules.render(tables, group, source + " and the drivers configured in conf/"));
             return 0;
         } catch (IOException e) {
             err.println("usblogd: cannot read the plugins in " + plugins + ": " + e.getMessage());
@@ -79,9 +84,9 @@ public final class Main {
         }
     }
 
-    private static int doctor(Path plugins, String user, PrintStream out, PrintStream err) {
+    private static int doctor(Path plugins, Path conf, String user, PrintStream out, PrintStream err) {
         try {
-            return new Doctor(plugins, user, Doctor.Paths.REAL, out).run() == 0 ? 0 : 1;
+            return new Doctor(plugins, conf, user, Doctor.Paths.REAL, out).run() == 0 ? 0 : 1;
         } catch (IOException e) {
             err.println("usblogd: doctor could not finish: " + e.getMessage());
             return 1;

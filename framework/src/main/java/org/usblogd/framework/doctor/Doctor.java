@@ -23,13 +23,15 @@ public final class Doctor {
     }
 
     private final Path plugins;
+    private final Path conf;
     private final String userName;
     private final Paths paths;
     private final PrintStream out;
     private int problems;
 
-    public Doctor(Path plugins, String userName, Paths paths, PrintStream out) {
+    public Doctor(Path plugins, Path conf, String userName, Paths paths, PrintStream out) {
         this.plugins = plugins;
+        this.conf = conf;
         this.userName = userName;
         this.paths = paths;
         this.out = out;
@@ -54,7 +56,17 @@ public final class Doctor {
             }
             p.problems().forEach(this::problem);
         }
-        List<DeviceMatch> rows = PluginTables.rows(tables);
+        List<PluginTables.Plugin> configured = PluginTables.readConfigured(conf);
+        if (!configured.isEmpty()) {
+            out.println("drivers configured in " + conf + ":");
+            for (PluginTables.Plugin p : configured) {
+                out.println("  " + p.jar().getFileName());
+                p.rows().forEach(r -> out.println("    " + r.driver() + ": " + r.describe() + " (score " + r.score() + ")"));
+                p.problems().forEach(this::problem);
+            }
+        }
+        List<DeviceMatch> rows = new java.util.ArrayList<>(PluginTables.rows(tables));
+        rows.addAll(PluginTables.rows(configured));
 
         Optional<DaemonUser> user = DaemonUser.lookup(userName);
         if (user.isEmpty()) {

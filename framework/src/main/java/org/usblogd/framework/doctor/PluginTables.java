@@ -89,6 +89,43 @@ public final class PluginTables {
         return new Plugin(jar, bundle.getSymbolicName() + " " + bundle.getVersion(), rows, problems);
     }
 
+    /**
+     * The rows of drivers configured by files in conf/ ({@code org.usblogd.hid-thermo.cfg} with
+     * {@code match.vid = ...}): one entry per factory configuration file that has match keys.
+     */
+    public static List<Plugin> readConfigured(Path confDir) throws IOException {
+        if (!Files.isDirectory(confDir)) {
+            return List.of();
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.list(confDir)) {
+            files = s.filter(p -> p.getFileName().toString().endsWith(".cfg") && p.getFileName().toString().contains("-"))
+                    .sorted().toList();
+        }
+        List<Plugin> result = new ArrayList<>();
+        for (Path f : files) {
+            String file = f.getFileName().toString();
+            String pid = file.substring(0, file.indexOf('-'));
+            java.util.Properties p = new java.util.Properties();
+            try (var in = Files.newBufferedReader(f, java.nio.charset.StandardCharsets.UTF_8)) {
+                p.load(in);
+            } catch (IOException | IllegalArgumentException e) {
+                result.add(new Plugin(f, "configuration", List.of(), List.of("unreadable: " + e.getMessage())));
+                continue;
+            }
+            Map<String, Object> props = new java.util.HashMap<>();
+            p.forEach((k, v) -> props.put(k.toString(), v.toString().strip()));
+            String driver = DeviceMatch.configuredDriverName(pid, file, props.get("name"));
+            try {
+                DeviceMatch.fromConfiguration(driver, props).ifPresent(
+                        row -> result.add(new Plugin(f, "configuration of " + driver, List.of(row), List.of())));
+            } catch (IllegalArgumentException e) {
+                result.add(new Plugin(f, "configuration of " + driver, List.of(), List.of(e.getMessage())));
+            }
+        }
+        return result;
+    }
+
     /** Every row of every plugin, in plugin order. */
     public static List<DeviceMatch> rows(List<Plugin> plugins) {
         return plugins.stream().flatMap(p -> p.rows().stream()).toList();

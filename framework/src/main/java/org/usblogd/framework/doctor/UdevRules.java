@@ -53,7 +53,14 @@ public final class UdevRules {
         if (row.productId() >= 0) {
             common.add(String.format("ATTR{idProduct}==\"%04x\"", row.productId()));
         }
-        for (String[] s : new String[][] {{"manufacturer", row.manufacturer()}, {"product", row.product()}}) {
+        if (row.port() != null) {
+            if (!row.port().matches("[0-9.-]+")) {
+                return List.of();
+            }
+            common.add("KERNEL==\"" + row.port() + "\"");
+        }
+        for (String[] s : new String[][] {{"manufacturer", row.manufacturer()}, {"product", row.product()},
+            {"serial", row.serial()}}) {
             if (s[1] != null) {
                 if (s[1].indexOf('"') >= 0 || s[1].indexOf('\n') >= 0) {
                     return List.of();

@@ -27,10 +27,12 @@ import org.usblogd.api.usb.UsbInterfaceInfo;
  * @param usbClass device class or the class of any interface of the active configuration, or -1
  * @param subclass subclass of the same device or interface, or -1
  * @param protocol protocol of the same device or interface, or -1
+ * @param serial glob on the serial number string, or null for any (for rows from configuration)
+ * @param port the port path the device is plugged into ("1-1.4"), or null for any
  * @param explicitScore the row's own score, or 0 to use the one its fields earn
  */
 public record DeviceMatch(String driver, int vendorId, int productId, String manufacturer, String product,
-        int usbClass, int subclass, int protocol, int explicitScore) {
+        int usbClass, int subclass, int protocol, String serial, String port, int explicitScore) {
 
     /** The capability namespace of match rows in a plugin's manifest. */
     public static final String NAMESPACE = "org.usblogd.usb.match";
@@ -42,7 +44,18 @@ public record DeviceMatch(String driver, int vendorId, int productId, String man
     public static final String CLASS = "class";
     public static final String SUBCLASS = "subclass";
     public static final String PROTOCOL = "protocol";
+    public static final String SERIAL = "serial";
+    public static final String PORT = "port";
     public static final String SCORE = "score";
+    /** Prefix of match keys in a configured driver's .cfg file ({@code match.vid = 2e8a}). */
+    public static final String CONFIG_PREFIX = "match.";
+
+    /** A row without serial or port: the form of rows declared in manifests. */
+    public DeviceMatch(String driver, int vendorId, int productId, String manufacturer, String product,
+            int usbClass, int subclass, int protocol, int explicitScore) {
+        this(driver, vendorId, productId, manufacturer, product, usbClass, subclass, protocol, null, null,
+                explicitScore);
+    }
 
     public DeviceMatch {
         if (driver == null || driver.isBlank()) {
@@ -51,8 +64,9 @@ public record DeviceMatch(String driver, int vendorId, int productId, String man
         if (vendorId < 0 && productId >= 0) {
             throw new IllegalArgumentException("a product ID means nothing without a vendor ID");
         }
-        if (vendorId < 0 && usbClass < 0 && manufacturer == null && product == null) {
-            throw new IllegalArgumentException("a match row must name a vendor ID, a class or a string");
+        if (vendorId < 0 && usbClass < 0 && manufacturer == null && product == null && serial == null
+                && port == null) {
+            throw new IllegalArgumentException("a match row must name a vendor ID, a class, a string or a port");
         }
         if (usbClass < 0 && (subclass >= 0 || protocol >= 0)) {
             throw new IllegalArgumentException("a subclass or protocol means nothing without a class");
@@ -73,7 +87,53 @@ public record DeviceMatch(String driver, int vendorId, int productId, String man
     public static DeviceMatch fromAttributes(Map<String, ?> attributes) {
         return new DeviceMatch(text(attributes, DRIVER), hex(attributes, VID, 0xffff), hex(attributes, PID, 0xffff),
                 text(attributes, MANUFACTURER), text(attributes, PRODUCT), hex(attributes, CLASS, 0xff),
-                hex(attributes, SUBCLASS, 0xff), hex(attributes, PROTOCOL, 0xff), decimal(attributes, SCORE));
+                hex(attributes, SUBCLASS, 0xff), hex(attributes, PROTOCOL, 0xff), text(attributes, SERIAL),
+                text(attributes, PORT), decimal(attributes, SCORE));
+    }
+
+    /**
+     * The row in a configured driver's properties ({@code match.vid}, {@code match.pid}, {@code match.serial},
+     * {@code match.port}, ...), for the driver named {@code driver}; empty when there are no match keys.
+     *
+     * @throws IllegalArgumentException naming the key that is wrong
+     */
+    public static Optional<DeviceMatch> fromConfiguration(String driver, Map<String, ?> properties) {
+        Map<String, Object> attributes = new java.util.HashMap<>();
+        properties.forEach((k, v) -> {
+            if (k.startsWith(CONFIG_PREFIX) && v != null) {
+                attributes.put(k.substring(CONFIG_PREFIX.length()), v);
+            }
+        });
+        if (attributes.isEmpty()) {
+            return Optional.empty();
+        }
+        attributes.put(DRIVER, driver);
+        try {
+            return Optional.of(fromAttributes(attributes));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(CONFIG_PREFIX + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The name of a driver configured by a factory configuration file, {@code PID-NAME.cfg}: the last part of
+     * the PID and the NAME ({@code org.usblogd.hid-thermo.cfg} is "hid/thermo"), unless the file sets
+     * {@code name}.
+     */
+    public static String configuredDriverName(String factoryPid, String fileName, Object explicitName) {
+        if (explicitName != null && !explicitName.toString().isBlank()) {
+            return explicitName.toString().strip();
+        }
+        String kind = factoryPid.substring(factoryPid.lastIndexOf('.') + 1);
+        String f = fileName == null ? "" : fileName.substring(Math.max(fileName.lastIndexOf('/'), 0));
+        f = f.startsWith("/") ? f.substring(1) : f;
+        if (f.startsWith(factoryPid + "-")) {
+            f = f.substring(factoryPid.length() + 1);
+        }
+        if (f.endsWith(".cfg")) {
+            f = f.substring(0, f.length() - 4);
+        }
+        return f.isEmpty() ? kind : kind + "/" + f;
     }
 
     /** The score this row earns: its own, or the one its fields earn. */
@@ -86,7 +146,11 @@ public record DeviceMatch(String driver, int vendorId, int productId, String man
         if (vendorId < 0 && usbClass >= 0) {
             s += (subclass >= 0 ? 5 : 0) + (protocol >= 0 ? 5 : 0);
         }
-        return s + (manufacturer != null ? 10 : 0) + (product != null ? 10 : 0);
+        if (vendorId < 0 && usbClass < 0) {
+            s = 30; // strings or a port alone
+        }
+        return s + (manufacturer != null ? 10 : 0) + (product != null ? 10 : 0) + (serial != null ? 10 : 0)
+                + (port != null ? 10 : 0);
     }
 
     /** {@link #score()} when the device matches every field of this row, else 0. */
@@ -98,7 +162,8 @@ public record DeviceMatch(String driver, int vendorId, int productId, String man
         if (vendorId >= 0 && device.vendorId() != vendorId || productId >= 0 && device.productId() != productId) {
             return false;
         }
-        if (!glob(manufacturer, device.manufacturer()) || !glob(product, device.product())) {
+        if (!glob(manufacturer, device.manufacturer()) || !glob(product, device.product())
+                || !glob(serial, device.serialNumber()) || port != null && !port.equals(device.portPath())) {
             return false;
         }
         if (usbClass < 0) {
@@ -135,6 +200,12 @@ public record DeviceMatch(String driver, int vendorId, int productId, String man
         }
         if (product != null) {
             parts.add("product '" + product + "'");
+        }
+        if (serial != null) {
+            parts.add("serial '" + serial + "'");
+        }
+        if (port != null) {
+            parts.add("port " + port);
         }
         return String.join(" ", parts);
     }

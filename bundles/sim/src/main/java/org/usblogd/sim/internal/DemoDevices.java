@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.usblogd.api.sim.PluggedDevice;
 import org.usblogd.api.sim.VirtualBus;
 import org.usblogd.sim.twin.Co2MonitorTwin;
+import org.usblogd.sim.twin.DiySensorTwin;
 import org.usblogd.sim.twin.FnirsiTwin;
 import org.usblogd.sim.twin.ScaleTwin;
 import org.usblogd.sim.twin.TemperTwin;
@@ -47,6 +48,8 @@ public class DemoDevices {
         plugged.add(bus.plug(new VUsbProgrammerTwin()));
         plugged.add(bus.plug(new ScaleTwin(TimeUnit.MILLISECONDS.toNanos(250))));
         plugged.add(bus.plug(new FnirsiTwin(FnirsiTwin.Model.FNB58, seed + 5)));
+        // read by the generic HID logger as demo/conf/org.usblogd.hid-diy.cfg tells it
+        plugged.add(bus.plug(new DiySensorTwin(TimeUnit.MILLISECONDS.toNanos(500), seed + 6)));
         log.info("demo mode: simulated devices on the virtual bus: {}", plugged.stream().map(PluggedDevice::info).toList());
     }
 

@@ -1,0 +1,93 @@
+package org.usblogd.hid;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+import org.usblogd.sim.twin.DiySensorTwin;
+
+class ReportFieldsTest {
+    private static Map<String, Object> props(String... keysAndValues) {
+        Map<String, Object> m = new HashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
+    }
+
+    private static final Map<String, Object> WEATHER = props("report.id", "1",
+            "field.temperature.offset", "1", "field.temperature.length", "2", "field.temperature.signed", "true",
+            "field.temperature.scale", "0.01", "field.temperature.unit", "°C",
+            "field.pressure.offset", "3", "field.pressure.length", "2", "field.pressure.endian", "big",
+            "field.pressure.scale", "0.1", "field.pressure.unit", "hPa",
+            "field.battery.offset", "5", "field.battery.unit", "%");
+
+    @Test
+    void decodesEachConfiguredFieldOfAReport() {
+        ReportFields f = ReportFields.parse(WEATHER);
+
+        assertThat(f.decode(DiySensorTwin.report(-7.25, 1013.2, 87), 8)).containsExactly(
+                new ReportFields.Value("battery", 87), new ReportFields.Value("pressure", 1013.2),
+                new ReportFields.Value("temperature", -7.25));
+    }
+
+    @Test
+    void reportsOfAnotherIdOrTooShortAreCounted() {
+        ReportFields f = ReportFields.parse(WEATHER);
+
+        assertThat(f.decode(new byte[] { 2, 0x55, 0x55, 0x55, 0x55, 0x55, 0, 0 }, 8)).isEmpty();
+        assertThat(f.decode(DiySensorTwin.report(20, 1000, 50), 5)).isEmpty();
+        assertThat(f.bad()).isEqualTo(2);
+    }
+
+    @Test
+    void wideSignedAndOffsetFields() {
+        ReportFields f = ReportFields.parse(Map.of("field.x.offset", "0", "field.x.length", "4", "field.x.signed",
+                "true", "field.x.endian", "big", "field.x.add", "-273.15", "field.x.scale", "0.001"));
+
+        assertThat(f.decode(new byte[] { (byte) 0xFF, (byte) 0xFF, (byte) 0xFC, 0x18 }, 4))
+                .containsExactly(new ReportFields.Value("x", -274.15));
+    }
+
+    @Test
+    void mistakesInTheFileAreNamed() {
+        assertThatThrownBy(() -> ReportFields.parse(Map.of("match.vid", "1209"))).hasMessageContaining("no field");
+        assertThatThrownBy(() -> ReportFields.parse(Map.of("field.t.length", "2")))
+                .hasMessage("field.t.offset is missing");
+        assertThatThrownBy(() -> ReportFields.parse(Map.of("field.t.offset", "0", "field.t.length", "9")))
+                .hasMessage("field.t.length=9: a whole number from 1 to 8");
+        assertThatThrownBy(() -> ReportFields.parse(Map.of("field.t.offset", "0", "field.t.endian", "middle")))
+                .hasMessageContaining("big or little");
+        assertThatThrownBy(() -> ReportFields.parse(Map.of("field.t.offset", "0", "field.t.scal", "2")))
+                .hasMessage("field.t.scal: unknown key");
+        assertThatThrownBy(() -> ReportFields.parse(Map.of("field.t.offset", "0", "field.t.scale", "x")))
+                .hasMessage("field.t.scale=x: a number");
+    }
+
+    @Test
+    void garbageNeverThrowsAndEveryReportIsEitherDecodedOrCounted() {
+        Map<String, Object> props = new HashMap<>(WEATHER);
+        ReportFields f = ReportFields.parse(props);
+        Random random = new Random(1);
+        int decoded = 0;
+        for (int i = 0; i < 100_000; i++) {
+            byte[] r = new byte[random.nextInt(12)];
+            random.nextBytes(r);
+            if (r.length > 0 && random.nextBoolean()) {
+                r[0] = 1;
+            }
+            List<ReportFields.Value> v = f.decode(r, random.nextInt(r.length + 1));
+            if (!v.isEmpty()) {
+                decoded++;
+            }
+        }
+        assertThat(decoded + f.bad()).isEqualTo(100_000);
+        assertThat(decoded).isPositive();
+        assertThat(f.bad()).isPositive();
+    }
+}
