@@ -12,11 +12,7 @@ import java.util.Map;
 final class DeviceFamilies {
     /** Device keys of the twins by family. */
     record Keys(String co2, String temperGold, String temperHum, String temperTwoProbes, String sound, String scale,
-            String power, String diy) {
-        Map<String, String> all() {
-            return Map.of("co2", co2, "temper gold", temperGold, "temper hum", temperHum, "temper 2 probes",
-                    temperTwoProbes, "sound", sound, "scale", scale, "power", power, "generic hid", diy);
-        }
+            String power, String diy, String pico, String ftdi, String ch340, String cp210x) {
     }
 
     private DeviceFamilies() {
@@ -30,7 +26,10 @@ final class DeviceFamilies {
                     && samples.doubles(k.sound(), "level").size() >= 2
                     && !samples.doubles(k.scale(), "weight_g").isEmpty()
                     && samples.doubles(k.power(), "voltage").size() >= 100
-                    && samples.doubles(k.diy(), "pressure").size() >= 2;
+                    && samples.doubles(k.diy(), "pressure").size() >= 2
+                    && samples.doubles(k.pico(), "T").size() >= 2 && samples.doubles(k.ftdi(), "pressure").size() >= 2
+                    && samples.doubles(k.ch340(), "rh").size() >= 2
+                    && samples.doubles(k.cp210x(), "pressure").size() >= 2;
         } catch (AssertionError e) {
             return false; // the database is not there yet
         }
@@ -63,6 +62,16 @@ final class DeviceFamilies {
         assertThat(s.doubles(k.diy(), "pressure")).as("status reports (ID 2) are not read as values")
                 .allSatisfy(v -> assertThat(v).isBetween(950.0, 1050.0));
         assertThat(s.doubles(k.diy(), "battery")).containsOnly(87.0);
+        assertThat(s.doubles(k.pico(), "T")).allSatisfy(v -> assertThat(v).isBetween(21.0, 22.0));
+        assertThat(s.doubles(k.pico(), "P")).allSatisfy(v -> assertThat(v).isBetween(1013.0, 1013.5));
+        assertThat(s.events(k.pico(), "serial.open")).first().asString().isEqualTo("cdc-acm at 115200 8N1 DTR RTS");
+        assertThat(s.doubles(k.ftdi(), "temperature")).as("status bytes stripped, lines whole")
+                .allSatisfy(v -> assertThat(v).isBetween(20.0, 21.0));
+        assertThat(s.doubles(k.ftdi(), "humidity")).allSatisfy(v -> assertThat(v).isBetween(40.0, 41.0));
+        assertThat(s.events(k.ftdi(), "serial.open")).first().asString().isEqualTo("ftdi at 9600 8N1 DTR RTS");
+        assertThat(s.doubles(k.ch340(), "temp")).allSatisfy(v -> assertThat(v).isBetween(19.0, 20.0));
+        assertThat(s.doubles(k.cp210x(), "temperature")).allSatisfy(v -> assertThat(v).isBetween(18.0, 19.0));
+        assertThat(s.doubles(k.cp210x(), "pressure")).allSatisfy(v -> assertThat(v).isBetween(1000.0, 1000.5));
     }
 
     /** Samples per second of the power meter's voltage over its last {@code seconds}: about 100. */

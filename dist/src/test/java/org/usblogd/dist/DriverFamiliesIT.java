@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DriverFamiliesIT {
     private static final DeviceFamilies.Keys DEMO = new DeviceFamilies.Keys("04d9:a052@v1-1", "413d:2107@v1-2",
-            "1a86:e025@v1-3", "0c45:7401@v1-4", "16c0:05dc@v1-5", "0922:8003@v1-7", "2e3c:5558@v1-8", "1209:c0de:WX-0001");
+            "1a86:e025@v1-3", "0c45:7401@v1-4", "16c0:05dc@v1-5", "0922:8003@v1-7", "2e3c:5558@v1-8", "1209:c0de:WX-0001", "2e8a:000a:E6614C311B7A2F2B",
+            "0403:6001:A50285BI", "1a86:7523@v1-12", "10c4:ea60:0001");
 
     @TempDir
     Path tmp;
@@ -65,6 +66,17 @@ class DriverFamiliesIT {
             Files.delete(off);
             Dist.await("enabled again", 15_000,
                     () -> samples.times(DEMO.temperGold(), "temperature").size() > whenDisabled);
+
+            // the Pico's 300-character debug lines were cut off and counted
+            assertThat(samples.events(DEMO.pico(), "serial.line-cut")).isNotEmpty();
+            // a line driver asked for 1200 baud is refused before it touches the board
+            Files.writeString(home.resolve("conf/org.usblogd.serial-touch.cfg"),
+                    "match.vid = 2e8a\nmatch.pid = 000a\nbaud = 1200\nformat = keyvalue\nchannel.T.unit = °C\n");
+            Dist.await("refused", 10_000, () -> samples.events("plugin.broken").stream()
+                    .anyMatch(m -> m.contains("baud = 1200 is refused")));
+            int picoBefore = samples.times(DEMO.pico(), "T").size();
+            Dist.await("the Pico still logs (no bootloader)", 5_000,
+                    () -> samples.times(DEMO.pico(), "T").size() > picoBefore + 3);
         } catch (AssertionError e) {
             System.out.println(Files.readString(log));
             throw e;

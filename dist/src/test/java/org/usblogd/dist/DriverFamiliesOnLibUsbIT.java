@@ -10,7 +10,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.usblogd.api.sim.DeviceModel;
+import org.usblogd.sim.twin.Ch340SerialTwin;
 import org.usblogd.sim.twin.Co2MonitorTwin;
+import org.usblogd.sim.twin.Cp210xSerialTwin;
+import org.usblogd.sim.twin.FtdiSerialTwin;
+import org.usblogd.sim.twin.PicoSerialTwin;
 import org.usblogd.sim.twin.DiySensorTwin;
 import org.usblogd.sim.twin.FnirsiTwin;
 import org.usblogd.sim.twin.ScaleTwin;
@@ -26,7 +30,8 @@ import org.usblogd.testing.umockdev.UsbTestbed;
  */
 class DriverFamiliesOnLibUsbIT {
     private static final DeviceFamilies.Keys KEYS = new DeviceFamilies.Keys("04d9:a052@1-1", "413d:2107@1-2",
-            "1a86:e025@1-3", "0c45:7401@1-4", "16c0:05dc@1-5", "0922:8003@1-7", "0483:003a@1-8", "1209:c0de:WX-0001");
+            "1a86:e025@1-3", "0c45:7401@1-4", "16c0:05dc@1-5", "0922:8003@1-7", "0483:003a@1-8", "1209:c0de:WX-0001", "2e8a:000a:E6614C311B7A2F2B",
+            "0403:6001:A50285BI", "1a86:7523@1-12", "10c4:ea60:0001");
 
     @TempDir
     Path tmp;
@@ -39,7 +44,11 @@ class DriverFamiliesOnLibUsbIT {
                     TemperTwin.gold(2), TemperTwin.hum(3), TemperTwin.twoProbes(4), new WensnTwin(5, false),
                     new VUsbProgrammerTwin(), new ScaleTwin(TimeUnit.MILLISECONDS.toNanos(100)),
                     new FnirsiTwin(FnirsiTwin.Model.FNB48, 6),
-                    new DiySensorTwin(TimeUnit.MILLISECONDS.toNanos(100), 7));
+                    new DiySensorTwin(TimeUnit.MILLISECONDS.toNanos(100), 7),
+                    new PicoSerialTwin(TimeUnit.MILLISECONDS.toNanos(100), 8),
+                    new FtdiSerialTwin(TimeUnit.MILLISECONDS.toNanos(200), 9),
+                    new Ch340SerialTwin(TimeUnit.MILLISECONDS.toNanos(200), 10),
+                    new Cp210xSerialTwin(TimeUnit.MILLISECONDS.toNanos(200), 11));
             List<EmulatedUsbDevice> plugged = new java.util.ArrayList<>();
             for (int i = 0; i < twins.size(); i++) {
                 plugged.add(testbed.plug(twins.get(i), 1, i + 1, i + 2));
@@ -49,7 +58,11 @@ class DriverFamiliesOnLibUsbIT {
             // the generic HID logger reads the DIY sensor as the demo's configuration tells it
             Path home = tmp.resolve("usblogd");
             PluginJars.copyOfInstallation(home);
-            Files.copy(home.resolve("demo/conf/org.usblogd.hid-diy.cfg"), home.resolve("conf/org.usblogd.hid-diy.cfg"));
+            try (var demoConf = Files.list(home.resolve("demo/conf"))) {
+                for (Path cfg : demoConf.toList()) {
+                    Files.copy(cfg, home.resolve("conf").resolve(cfg.getFileName()));
+                }
+            }
             ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/usblogd").toString(), "run", "--state",
                     state.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().putAll(testbed.environment());
@@ -78,6 +91,7 @@ class DriverFamiliesOnLibUsbIT {
             }
             assertThat(plugged.get(1).kernelDriver(1)).as("usbhid back on the TEMPer").isEqualTo("usbhid");
             assertThat(plugged.get(7).kernelDriver(0)).as("cdc_acm back on the meter").isEqualTo("cdc_acm");
+            assertThat(plugged.get(10).kernelDriver(0)).as("ftdi_sio back on the adapter").isEqualTo("ftdi_sio");
         }
     }
 }

@@ -13,7 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.usblogd.api.sim.PluggedDevice;
 import org.usblogd.api.sim.VirtualBus;
+import org.usblogd.sim.twin.Ch340SerialTwin;
 import org.usblogd.sim.twin.Co2MonitorTwin;
+import org.usblogd.sim.twin.Cp210xSerialTwin;
+import org.usblogd.sim.twin.FtdiSerialTwin;
+import org.usblogd.sim.twin.PicoSerialTwin;
 import org.usblogd.sim.twin.DiySensorTwin;
 import org.usblogd.sim.twin.FnirsiTwin;
 import org.usblogd.sim.twin.ScaleTwin;
@@ -50,6 +54,11 @@ public class DemoDevices {
         plugged.add(bus.plug(new FnirsiTwin(FnirsiTwin.Model.FNB58, seed + 5)));
         // read by the generic HID logger as demo/conf/org.usblogd.hid-diy.cfg tells it
         plugged.add(bus.plug(new DiySensorTwin(TimeUnit.MILLISECONDS.toNanos(500), seed + 6)));
+        // read by the line driver as demo/conf/org.usblogd.serial-*.cfg tell it
+        plugged.add(bus.plug(new PicoSerialTwin(TimeUnit.MILLISECONDS.toNanos(200), seed + 7)));
+        plugged.add(bus.plug(new FtdiSerialTwin(TimeUnit.MILLISECONDS.toNanos(500), seed + 8)));
+        plugged.add(bus.plug(new Ch340SerialTwin(TimeUnit.MILLISECONDS.toNanos(500), seed + 9)));
+        plugged.add(bus.plug(new Cp210xSerialTwin(TimeUnit.MILLISECONDS.toNanos(500), seed + 10)));
         log.info("demo mode: simulated devices on the virtual bus: {}", plugged.stream().map(PluggedDevice::info).toList());
     }
 
