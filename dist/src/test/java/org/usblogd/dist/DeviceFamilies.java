@@ -12,7 +12,8 @@ import java.util.Map;
 final class DeviceFamilies {
     /** Device keys of the twins by family. */
     record Keys(String co2, String temperGold, String temperHum, String temperTwoProbes, String sound, String scale,
-            String power, String diy, String pico, String ftdi, String ch340, String cp210x) {
+            String power, String diy, String pico, String ftdi, String ch340, String cp210x, String rigol,
+            String keysight) {
     }
 
     private DeviceFamilies() {
@@ -29,7 +30,9 @@ final class DeviceFamilies {
                     && samples.doubles(k.diy(), "pressure").size() >= 2
                     && samples.doubles(k.pico(), "T").size() >= 2 && samples.doubles(k.ftdi(), "pressure").size() >= 2
                     && samples.doubles(k.ch340(), "rh").size() >= 2
-                    && samples.doubles(k.cp210x(), "pressure").size() >= 2;
+                    && samples.doubles(k.cp210x(), "pressure").size() >= 2
+                    && samples.doubles(k.rigol(), "current").size() >= 2
+                    && samples.doubles(k.keysight(), "voltage").size() >= 2;
         } catch (AssertionError e) {
             return false; // the database is not there yet
         }
@@ -72,6 +75,17 @@ final class DeviceFamilies {
         assertThat(s.doubles(k.ch340(), "temp")).allSatisfy(v -> assertThat(v).isBetween(19.0, 20.0));
         assertThat(s.doubles(k.cp210x(), "temperature")).allSatisfy(v -> assertThat(v).isBetween(18.0, 19.0));
         assertThat(s.doubles(k.cp210x(), "pressure")).allSatisfy(v -> assertThat(v).isBetween(1000.0, 1000.5));
+        for (String dmm : new String[] { k.rigol(), k.keysight() }) {
+            assertThat(s.doubles(dmm, "voltage")).as("%s: whole replies, multi-transfer or headerless", dmm)
+                    .allSatisfy(v -> assertThat(v).isBetween(1.2344, 1.2347));
+        }
+        assertThat(s.doubles(k.rigol(), "current")).allSatisfy(v -> assertThat(v).isBetween(0.01229, 0.01231));
+        assertThat(s.doubles(k.rigol(), "resistance")).as("overload is an event").isEmpty();
+        assertThat(s.events(k.rigol(), "usbtmc.overload")).isNotEmpty();
+        assertThat(s.events(k.rigol(), "usbtmc.identity")).first().asString()
+                .isEqualTo("Rigol Technologies,DM3058,DM3A000001,01.01.00.01.08.00 (USBTMC 1.00, USB488, SCPI, TermChar)");
+        assertThat(s.events(k.keysight(), "usbtmc.identity")).first().asString()
+                .startsWith("Keysight Technologies,34461A,MY12345678,A.02.14-02.40-02.14-00.49-03-01 (");
     }
 
     /** Samples per second of the power meter's voltage over its last {@code seconds}: about 100. */

@@ -19,6 +19,7 @@ import org.usblogd.sim.twin.DiySensorTwin;
 import org.usblogd.sim.twin.FnirsiTwin;
 import org.usblogd.sim.twin.ScaleTwin;
 import org.usblogd.sim.twin.TemperTwin;
+import org.usblogd.sim.twin.UsbtmcTwin;
 import org.usblogd.sim.twin.VUsbProgrammerTwin;
 import org.usblogd.sim.twin.WensnTwin;
 import org.usblogd.testing.umockdev.EmulatedUsbDevice;
@@ -31,7 +32,7 @@ import org.usblogd.testing.umockdev.UsbTestbed;
 class DriverFamiliesOnLibUsbIT {
     private static final DeviceFamilies.Keys KEYS = new DeviceFamilies.Keys("04d9:a052@1-1", "413d:2107@1-2",
             "1a86:e025@1-3", "0c45:7401@1-4", "16c0:05dc@1-5", "0922:8003@1-7", "0483:003a@1-8", "1209:c0de:WX-0001", "2e8a:000a:E6614C311B7A2F2B",
-            "0403:6001:A50285BI", "1a86:7523@1-12", "10c4:ea60:0001");
+            "0403:6001:A50285BI", "1a86:7523@1-12", "10c4:ea60:0001", "1ab1:09c4:DM3A000001", "2a8d:1301:MY12345678");
 
     @TempDir
     Path tmp;
@@ -48,7 +49,8 @@ class DriverFamiliesOnLibUsbIT {
                     new PicoSerialTwin(TimeUnit.MILLISECONDS.toNanos(100), 8),
                     new FtdiSerialTwin(TimeUnit.MILLISECONDS.toNanos(200), 9),
                     new Ch340SerialTwin(TimeUnit.MILLISECONDS.toNanos(200), 10),
-                    new Cp210xSerialTwin(TimeUnit.MILLISECONDS.toNanos(200), 11));
+                    new Cp210xSerialTwin(TimeUnit.MILLISECONDS.toNanos(200), 11),
+                    new UsbtmcTwin(UsbtmcTwin.Style.RIGOL, 12), new UsbtmcTwin(UsbtmcTwin.Style.KEYSIGHT, 13));
             List<EmulatedUsbDevice> plugged = new java.util.ArrayList<>();
             for (int i = 0; i < twins.size(); i++) {
                 plugged.add(testbed.plug(twins.get(i), 1, i + 1, i + 2));

@@ -22,6 +22,7 @@ import org.usblogd.sim.twin.DiySensorTwin;
 import org.usblogd.sim.twin.FnirsiTwin;
 import org.usblogd.sim.twin.ScaleTwin;
 import org.usblogd.sim.twin.TemperTwin;
+import org.usblogd.sim.twin.UsbtmcTwin;
 import org.usblogd.sim.twin.VUsbProgrammerTwin;
 import org.usblogd.sim.twin.WensnTwin;
 
@@ -59,6 +60,9 @@ public class DemoDevices {
         plugged.add(bus.plug(new FtdiSerialTwin(TimeUnit.MILLISECONDS.toNanos(500), seed + 8)));
         plugged.add(bus.plug(new Ch340SerialTwin(TimeUnit.MILLISECONDS.toNanos(500), seed + 9)));
         plugged.add(bus.plug(new Cp210xSerialTwin(TimeUnit.MILLISECONDS.toNanos(500), seed + 10)));
+        // polled as demo/conf/org.usblogd.device-dmm.cfg and -keysight.cfg say
+        plugged.add(bus.plug(new UsbtmcTwin(UsbtmcTwin.Style.RIGOL, seed + 11)));
+        plugged.add(bus.plug(new UsbtmcTwin(UsbtmcTwin.Style.KEYSIGHT, seed + 12)));
         log.info("demo mode: simulated devices on the virtual bus: {}", plugged.stream().map(PluggedDevice::info).toList());
     }
 
