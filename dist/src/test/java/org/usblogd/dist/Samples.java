@@ -9,6 +9,11 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.h2.jdbcx.JdbcDataSource;
+import org.usblogd.api.store.SampleQuery;
+import org.usblogd.api.store.StoreException;
+import org.usblogd.api.store.StoredSample;
+import org.usblogd.store.jdbc.SqlSampleStore;
 import org.usblogd.store.jdbc.StoreLocation;
 
 /** Reads what a running daemon stored, through its loopback H2 server. */
@@ -21,23 +26,41 @@ final class Samples {
 
     /** Sample times (µs) of one device's channel, in order. */
     List<Long> times(String deviceKey, String channel) {
-        return column("SELECT s.t FROM sample s JOIN channel c ON s.channel_id = c.id JOIN device d"
-                + " ON c.device_id = d.id WHERE d.device_key = ? AND c.name = ? ORDER BY s.t", deviceKey, channel);
+        return read(deviceKey, channel).stream().map(StoredSample::timeMicros).toList();
     }
 
     /** Sample values of one device's channel, in time order, as longs. */
     List<Long> values(String deviceKey, String channel) {
-        return column("SELECT CAST(s.v AS BIGINT) FROM sample s JOIN channel c ON s.channel_id = c.id JOIN device d"
-                + " ON c.device_id = d.id WHERE d.device_key = ? AND c.name = ? ORDER BY s.t", deviceKey, channel);
+        return read(deviceKey, channel).stream().map(x -> (long) x.value()).toList();
     }
 
     /** Sample values of one device's channel, in time order. */
     List<Double> doubles(String deviceKey, String channel) {
-        List<Double> out = new ArrayList<>();
-        query("SELECT s.v FROM sample s JOIN channel c ON s.channel_id = c.id JOIN device d"
-                + " ON c.device_id = d.id WHERE d.device_key = ? AND c.name = ? ORDER BY s.t",
-                rs -> out.add(rs.getDouble(1)), deviceKey, channel);
-        return out;
+        return read(deviceKey, channel).stream().map(StoredSample::value).toList();
+    }
+
+    /** Through the store's own query code, as export reads them (samples are in compressed blocks). */
+    private List<StoredSample> read(String deviceKey, String channel) {
+        try {
+            int port = Integer.parseInt(Files.readString(db.serverFile()).strip());
+            return read(db, db.serverUrl(port), new SampleQuery(deviceKey, channel, null, null));
+        } catch (java.io.IOException e) {
+            throw new AssertionError("no server port: " + e.getMessage(), e);
+        }
+    }
+
+    static List<StoredSample> read(StoreLocation db, String url, SampleQuery query) {
+        try {
+            JdbcDataSource ds = new JdbcDataSource();
+            ds.setURL(url);
+            ds.setUser(StoreLocation.USER);
+            ds.setPassword(db.password());
+            List<StoredSample> out = new ArrayList<>();
+            new SqlSampleStore(ds).samples(query, out::add);
+            return out;
+        } catch (java.io.IOException | StoreException e) {
+            throw new AssertionError(query + ": " + e.getMessage(), e);
+        }
     }
 
     /** Messages of one device's events of a kind, in order. */
@@ -51,12 +74,6 @@ final class Samples {
     List<String> events(String kind) {
         List<String> out = new ArrayList<>();
         query("SELECT message FROM event WHERE kind = ? ORDER BY id", rs -> out.add(rs.getString(1)), kind);
-        return out;
-    }
-
-    private List<Long> column(String sql, Object... args) {
-        List<Long> out = new ArrayList<>();
-        query(sql, rs -> out.add(rs.getLong(1)), args);
         return out;
     }
 

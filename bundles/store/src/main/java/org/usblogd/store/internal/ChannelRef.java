@@ -10,6 +10,8 @@ final class ChannelRef {
     int id = -1;
     /** Whether the writer has logged this channel's first stored sample. Writer thread only. */
     boolean firstLogged;
+    /** The device was never recorded: the channel cannot be, and its samples are dropped. Writer thread only. */
+    boolean undeclarable;
 
     ChannelRef(String deviceKey, Channel channel) {
         this.deviceKey = deviceKey;

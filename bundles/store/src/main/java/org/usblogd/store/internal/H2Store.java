@@ -59,10 +59,15 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
         @AttributeDefinition(description = "Samples held in memory while the database is busy or unavailable")
         int queue_capacity() default 100_000;
 
-        @AttributeDefinition(description = "Most samples inserted per JDBC batch")
-        int batch_size() default 1_000;
+        @AttributeDefinition(description = "Samples per compressed block of a channel")
+        int block_samples() default 4_096;
 
-        @AttributeDefinition(description = "Longest time between commits (ms): what a crash may lose")
+        @AttributeDefinition(description = "Longest time from a sample's arrival to its commit, when queries see"
+                + " it (ms)")
+        long visibility_ms() default 200;
+
+        @AttributeDefinition(description = "Longest time between forcing the database to disk (ms): what a power"
+                + " cut may lose (a killed daemon loses nothing committed)")
         long flush_interval_ms() default 1_000;
 
         @AttributeDefinition(description = "How long stopping may take to write what is queued (ms)")
@@ -97,8 +102,9 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
         p.setProperty(DataSourceFactory.JDBC_USER, StoreLocation.USER);
         p.setProperty(DataSourceFactory.JDBC_PASSWORD, password);
         this.pool = pool(dsf.createDataSource(p));
+        int upgradedFrom;
         try (Connection c = pool.getConnection()) {
-            Schema.ensure(c);
+            upgradedFrom = Schema.ensure(c);
             StoreWriter.resetAttached(pool);
         } catch (SQLException e) {
             pool.close();
@@ -106,9 +112,16 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
         }
         this.server = location == null ? null : DatabaseServer.start(location);
         this.queries = new SqlSampleStore(pool);
-        this.writer = new StoreWriter(pool, config.queue_capacity(), config.batch_size(), config.flush_interval_ms());
+        this.writer = new StoreWriter(pool, config.queue_capacity(), config.block_samples(), config.visibility_ms(),
+                config.flush_interval_ms());
         writer.start();
         writer.submit(new StoreOp.Event(null, "daemon.started", "store opened", StoreWriter.now()));
+        if (upgradedFrom > 0) {
+            log.info("database upgraded from schema {} to {}; its samples stay readable where they are",
+                    upgradedFrom, Schema.VERSION);
+            writer.submit(new StoreOp.Event(null, "store.upgraded", "schema " + upgradedFrom + " -> " + Schema.VERSION,
+                    StoreWriter.now()));
+        }
         log.info("store open: {}", url);
     }
 

@@ -25,27 +25,35 @@ import org.usblogd.api.usb.UsbDeviceInfo;
 
 /**
  * The only thread that writes to the database. Producers hand it samples through a bounded queue and never
- * wait; it inserts them in JDBC batches and commits at least once per flush interval, which bounds what a
- * crash can lose. A failed batch is kept and retried, so a database error delays data instead of losing it.
+ * wait; when the queue is full the oldest samples make room, counted per device. The writer appends samples
+ * to each channel's open block and commits the blocks that grew every visibility interval (so a query sees a
+ * sample within that), and forces the database to disk every flush interval, which bounds what a crash or a
+ * power cut can lose. A failed write keeps everything in memory and is retried; while the database is
+ * away, memory holds at most the queue's capacity of samples and the queue does the rest.
  */
 final class StoreWriter implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(StoreWriter.class);
     private static final long RETRY_MS = 1_000;
     private static final long REPORT_EVERY_MS = 60_000;
+    private static final long IDLE_BLOCK_MS = 600_000;
     /** Put in the sample queue to wake the writer; never written. */
     private static final StoreOp.Sample WAKE = new StoreOp.Sample(null, 0, 0);
 
     private final DataSource dataSource;
-    private final int batchSize;
+    private final int blockSamples;
+    private final long visibilityMs;
     private final long flushIntervalMs;
+    private final int capacity;
     private final BlockingQueue<StoreOp.Sample> samples;
     private final BlockingQueue<StoreOp> control = new LinkedBlockingQueue<>();
     private final Map<String, Integer> deviceIds = new HashMap<>();
-    private final List<StoreOp.Sample> pending = new ArrayList<>();
+    private final Map<ChannelRef, OpenBlock> open = new HashMap<>();
+    /** Full or out-of-order blocks not yet committed in full. */
+    private final List<OpenBlock> sealed = new ArrayList<>();
+    private final DropCounter drops = new DropCounter();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
-    /** Rounds of the writer loop: it goes round at least every flush interval, so a stuck writer stops counting. */
+    /** Rounds of the writer loop: it goes round at least every visibility interval, so a stuck writer stops counting. */
     private final AtomicLong rounds = new AtomicLong();
     private volatile boolean failing;
     private final Thread thread = new Thread(this, "store-writer");
@@ -54,10 +62,21 @@ final class StoreWriter implements Runnable {
     private String lastError;
     private long lastReportAt;
     private long lastReportedTotal;
+    /** Samples appended to blocks and not yet committed: what the writer holds in memory. */
+    private long uncommitted;
+    private long lastCommitAt;
+    private long lastSyncAt;
+    private boolean syncSupported = true;
 
-    StoreWriter(DataSource dataSource, int capacity, int batchSize, long flushIntervalMs) {
+    StoreWriter(DataSource dataSource, int capacity, int blockSamples, long flushIntervalMs) {
+        this(dataSource, capacity, blockSamples, Math.min(200, flushIntervalMs), flushIntervalMs);
+    }
+
+    StoreWriter(DataSource dataSource, int capacity, int blockSamples, long visibilityMs, long flushIntervalMs) {
         this.dataSource = dataSource;
-        this.batchSize = batchSize;
+        this.capacity = capacity;
+        this.blockSamples = Math.max(16, blockSamples);
+        this.visibilityMs = Math.max(1, Math.min(visibilityMs, flushIntervalMs));
         this.flushIntervalMs = flushIntervalMs;
         this.samples = new ArrayBlockingQueue<>(capacity);
     }
@@ -66,13 +85,23 @@ final class StoreWriter implements Runnable {
         thread.start();
     }
 
-    /** Queues a sample; false (and counted) when the queue is full. Never blocks. */
+    /**
+     * Queues a sample; when the queue is full the oldest queued sample is dropped (and counted for its
+     * device) to make room, so that a long outage keeps the most recent data. Never blocks.
+     */
     boolean offer(StoreOp.Sample s) {
-        if (stopping || !samples.offer(s)) {
-            dropped.incrementAndGet();
+        if (stopping) {
+            accepted.incrementAndGet();
+            drops.count(s.channel().deviceKey, s.t());
             return false;
         }
         accepted.incrementAndGet();
+        while (!samples.offer(s)) {
+            StoreOp.Sample oldest = samples.poll();
+            if (oldest != null && oldest != WAKE) {
+                drops.count(oldest.channel().deviceKey, oldest.t());
+            }
+        }
         return true;
     }
 
@@ -97,7 +126,7 @@ final class StoreWriter implements Runnable {
     }
 
     long dropped() {
-        return dropped.get();
+        return drops.total();
     }
 
     /** Refuses new samples, writes everything queued and waits for that, up to {@code timeoutMs}. */
@@ -111,29 +140,37 @@ final class StoreWriter implements Runnable {
 
     @Override
     public void run() {
+        lastCommitAt = System.currentTimeMillis();
+        lastSyncAt = lastCommitAt;
         while (true) {
-            if (!stopping && pending.isEmpty()) {
+            if (!stopping) {
+                long wait = Math.max(1, lastCommitAt + visibilityMs - System.currentTimeMillis());
                 try {
-                    StoreOp.Sample first = samples.poll(flushIntervalMs, TimeUnit.MILLISECONDS);
+                    StoreOp.Sample first = samples.poll(wait, TimeUnit.MILLISECONDS);
                     if (first != null && first != WAKE) {
-                        pending.add(first);
+                        append(first);
                     }
                 } catch (InterruptedException e) {
                     log.warn("store writer interrupted; it writes what is queued and stops");
                     stopping = true;
                 }
             }
-            if (pending.size() < batchSize) {
-                samples.drainTo(pending, batchSize - pending.size());
-                pending.removeIf(x -> x == WAKE);
+            drainQueue();
+            long now = System.currentTimeMillis();
+            boolean ok = true;
+            if (stopping || now - lastCommitAt >= visibilityMs || !control.isEmpty() && uncommitted == 0) {
+                ok = writeOnce();
+                failing = !ok;
+                if (ok) {
+                    lastCommitAt = now;
+                }
             }
-            boolean ok = writeOnce();
-            failing = !ok;
             rounds.incrementAndGet();
-            boolean idle = samples.isEmpty() && control.isEmpty() && pending.isEmpty();
+            boolean idle = samples.isEmpty() && control.isEmpty() && uncommitted == 0;
             if (stopping && (idle || !ok)) {
                 if (!ok) {
-                    log.error("store stopping with {} sample(s) not written: {}", pending.size() + samples.size(), lastError);
+                    log.error("store stopping with {} sample(s) not written: {}", uncommitted + samples.size(),
+                            lastError);
                 }
                 break;
             }
@@ -144,7 +181,38 @@ final class StoreWriter implements Runnable {
         closeConnection();
     }
 
+    /** Moves queued samples into blocks while memory allows; beyond that they wait in the queue. */
+    private void drainQueue() {
+        while (uncommitted < capacity || stopping) {
+            StoreOp.Sample s = samples.poll();
+            if (s == null) {
+                return;
+            }
+            if (s != WAKE) {
+                append(s);
+            }
+        }
+    }
+
+    private void append(StoreOp.Sample s) {
+        ChannelRef ref = s.channel();
+        OpenBlock b = open.get(ref);
+        if (b == null) {
+            b = new OpenBlock(ref, blockSamples);
+            open.put(ref, b);
+        }
+        if (!b.add(s.t(), s.v())) {
+            b.sealed = true;
+            sealed.add(b);
+            b = new OpenBlock(ref, blockSamples);
+            open.put(ref, b);
+            b.add(s.t(), s.v());
+        }
+        uncommitted++;
+    }
+
     private boolean writeOnce() {
+        List<OpenBlock> inserted = new ArrayList<>();
         try {
             Connection c = connection();
             List<StoreOp> ops = new ArrayList<>();
@@ -162,21 +230,40 @@ final class StoreWriter implements Runnable {
                     throw e;
                 }
             }
-            if (!pending.isEmpty()) {
-                insert(c, pending);
-            }
+            int committing = writeBlocks(c, inserted);
             c.commit();
-            written.addAndGet(pending.size());
-            report(pending);
-            pending.clear();
+            List<OpenBlock> undeclared = new ArrayList<>();
+            for (OpenBlock b : sealed) {
+                if (b.channel.id >= 0 || b.channel.undeclarable) {
+                    b.committed = b.size;
+                } else {
+                    undeclared.add(b); // its channel's row comes with a later write
+                }
+            }
+            for (OpenBlock b : open.values()) {
+                if (b.channel.id >= 0) {
+                    b.committed = b.size;
+                }
+            }
+            report(sealed);
+            report(open.values());
+            sealed.clear();
+            sealed.addAll(undeclared);
+            evictIdle();
+            uncommitted -= committing;
+            written.addAndGet(committing);
+            drops.reportTo(this::submit);
+            syncIfDue(c);
             if (lastError != null) {
                 log.info("store writes again");
                 lastError = null;
             }
             return true;
         } catch (SQLException e) {
+            // rows inserted in the rolled-back transaction do not exist: insert them again next time
+            inserted.forEach(b -> b.rowId = -1);
             if (!String.valueOf(e.getMessage()).equals(lastError)) {
-                log.error("store cannot write ({} sample(s) waiting): {}", pending.size() + samples.size(), e.getMessage());
+                log.error("store cannot write ({} sample(s) waiting): {}", uncommitted + samples.size(), e.getMessage());
             }
             lastError = String.valueOf(e.getMessage());
             closeConnection();
@@ -184,13 +271,94 @@ final class StoreWriter implements Runnable {
         }
     }
 
+    /**
+     * Forgets the open blocks of channels that have been quiet for a while (their rows stay as they are):
+     * a logger that sees devices come and go for years must not keep a block buffer for each forever.
+     */
+    private void evictIdle() {
+        long now = System.currentTimeMillis();
+        open.values().removeIf(b -> !b.dirty() && now - b.lastAppendAt > IDLE_BLOCK_MS);
+    }
+
+    /** Inserts or rewrites every block that grew; returns how many samples this commit adds. */
+    private int writeBlocks(Connection c, List<OpenBlock> inserted) throws SQLException {
+        int adding = 0;
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO sample_block(channel_id, t_first, t_last, n,"
+                + " sealed, data) VALUES (?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS);
+                PreparedStatement update = c.prepareStatement(
+                        "UPDATE sample_block SET t_last = ?, n = ?, sealed = ?, data = ? WHERE id = ?")) {
+            List<OpenBlock> all = new ArrayList<>(sealed);
+            all.addAll(open.values());
+            for (OpenBlock b : all) {
+                if (!b.dirty()) {
+                    continue;
+                }
+                if (b.channel.undeclarable) {
+                    for (int i = b.committed; i < b.size; i++) {
+                        drops.count(b.channel.deviceKey, b.times[i]);
+                    }
+                    uncommitted -= b.size - b.committed;
+                    b.committed = b.size;
+                    continue;
+                }
+                if (b.channel.id < 0) {
+                    continue; // its declaration has not been written yet
+                }
+                byte[] data = b.encode();
+                if (b.rowId < 0) {
+                    insert.setInt(1, b.channel.id);
+                    insert.setLong(2, b.first());
+                    insert.setLong(3, b.last());
+                    insert.setInt(4, b.size);
+                    insert.setBoolean(5, b.sealed);
+                    insert.setBytes(6, data);
+                    insert.executeUpdate();
+                    try (ResultSet keys = insert.getGeneratedKeys()) {
+                        keys.next();
+                        b.rowId = keys.getLong(1);
+                    }
+                    inserted.add(b);
+                } else {
+                    update.setLong(1, b.last());
+                    update.setInt(2, b.size);
+                    update.setBoolean(3, b.sealed);
+                    update.setBytes(4, data);
+                    update.setLong(5, b.rowId);
+                    update.executeUpdate();
+                }
+                adding += b.size - b.committed;
+                b.lastAppendAt = System.currentTimeMillis();
+            }
+        }
+        return adding;
+    }
+
+    /**
+     * Forces committed data to the disk once per flush interval: H2 writes each commit to the file at once
+     * (WRITE_DELAY=0), which a killed process does not lose, but only a sync survives a power cut.
+     */
+    private void syncIfDue(Connection c) {
+        long now = System.currentTimeMillis();
+        if (!syncSupported || now - lastSyncAt < flushIntervalMs) {
+            return;
+        }
+        lastSyncAt = now;
+        try (Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT SYNC");
+        } catch (SQLException e) {
+            syncSupported = false; // not H2: the server's own durability applies
+            log.debug("no CHECKPOINT SYNC here: {}", e.getMessage());
+        }
+    }
+
     /** Says when a channel's first sample is stored, then how many were stored each minute. */
-    private void report(List<StoreOp.Sample> committed) {
-        for (StoreOp.Sample x : committed) {
-            ChannelRef ref = x.channel();
-            if (!ref.firstLogged && ref.id >= 0) {
+    private void report(java.util.Collection<OpenBlock> committed) {
+        for (OpenBlock b : committed) {
+            ChannelRef ref = b.channel;
+            if (!ref.firstLogged && ref.id >= 0 && b.size > 0) {
                 ref.firstLogged = true;
-                log.info("{}: first {} sample stored: {} {}", ref.deviceKey, ref.channel.name(), x.v(), ref.channel.unit());
+                log.info("{}: first {} sample stored: {} {}", ref.deviceKey, ref.channel.name(), b.values[0],
+                        ref.channel.unit());
             }
         }
         long now = System.currentTimeMillis();
@@ -201,25 +369,6 @@ final class StoreWriter implements Runnable {
             }
             lastReportAt = now;
             lastReportedTotal = total;
-        }
-    }
-
-    private void insert(Connection c, List<StoreOp.Sample> batch) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO sample(channel_id, t, v) VALUES (?, ?, ?)")) {
-            int n = 0;
-            for (StoreOp.Sample s : batch) {
-                if (s.channel().id < 0) {
-                    continue; // its declaration failed; counted there
-                }
-                ps.setInt(1, s.channel().id);
-                ps.setLong(2, s.t());
-                ps.setDouble(3, s.v());
-                ps.addBatch();
-                n++;
-            }
-            if (n > 0) {
-                ps.executeBatch();
-            }
         }
     }
 
@@ -291,6 +440,7 @@ final class StoreWriter implements Runnable {
         Integer device = deviceId(c, ref.deviceKey);
         if (device == null) {
             log.error("channel {} declared for unknown device {}; its samples are dropped", ref.channel.name(), ref.deviceKey);
+            ref.undeclarable = true;
             return;
         }
         try (PreparedStatement ps = c.prepareStatement(

@@ -29,29 +29,10 @@ public final class SqlSampleStore implements SampleStore {
 
     @Override
     public long samples(SampleQuery q, Consumer<StoredSample> out) throws StoreException {
-        String sql = "SELECT s.t, d.device_key, c.name, s.v, c.unit FROM sample s"
-                + " JOIN channel c ON s.channel_id = c.id JOIN device d ON c.device_id = d.id"
-                + " WHERE (CAST(? AS VARCHAR) IS NULL OR d.device_key = ?)"
-                + " AND (CAST(? AS VARCHAR) IS NULL OR c.name = ?)"
-                + " AND (CAST(? AS BIGINT) IS NULL OR s.t >= ?) AND (CAST(? AS BIGINT) IS NULL OR s.t < ?)"
-                + " ORDER BY s.t, d.device_key, c.name";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            Long from = q.from() == null ? null : micros(q.from());
-            Long to = q.to() == null ? null : micros(q.to());
-            bindTwice(ps, 1, q.device());
-            bindTwice(ps, 3, q.channel());
-            bindTwice(ps, 5, from);
-            bindTwice(ps, 7, to);
-            ps.setFetchSize(FETCH_SIZE);
-            long n = 0;
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.accept(new StoredSample(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getDouble(4),
-                            rs.getString(5)));
-                    n++;
-                }
-            }
-            return n;
+        Long from = q.from() == null ? null : micros(q.from());
+        Long to = q.to() == null ? null : micros(q.to());
+        try (Connection c = dataSource.getConnection()) {
+            return new BlockMerge(c, q.device(), q.channel(), from, to).run(out);
         } catch (SQLException e) {
             throw new StoreException("reading samples failed: " + e.getMessage(), e);
         }
@@ -64,7 +45,9 @@ public final class SqlSampleStore implements SampleStore {
     public List<DeviceRecord> devices() throws StoreException {
         String sql = "SELECT d.device_key, d.vid, d.pid, d.product, d.backend, d.driver, d.attached,"
                 + " d.first_seen, d.last_seen,"
-                + " (SELECT COUNT(*) FROM sample s JOIN channel c ON s.channel_id = c.id WHERE c.device_id = d.id),"
+                + " (SELECT COUNT(*) FROM sample s JOIN channel c ON s.channel_id = c.id WHERE c.device_id = d.id)"
+                + " + (SELECT COALESCE(SUM(b.n), 0) FROM sample_block b JOIN channel c ON b.channel_id = c.id"
+                + " WHERE c.device_id = d.id),"
                 + " (SELECT e.message FROM event e WHERE e.device_id = d.id AND e.kind IN ("
                 + String.join(", ", BINDING_EVENTS.stream().map(k -> "'" + k + "'").toList())
                 + ") ORDER BY e.t DESC, e.id DESC LIMIT 1)"
@@ -83,7 +66,7 @@ public final class SqlSampleStore implements SampleStore {
         }
     }
 
-    private static void bindTwice(PreparedStatement ps, int index, Object value) throws SQLException {
+    static void bindTwice(PreparedStatement ps, int index, Object value) throws SQLException {
         ps.setObject(index, value);
         ps.setObject(index + 1, value);
     }

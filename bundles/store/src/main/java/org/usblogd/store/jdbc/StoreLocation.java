@@ -46,10 +46,11 @@ public final class StoreLocation {
 
     /**
      * For the daemon. DB_CLOSE_ON_EXIT=FALSE because the store writes its queue on SIGTERM and must close
-     * the database itself, after that; H2's own shutdown hook would race it.
+     * the database itself, after that; H2's own shutdown hook would race it. WRITE_DELAY=0: a commit is in the
+     * file when it returns, so a killed daemon loses nothing it committed.
      */
     public String embeddedUrl() {
-        return "jdbc:h2:file:" + databasePath() + ";DB_CLOSE_ON_EXIT=FALSE";
+        return "jdbc:h2:file:" + databasePath() + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
     }
 
     public String serverUrl(int port) {

@@ -42,7 +42,7 @@ class StoreWriterTest {
 
     @Test
     void stoppingWritesEverythingQueuedAndQueriesFilterByDeviceChannelAndTime() throws Exception {
-        StoreWriter writer = new StoreWriter(ds, 100_000, 500, 60_000); // no timed flush: stop must flush
+        StoreWriter writer = new StoreWriter(ds, 100_000, 500, 60_000, 60_000); // no timed commit: stop must write
         writer.start();
         RecorderSink a = attach(writer, "1209:0001:A");
         RecorderSink b = attach(writer, "1209:0001:B");
@@ -72,8 +72,8 @@ class StoreWriterTest {
     }
 
     @Test
-    void aFullQueueDropsAndCountsInsteadOfBlocking() throws Exception {
-        StoreWriter writer = new StoreWriter(ds, 10, 5, 60_000); // not started: nothing drains the queue
+    void aFullQueueDropsTheOldestSamplesCountsThemAndSaysSo() throws Exception {
+        StoreWriter writer = new StoreWriter(ds, 10, 16, 50, 1_000); // started later: nothing drains the queue yet
         RecorderSink a = attach(writer, "1209:0001:A");
         a.declare(new Channel("co2", "ppm", "carbon dioxide"));
 
@@ -81,8 +81,90 @@ class StoreWriterTest {
             a.accept("co2", T0 + i, i);
         }
 
-        assertThat(writer.accepted()).isEqualTo(10);
+        assertThat(writer.accepted()).isEqualTo(25);
         assertThat(writer.dropped()).isEqualTo(15);
+        writer.start();
+        assertThat(writer.stop(20_000)).isTrue();
+        List<StoredSample> kept = new ArrayList<>();
+        new SqlSampleStore(ds).samples(SampleQuery.all(), kept::add);
+        assertThat(kept).extracting(StoredSample::value).as("the newest ten")
+                .containsExactly(15.0, 16.0, 17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0);
+        assertThat(eventMessages("samples.dropped")).singleElement().asString().startsWith(
+                "15 sample(s) dropped, the oldest first, because the store's queue was full; they were taken from"
+                        + " 2026-11-25T10:00:00Z to 2026-11-25T10:00:00.000014Z");
+    }
+
+    @Test
+    void recentSamplesAreQueryableWithinTheVisibilityIntervalAndBlocksAreCompact() throws Exception {
+        StoreWriter writer = new StoreWriter(ds, 100_000, 1_000, 100, 1_000);
+        writer.start();
+        RecorderSink a = attach(writer, "1209:0001:A");
+        a.declare(new Channel("temperature", "°C", "temperature"));
+        SqlSampleStore store = new SqlSampleStore(ds);
+        for (int i = 0; i < 2_500; i++) {
+            a.accept("temperature", T0 + i * 100_000L, Math.round((21 + Math.sin(i / 50.0)) * 100) / 100.0);
+        }
+        long deadline = System.currentTimeMillis() + 2_000;
+        while (store.samples(SampleQuery.all(), s -> { }) < 2_500 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(store.samples(SampleQuery.all(), s -> { })).as("visible before the writer stops").isEqualTo(2_500);
+        a.accept("temperature", T0 - 1, 5.0); // back in time: a block of its own
+        assertThat(writer.stop(20_000)).isTrue();
+
+        List<StoredSample> all = new ArrayList<>();
+        store.samples(SampleQuery.all(), all::add);
+        assertThat(all).hasSize(2_501);
+        assertThat(all.get(0).value()).isEqualTo(5.0);
+        assertThat(all).extracting(StoredSample::timeMicros).isSorted();
+        try (Connection c = ds.getConnection(); var s = c.createStatement();
+                var rs = s.executeQuery("SELECT COUNT(*), SUM(n), SUM(LENGTH(data)) FROM sample_block")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("blocks: 1000 + 1000 + 500, and the one back in time").isEqualTo(4);
+            assertThat(rs.getLong(2)).isEqualTo(2_501);
+            assertThat(rs.getLong(3) / 2_501.0).as("bytes per sample").isLessThan(2.5);
+        }
+    }
+
+    @Test
+    void aDatabaseOfTheFirstVersionOpensAndItsSamplesAreReadWithTheNewOnes() throws Exception {
+        try (Connection c = ds.getConnection(); var s = c.createStatement()) {
+            s.execute("DROP TABLE sample_block");
+            s.execute("UPDATE schema_version SET version = 1");
+            s.execute("INSERT INTO device(device_key, vid, pid, first_seen, last_seen) VALUES ('1209:0001:A', 4617, 1, 0, 0)");
+            s.execute("INSERT INTO channel(device_id, name, unit) SELECT id, 'co2', 'ppm' FROM device");
+            s.execute("INSERT INTO sample(channel_id, t, v) SELECT id, " + T0 + ", 400 FROM channel");
+            s.execute("INSERT INTO sample(channel_id, t, v) SELECT id, " + (T0 + 2) + ", 402 FROM channel");
+        }
+        try (Connection c = ds.getConnection()) {
+            assertThat(Schema.ensure(c)).as("upgraded from").isEqualTo(1);
+            assertThat(Schema.ensure(c)).as("once").isZero();
+        }
+        StoreWriter writer = new StoreWriter(ds, 1_000, 100, 50, 1_000);
+        writer.start();
+        RecorderSink a = attach(writer, "1209:0001:A");
+        a.declare(new Channel("co2", "ppm", "carbon dioxide"));
+        a.accept("co2", T0 + 1, 401);
+        a.accept("co2", T0 + 3, 403);
+        assertThat(writer.stop(20_000)).isTrue();
+
+        List<StoredSample> all = new ArrayList<>();
+        new SqlSampleStore(ds).samples(SampleQuery.all(), all::add);
+        assertThat(all).extracting(StoredSample::value).containsExactly(400.0, 401.0, 402.0, 403.0);
+        assertThat(new SqlSampleStore(ds).devices()).singleElement().extracting(d -> d.samples()).isEqualTo(4L);
+    }
+
+    private List<String> eventMessages(String kind) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = ds.getConnection(); var ps = c.prepareStatement("SELECT message FROM event WHERE kind = ?")) {
+            ps.setString(1, kind);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
     }
 
     private static RecorderSink attach(StoreWriter writer, String key) {

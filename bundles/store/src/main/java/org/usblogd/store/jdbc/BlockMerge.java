@@ -1,0 +1,223 @@
+package org.usblogd.store.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.PriorityQueue;
+import java.util.function.Consumer;
+
+import org.usblogd.api.store.StoredSample;
+
+/**
+ * One query's samples in time order, streamed: block rows are listed by their first time (metadata only)
+ * and each block is fetched and decoded just before its first sample is due, so memory holds one decoded
+ * block per channel whose blocks overlap the current time, whatever the range. Rows of a version 1
+ * database join the merge as one more stream. A damaged block is skipped and said, not fatal.
+ */
+final class BlockMerge {
+    private static final int FETCH_SIZE = 1_000;
+    private static final Comparator<Cursor> ORDER = Comparator.comparingLong(Cursor::time)
+            .thenComparing(Cursor::device).thenComparing(Cursor::channel);
+
+    private interface Cursor {
+        long time();
+
+        String device();
+
+        String channel();
+
+        /** The sample at the cursor; then moves on. False when there was none left. */
+        StoredSample take() throws SQLException;
+
+        boolean exhausted();
+    }
+
+    private static final class BlockCursor implements Cursor {
+        final String device;
+        final String channel;
+        final String unit;
+        final long[] times;
+        final double[] values;
+        final Long to;
+        int i;
+
+        BlockCursor(String device, String channel, String unit, BlockCodec.Block b, Long from, Long to) {
+            this.device = device;
+            this.channel = channel;
+            this.unit = unit;
+            this.times = b.times();
+            this.values = b.values();
+            this.to = to;
+            while (from != null && i < times.length && times[i] < from) {
+                i++;
+            }
+        }
+
+        @Override
+        public long time() {
+            return times[i];
+        }
+
+        @Override
+        public String device() {
+            return device;
+        }
+
+        @Override
+        public String channel() {
+            return channel;
+        }
+
+        @Override
+        public StoredSample take() {
+            StoredSample s = new StoredSample(times[i], device, channel, values[i], unit);
+            i++;
+            return s;
+        }
+
+        @Override
+        public boolean exhausted() {
+            return i >= times.length || to != null && times[i] >= to;
+        }
+    }
+
+    /** The rows of a version 1 database, already in time order. */
+    private static final class RowCursor implements Cursor {
+        final ResultSet rs;
+        boolean more;
+
+        RowCursor(ResultSet rs) throws SQLException {
+            this.rs = rs;
+            this.more = rs.next();
+        }
+
+        @Override
+        public long time() {
+            try {
+                return rs.getLong(1);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public String device() {
+            try {
+                return rs.getString(2);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public String channel() {
+            try {
+                return rs.getString(3);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public StoredSample take() throws SQLException {
+            StoredSample s = new StoredSample(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getDouble(4),
+                    rs.getString(5));
+            more = rs.next();
+            return s;
+        }
+
+        @Override
+        public boolean exhausted() {
+            return !more;
+        }
+    }
+
+    private final Connection c;
+    private final String device;
+    private final String channel;
+    private final Long from;
+    private final Long to;
+
+    BlockMerge(Connection c, String device, String channel, Long from, Long to) {
+        this.c = c;
+        this.device = device;
+        this.channel = channel;
+        this.from = from;
+        this.to = to;
+    }
+
+    long run(Consumer<StoredSample> out) throws SQLException {
+        String filter = " WHERE (CAST(? AS VARCHAR) IS NULL OR d.device_key = ?)"
+                + " AND (CAST(? AS VARCHAR) IS NULL OR c.name = ?)";
+        String blocks = "SELECT b.id, b.t_first, d.device_key, c.name, c.unit FROM sample_block b"
+                + " JOIN channel c ON b.channel_id = c.id JOIN device d ON c.device_id = d.id" + filter
+                + " AND (CAST(? AS BIGINT) IS NULL OR b.t_last >= ?) AND (CAST(? AS BIGINT) IS NULL OR b.t_first < ?)"
+                + " ORDER BY b.t_first, b.id";
+        String rows = "SELECT s.t, d.device_key, c.name, s.v, c.unit FROM sample s"
+                + " JOIN channel c ON s.channel_id = c.id JOIN device d ON c.device_id = d.id" + filter
+                + " AND (CAST(? AS BIGINT) IS NULL OR s.t >= ?) AND (CAST(? AS BIGINT) IS NULL OR s.t < ?)"
+                + " ORDER BY s.t, d.device_key, c.name";
+        try (PreparedStatement listBlocks = c.prepareStatement(blocks);
+                PreparedStatement readBlock = c.prepareStatement("SELECT data FROM sample_block WHERE id = ?");
+                PreparedStatement listRows = c.prepareStatement(rows)) {
+            bind(listBlocks);
+            bind(listRows);
+            listBlocks.setFetchSize(FETCH_SIZE);
+            listRows.setFetchSize(FETCH_SIZE);
+            PriorityQueue<Cursor> active = new PriorityQueue<>(ORDER);
+            long n = 0;
+            try (ResultSet meta = listBlocks.executeQuery(); ResultSet legacy = listRows.executeQuery()) {
+                RowCursor old = new RowCursor(legacy);
+                if (!old.exhausted()) {
+                    active.add(old);
+                }
+                boolean moreMeta = meta.next();
+                while (true) {
+                    // open every block that starts before the earliest sample still to come
+                    while (moreMeta && (active.isEmpty() || meta.getLong(2) <= active.peek().time())) {
+                        BlockCursor b = open(readBlock, meta);
+                        if (b != null && !b.exhausted()) {
+                            active.add(b);
+                        }
+                        moreMeta = meta.next();
+                    }
+                    Cursor next = active.poll();
+                    if (next == null) {
+                        return n;
+                    }
+                    out.accept(next.take());
+                    n++;
+                    if (!next.exhausted()) {
+                        active.add(next);
+                    }
+                }
+            }
+        }
+    }
+
+    private BlockCursor open(PreparedStatement readBlock, ResultSet meta) throws SQLException {
+        readBlock.setLong(1, meta.getLong(1));
+        try (ResultSet rs = readBlock.executeQuery()) {
+            if (!rs.next()) {
+                return null; // removed meanwhile (retention)
+            }
+            try {
+                return new BlockCursor(meta.getString(3), meta.getString(4), meta.getString(5),
+                        BlockCodec.decode(rs.getBytes(1)), from, to);
+            } catch (IllegalArgumentException e) {
+                org.slf4j.LoggerFactory.getLogger(BlockMerge.class).error("sample block {} of {} {} is damaged and"
+                        + " skipped: {}", meta.getLong(1), meta.getString(3), meta.getString(4), e.getMessage());
+                return null;
+            }
+        }
+    }
+
+    private void bind(PreparedStatement ps) throws SQLException {
+        SqlSampleStore.bindTwice(ps, 1, device);
+        SqlSampleStore.bindTwice(ps, 3, channel);
+        SqlSampleStore.bindTwice(ps, 5, from);
+        SqlSampleStore.bindTwice(ps, 7, to);
+    }
+}
