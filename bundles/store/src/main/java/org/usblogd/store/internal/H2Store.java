@@ -199,6 +199,7 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
     @Override
     public Map<String, Object> get() {
         return Map.of("progress", writer.rounds(), "healthy", !writer.failing(), "samples", writer.accepted(),
+                "written", writer.written(), "dropped", writer.dropped(),
                 "status", writer.failing() ? "store writer failing" : "store writer ok");
     }
 }
