@@ -92,4 +92,40 @@ class CrashRecoveryIT {
         }
         assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
+
+    @Test
+    void aDamagedDatabaseFileIsKeptAsideAndLoggingGoesOnInANewOne() throws Exception {
+        Path state = tmp.resolve("state");
+        StoreLocation db = new StoreLocation(state);
+        Files.createDirectories(db.directory());
+        byte[] garbage = new byte[256 * 1024];
+        new java.util.Random(7).nextBytes(garbage);
+        Files.write(db.databaseFile(), garbage);
+        Path log = tmp.resolve("daemon.log");
+        Process daemon = new ProcessBuilder(Dist.home().resolve("bin/usblogd").toString(), "run", "--demo", "--state",
+                state.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            Dist.await("CO2 samples in the new database", 30_000, () -> {
+                try {
+                    return !new Samples(state).doubles("04d9:a052@v1-1", "co2").isEmpty();
+                } catch (AssertionError e) {
+                    return false;
+                }
+            });
+            try (var files = Files.list(db.directory())) {
+                Path kept = files.filter(f -> f.getFileName().toString().startsWith("usblogd.mv.db.damaged-"))
+                        .findFirst().orElseThrow(() -> new AssertionError("the damaged file was not kept"));
+                assertThat(Files.readAllBytes(kept)).isEqualTo(garbage);
+            }
+            assertThat(Files.readString(log)).contains("could not be opened", "is kept as", "logging goes on in a new"
+                    + " database");
+            assertThat(new Samples(state).events("store.rescued")).singleElement().asString().contains("kept as");
+        } catch (AssertionError e) {
+            System.out.println(Files.readString(log));
+            throw e;
+        } finally {
+            daemon.destroy();
+        }
+        assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
 }

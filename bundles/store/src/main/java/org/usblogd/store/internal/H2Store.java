@@ -101,21 +101,34 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
         p.setProperty(DataSourceFactory.JDBC_URL, url);
         p.setProperty(DataSourceFactory.JDBC_USER, StoreLocation.USER);
         p.setProperty(DataSourceFactory.JDBC_PASSWORD, password);
-        this.pool = pool(dsf.createDataSource(p));
+        String rescued = null;
+        HikariDataSource opened;
         int upgradedFrom;
-        try (Connection c = pool.getConnection()) {
-            upgradedFrom = Schema.ensure(c);
-            StoreWriter.resetAttached(pool);
-        } catch (SQLException e) {
-            pool.close();
-            throw new SQLException("cannot open the database " + url + ": " + e.getMessage(), e);
+        try {
+            opened = pool(dsf.createDataSource(p));
+            upgradedFrom = open(opened);
+        } catch (SQLException | RuntimeException e) {
+            SQLException cause = e instanceof SQLException se ? se : findSql(e);
+            if (location == null || cause == null || !DatabaseRescue.damaged(cause, location)) {
+                throw new SQLException("cannot open the database " + url + ": " + e.getMessage(), e);
+            }
+            Path aside = DatabaseRescue.moveAside(location, java.time.Instant.now()).orElseThrow();
+            rescued = "the database " + location.databaseFile() + " could not be opened (" + cause.getMessage()
+                    + "); it is kept as " + aside + " and logging goes on in a new database";
+            log.error("{}", rescued);
+            opened = pool(dsf.createDataSource(p));
+            upgradedFrom = open(opened);
         }
+        this.pool = opened;
         this.server = location == null ? null : DatabaseServer.start(location);
         this.queries = new SqlSampleStore(pool);
         this.writer = new StoreWriter(pool, config.queue_capacity(), config.block_samples(), config.visibility_ms(),
                 config.flush_interval_ms());
         writer.start();
         writer.submit(new StoreOp.Event(null, "daemon.started", "store opened", StoreWriter.now()));
+        if (rescued != null) {
+            writer.submit(new StoreOp.Event(null, "store.rescued", rescued, StoreWriter.now()));
+        }
         if (upgradedFrom > 0) {
             log.info("database upgraded from schema {} to {}; its samples stay readable where they are",
                     upgradedFrom, Schema.VERSION);
@@ -123,6 +136,27 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
                     StoreWriter.now()));
         }
         log.info("store open: {}", url);
+    }
+
+    /** Creates or upgrades the tables; closes the pool when that fails. */
+    private static int open(HikariDataSource pool) throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            int upgradedFrom = Schema.ensure(c);
+            StoreWriter.resetAttached(pool);
+            return upgradedFrom;
+        } catch (SQLException | RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    private static SQLException findSql(Throwable t) {
+        for (Throwable x = t; x != null; x = x.getCause()) {
+            if (x instanceof SQLException se) {
+                return se;
+            }
+        }
+        return null;
     }
 
     private static HikariDataSource pool(DataSource raw) {
