@@ -67,6 +67,7 @@ final class StoreWriter implements Runnable {
     private long lastCommitAt;
     private long lastSyncAt;
     private boolean syncSupported = true;
+    private final ClockWatch clock = new ClockWatch(System::currentTimeMillis, System::nanoTime, 2_000);
 
     StoreWriter(DataSource dataSource, int capacity, int blockSamples, long flushIntervalMs) {
         this(dataSource, capacity, blockSamples, Math.min(200, flushIntervalMs), flushIntervalMs);
@@ -156,6 +157,10 @@ final class StoreWriter implements Runnable {
                 }
             }
             drainQueue();
+            clock.check().ifPresent(step -> {
+                log.warn("{}", step);
+                control.add(new StoreOp.Event(null, "clock.step", step, now()));
+            });
             long now = System.currentTimeMillis();
             boolean ok = true;
             if (stopping || now - lastCommitAt >= visibilityMs || !control.isEmpty() && uncommitted == 0) {
