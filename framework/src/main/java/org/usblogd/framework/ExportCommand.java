@@ -13,6 +13,8 @@ import java.util.function.Consumer;
 import org.usblogd.api.store.SampleQuery;
 import org.usblogd.api.store.StoreException;
 import org.usblogd.api.store.StoredSample;
+import org.usblogd.api.store.StoredSummary;
+import org.usblogd.api.store.Tier;
 import org.usblogd.store.jdbc.SqlSampleStore;
 
 /** {@code usblogd export}: streams samples as CSV or a JSON array; times are ISO-8601 in UTC. */
@@ -32,6 +34,13 @@ final class ExportCommand {
         if (!format.equals("csv") && !format.equals("json")) {
             throw new Options.UsageException("--format is csv or json, not '" + format + "'");
         }
+        String tierName = o.get("tier") == null ? "raw" : o.get("tier");
+        Tier tier;
+        try {
+            tier = Tier.valueOf(tierName.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new Options.UsageException("--tier is raw, minute or hour, not '" + tierName + "'");
+        }
         SampleQuery q = new SampleQuery(o.get("device"), o.get("channel"), time("from", o.get("from")),
                 time("to", o.get("to")));
         SqlSampleStore store;
@@ -42,7 +51,8 @@ final class ExportCommand {
             return 1;
         }
         boolean csv = format.equals("csv");
-        out.print(csv ? "time,device,channel,value,unit\n" : "[");
+        out.print(csv ? (tier == Tier.RAW ? "time,device,channel,value,unit\n"
+                : "time,device,channel,min,max,mean,count,unit\n") : "[");
         if (store == null) {
             err.println("usblogd: no database in " + state + " yet: nothing has been stored");
             out.print(csv ? "" : "]\n");
@@ -59,7 +69,20 @@ final class ExportCommand {
             }
         };
         try {
-            store.samples(q, row);
+            if (tier == Tier.RAW) {
+                store.samples(q, row);
+            } else {
+                store.summaries(q, tier, csv ? this::csv : new Consumer<>() {
+                    private boolean first = true;
+
+                    @Override
+                    public void accept(StoredSummary s) {
+                        out.print(first ? "\n" : ",\n");
+                        first = false;
+                        json(s);
+                    }
+                });
+            }
         } catch (StoreException e) {
             out.flush();
             err.println("usblogd: " + e.getMessage());
@@ -73,6 +96,22 @@ final class ExportCommand {
     private void csv(StoredSample s) {
         out.print(SqlSampleStore.instant(s.timeMicros()) + "," + csvField(s.device()) + "," + csvField(s.channel())
                 + "," + s.value() + "," + csvField(s.unit()) + "\n");
+    }
+
+    private void csv(StoredSummary s) {
+        out.print(SqlSampleStore.instant(s.timeMicros()) + "," + csvField(s.device()) + "," + csvField(s.channel())
+                + "," + s.min() + "," + s.max() + "," + s.mean() + "," + s.count() + "," + csvField(s.unit()) + "\n");
+    }
+
+    private void json(StoredSummary s) {
+        out.print("{\"time\":\"" + SqlSampleStore.instant(s.timeMicros()) + "\",\"device\":" + jsonString(s.device())
+                + ",\"channel\":" + jsonString(s.channel()) + ",\"min\":" + number(s.min()) + ",\"max\":"
+                + number(s.max()) + ",\"mean\":" + number(s.mean()) + ",\"count\":" + s.count() + ",\"unit\":"
+                + jsonString(s.unit()) + "}");
+    }
+
+    private static String number(double v) {
+        return Double.isFinite(v) ? Double.toString(v) : "null";
     }
 
     private void json(StoredSample s) {

@@ -18,7 +18,8 @@ public final class Main {
             "usage: usblogd <command> [--state DIR]",
             "  run [--demo]          run the daemon in the foreground (--demo adds simulated devices)",
             "  export [--device ID] [--channel NAME] [--from ISO] [--to ISO] [--format csv|json]",
-            "                        print stored samples (time in UTC)",
+            "         [--tier raw|minute|hour]",
+            "                        print stored samples, or per-minute / per-hour summaries (time in UTC)",
             "  devices               list known devices, whether attached, and their driver",
             "  udev-rules [--group NAME]  print udev rules giving the group (usblogd) access to every device",
             "                        the installed drivers take",
@@ -44,7 +45,7 @@ public final class Main {
                 o.allow("demo");
                 return new Daemon(home, o.stateDirectory(home), o.flag("demo")).runUntilStopped();
             case "export":
-                o.allow("device", "channel", "from", "to", "format");
+                o.allow("device", "channel", "from", "to", "format", "tier");
                 return new ExportCommand(o.stateDirectory(home), out, err).run(o);
             case "devices":
                 o.allow();

@@ -32,6 +32,8 @@ import org.usblogd.api.store.SampleRecorder;
 import org.usblogd.api.store.SampleStore;
 import org.usblogd.api.store.StoreException;
 import org.usblogd.api.store.StoredSample;
+import org.usblogd.api.store.StoredSummary;
+import org.usblogd.api.store.Tier;
 import org.usblogd.api.usb.DeviceIdentity;
 import org.usblogd.api.usb.UsbDeviceInfo;
 import org.usblogd.store.jdbc.Schema;
@@ -70,6 +72,26 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
                 + " cut may lose (a killed daemon loses nothing committed)")
         long flush_interval_ms() default 1_000;
 
+        @AttributeDefinition(description = "Days raw samples are kept (0: for ever); their minute and hour summaries"
+                + " stay")
+        long retention_raw_days() default 0;
+
+        @AttributeDefinition(description = "Raw days per device or channel: 'DEVICE DAYS, DEVICE/CHANNEL DAYS'")
+        String retention_raw_overrides() default "";
+
+        @AttributeDefinition(description = "Days minute summaries are kept (0: for ever)")
+        long retention_minute_days() default 0;
+
+        @AttributeDefinition(description = "Days hour summaries are kept (0: for ever)")
+        long retention_hour_days() default 0;
+
+        @AttributeDefinition(description = "Most megabytes of samples and summaries (0: no limit); the oldest"
+                + " summarised raw samples go first")
+        long retention_disk_mb() default 0;
+
+        @AttributeDefinition(description = "Pause between maintenance passes when there is nothing to do (ms)")
+        long maintenance_interval_ms() default 10_000;
+
         @AttributeDefinition(description = "How long stopping may take to write what is queued (ms)")
         long stop_timeout_ms() default 20_000;
 
@@ -80,6 +102,7 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
     private final DatabaseServer server;
     private final StoreWriter writer;
     private final SqlSampleStore queries;
+    private final MaintenanceLoop maintenance;
     private final Config config;
     private final Map<String, RecorderSink> sinks = new ConcurrentHashMap<>();
 
@@ -125,6 +148,13 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
         this.writer = new StoreWriter(pool, config.queue_capacity(), config.block_samples(), config.visibility_ms(),
                 config.flush_interval_ms());
         writer.start();
+        RetentionPolicy policy = new RetentionPolicy(config.retention_raw_days(), config.retention_minute_days(),
+                config.retention_hour_days(), config.retention_disk_mb() * 1_048_576L,
+                RetentionPolicy.parseOverrides(config.retention_raw_overrides()));
+        this.maintenance = new MaintenanceLoop(new Maintenance(pool, policy, StoreWriter::now,
+                (kind, message) -> writer.submit(new StoreOp.Event(null, kind, message, StoreWriter.now()))),
+                config.maintenance_interval_ms());
+        maintenance.start();
         writer.submit(new StoreOp.Event(null, "daemon.started", "store opened", StoreWriter.now()));
         if (rescued != null) {
             writer.submit(new StoreOp.Event(null, "store.rescued", rescued, StoreWriter.now()));
@@ -170,6 +200,7 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        maintenance.stop();
         writer.submit(new StoreOp.Event(null, "daemon.stopped", "store closing", StoreWriter.now()));
         boolean done = writer.stop(config.stop_timeout_ms());
         log.info("store closed: {} samples accepted, {} written, {} dropped{}", writer.accepted(), writer.written(),
@@ -219,6 +250,11 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
     @Override
     public long samples(SampleQuery query, Consumer<StoredSample> out) throws StoreException {
         return queries.samples(query, out);
+    }
+
+    @Override
+    public long summaries(SampleQuery query, Tier tier, Consumer<StoredSummary> out) throws StoreException {
+        return queries.summaries(query, tier, out);
     }
 
     @Override

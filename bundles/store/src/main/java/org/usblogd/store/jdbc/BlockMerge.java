@@ -16,7 +16,7 @@ import org.usblogd.api.store.StoredSample;
  * block per channel whose blocks overlap the current time, whatever the range. Rows of a version 1
  * database join the merge as one more stream. A damaged block is skipped and said, not fatal.
  */
-final class BlockMerge {
+public final class BlockMerge {
     private static final int FETCH_SIZE = 1_000;
     private static final Comparator<Cursor> ORDER = Comparator.comparingLong(Cursor::time)
             .thenComparing(Cursor::device).thenComparing(Cursor::channel);
@@ -140,7 +140,7 @@ final class BlockMerge {
     private final Long from;
     private final Long to;
 
-    BlockMerge(Connection c, String device, String channel, Long from, Long to) {
+    public BlockMerge(Connection c, String device, String channel, Long from, Long to) {
         this.c = c;
         this.device = device;
         this.channel = channel;
@@ -148,7 +148,7 @@ final class BlockMerge {
         this.to = to;
     }
 
-    long run(Consumer<StoredSample> out) throws SQLException {
+    public long run(Consumer<StoredSample> out) throws SQLException {
         String filter = " WHERE (CAST(? AS VARCHAR) IS NULL OR d.device_key = ?)"
                 + " AND (CAST(? AS VARCHAR) IS NULL OR c.name = ?)";
         String blocks = "SELECT b.id, b.t_first, d.device_key, c.name, c.unit FROM sample_block b"

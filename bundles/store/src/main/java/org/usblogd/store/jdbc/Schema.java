@@ -36,6 +36,14 @@ public final class Schema {
                 + " n INT NOT NULL, sealed BOOLEAN NOT NULL, data VARBINARY(16777216) NOT NULL)",
         "CREATE INDEX IF NOT EXISTS sample_block_channel_time ON sample_block(channel_id, t_first)",
         "CREATE INDEX IF NOT EXISTS sample_block_time ON sample_block(t_first)",
+        // downsampled tiers: 1 = per minute, 2 = per hour; each row a bucket starting at t
+        "CREATE TABLE IF NOT EXISTS sample_rollup(channel_id INT NOT NULL REFERENCES channel(id), tier SMALLINT NOT NULL,"
+                + " t BIGINT NOT NULL, n BIGINT NOT NULL, mn DOUBLE PRECISION NOT NULL, mx DOUBLE PRECISION NOT NULL,"
+                + " mean DOUBLE PRECISION NOT NULL, PRIMARY KEY(channel_id, tier, t))",
+        "CREATE INDEX IF NOT EXISTS sample_rollup_time ON sample_rollup(tier, t)",
+        // how far each channel's tier is computed: buckets before `done` are final
+        "CREATE TABLE IF NOT EXISTS rollup_progress(channel_id INT NOT NULL REFERENCES channel(id),"
+                + " tier SMALLINT NOT NULL, done BIGINT NOT NULL, PRIMARY KEY(channel_id, tier))",
     };
 
     private Schema() {

@@ -16,6 +16,8 @@ import org.usblogd.api.store.SampleQuery;
 import org.usblogd.api.store.SampleStore;
 import org.usblogd.api.store.StoredSample;
 import org.usblogd.api.store.StoreException;
+import org.usblogd.api.store.StoredSummary;
+import org.usblogd.api.store.Tier;
 
 /** Queries over the store's tables; streams rows instead of collecting them. */
 public final class SqlSampleStore implements SampleStore {
@@ -35,6 +37,38 @@ public final class SqlSampleStore implements SampleStore {
             return new BlockMerge(c, q.device(), q.channel(), from, to).run(out);
         } catch (SQLException e) {
             throw new StoreException("reading samples failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long summaries(SampleQuery q, Tier tier, Consumer<StoredSummary> out) throws StoreException {
+        if (tier == Tier.RAW) {
+            throw new IllegalArgumentException("raw samples come from samples(), not summaries()");
+        }
+        String sql = "SELECT r.t, d.device_key, c.name, r.mn, r.mx, r.mean, r.n, c.unit FROM sample_rollup r"
+                + " JOIN channel c ON r.channel_id = c.id JOIN device d ON c.device_id = d.id"
+                + " WHERE r.tier = ? AND (CAST(? AS VARCHAR) IS NULL OR d.device_key = ?)"
+                + " AND (CAST(? AS VARCHAR) IS NULL OR c.name = ?)"
+                + " AND (CAST(? AS BIGINT) IS NULL OR r.t >= ?) AND (CAST(? AS BIGINT) IS NULL OR r.t < ?)"
+                + " ORDER BY r.t, d.device_key, c.name";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setInt(1, tier.ordinal());
+            bindTwice(ps, 2, q.device());
+            bindTwice(ps, 4, q.channel());
+            bindTwice(ps, 6, q.from() == null ? null : tier.bucket(micros(q.from())));
+            bindTwice(ps, 8, q.to() == null ? null : micros(q.to()));
+            ps.setFetchSize(1_000);
+            long n = 0;
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.accept(new StoredSummary(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getDouble(4),
+                            rs.getDouble(5), rs.getDouble(6), rs.getLong(7), rs.getString(8)));
+                    n++;
+                }
+            }
+            return n;
+        } catch (SQLException e) {
+            throw new StoreException("reading " + tier.name().toLowerCase() + " summaries failed: " + e.getMessage(), e);
         }
     }
 

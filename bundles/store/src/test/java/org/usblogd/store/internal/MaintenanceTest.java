@@ -1,0 +1,153 @@
+package org.usblogd.store.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.usblogd.api.sample.Channel;
+import org.usblogd.api.store.SampleQuery;
+import org.usblogd.api.store.StoredSample;
+import org.usblogd.api.store.StoredSummary;
+import org.usblogd.api.store.Tier;
+import org.usblogd.api.usb.UsbDeviceInfo;
+import org.usblogd.store.jdbc.Schema;
+import org.usblogd.store.jdbc.SqlSampleStore;
+import org.usblogd.store.jdbc.StoreLocation;
+
+/** Summaries and retention over simulated months, with the clock injected. */
+class MaintenanceTest {
+    private static final long T0 = SqlSampleStore.micros(Instant.parse("2026-01-01T00:00:00Z"));
+    private static final long MINUTE = 60_000_000L;
+    private static final long DAY = 86_400_000_000L;
+
+    @TempDir
+    Path state;
+    private JdbcDataSource ds;
+    private final AtomicLong now = new AtomicLong();
+    private final List<String> events = new ArrayList<>();
+
+    @BeforeEach
+    void openDatabase() throws Exception {
+        StoreLocation location = new StoreLocation(state);
+        ds = new JdbcDataSource();
+        ds.setURL(location.embeddedUrl());
+        ds.setUser(StoreLocation.USER);
+        ds.setPassword(location.password());
+        try (Connection c = ds.getConnection()) {
+            Schema.ensure(c);
+        }
+    }
+
+    /** One sample every {@code everyMicros} for {@code days}, valued by its minute of the hour. */
+    private void record(String device, long everyMicros, int days) throws Exception {
+        StoreWriter writer = new StoreWriter(ds, 1_000_000, 4_096, 60_000, 60_000);
+        writer.start();
+        UsbDeviceInfo info = new UsbDeviceInfo(0x1209, 0x0001, 0x100, 0, 0, 0, "m", "p", device.substring(10), "1-1", 3,
+                List.of());
+        writer.submit(new StoreOp.Attached(device, info, "virtual", T0));
+        RecorderSink sink = new RecorderSink(device, writer);
+        sink.declare(new Channel("temperature", "°C", "temperature"));
+        for (long t = T0; t < T0 + days * DAY; t += everyMicros) {
+            sink.accept("temperature", t, (t - T0) / MINUTE % 60);
+        }
+        assertThat(writer.stop(60_000)).isTrue();
+        assertThat(writer.dropped()).isZero();
+    }
+
+    private Maintenance maintenance(RetentionPolicy policy) {
+        return new Maintenance(ds, policy, now::get, (kind, message) -> events.add(kind + ": " + message));
+    }
+
+    @Test
+    void ninetyDaysBecomeMinutesAndHoursAndOnlyWhatThePolicyKeepsStays() throws Exception {
+        record("1209:0001:A", 5 * MINUTE, 90);
+        now.set(T0 + 90 * DAY);
+        Maintenance m = maintenance(new RetentionPolicy(30, 60, 0, 0, List.of()));
+
+        int steps = m.runUntilIdle(100_000);
+
+        assertThat(steps).as("many small steps").isGreaterThan(50);
+        SqlSampleStore store = new SqlSampleStore(ds);
+        List<StoredSample> raw = new ArrayList<>();
+        store.samples(SampleQuery.all(), raw::add);
+        long rawLimit = now.get() - 30 * DAY;
+        assertThat(raw.get(0).timeMicros()).as("raw older than 30 days is gone, a block at a time")
+                .isBetween(rawLimit - 15 * DAY, rawLimit);
+        assertThat(raw.get(raw.size() - 1).timeMicros()).isEqualTo(T0 + 90 * DAY - 5 * MINUTE);
+
+        List<StoredSummary> minutes = new ArrayList<>();
+        store.summaries(SampleQuery.all(), Tier.MINUTE, minutes::add);
+        assertThat(minutes.get(0).timeMicros()).as("minutes older than 60 days are gone")
+                .isGreaterThanOrEqualTo(now.get() - 60 * DAY);
+        assertThat(minutes).allSatisfy(s -> assertThat(s.count()).isEqualTo(1));
+        assertThat(minutes.get(minutes.size() - 1).timeMicros()).as("the last sample's minute")
+                .isEqualTo(T0 + 90 * DAY - 5 * MINUTE);
+
+        List<StoredSummary> hours = new ArrayList<>();
+        store.summaries(SampleQuery.all(), Tier.HOUR, hours::add);
+        assertThat(hours).as("every hour since the start, kept for ever").hasSize(90 * 24 - 1);
+        assertThat(hours.get(0)).isEqualTo(new StoredSummary(T0, "1209:0001:A", "temperature", 0, 55, 27.5, 12, "°C"));
+        assertThat(hours).allSatisfy(h -> assertThat(h.count()).isEqualTo(12));
+        assertThat(events).anySatisfy(e -> assertThat(e).startsWith("retention.raw: 1209:0001:A temperature: raw"
+                + " samples before 2026-03-02"));
+        assertThat(m.step()).as("idle until time moves on").isFalse();
+    }
+
+    @Test
+    void aDeviceMayKeepItsRawSamplesLongerThanTheRest() throws Exception {
+        record("1209:0001:A", 5 * MINUTE, 20);
+        record("1209:0001:B", 5 * MINUTE, 20);
+        now.set(T0 + 20 * DAY);
+        maintenance(new RetentionPolicy(5, 0, 0, 0, RetentionPolicy.parseOverrides("1209:0001:B 30")))
+                .runUntilIdle(100_000);
+
+        List<StoredSample> a = new ArrayList<>();
+        List<StoredSample> b = new ArrayList<>();
+        SqlSampleStore store = new SqlSampleStore(ds);
+        store.samples(new SampleQuery("1209:0001:A", null, null, null), a::add);
+        store.samples(new SampleQuery("1209:0001:B", null, null, null), b::add);
+        assertThat(a.get(0).timeMicros()).isGreaterThan(T0 + 10 * DAY);
+        assertThat(b.get(0).timeMicros()).as("kept: 30 days").isEqualTo(T0);
+    }
+
+    @Test
+    void theBudgetIsHeldByGivingUpTheOldestSummarisedSamplesFirst() throws Exception {
+        record("1209:0001:A", 10_000_000L, 30); // every 10 s for 30 days: 259,200 samples
+        now.set(T0 + 30 * DAY);
+        long budget = 2_000_000;
+        maintenance(new RetentionPolicy(0, 0, 0, budget, List.of())).runUntilIdle(1_000_000);
+
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM sample_block), (SELECT COUNT(*) FROM sample_rollup),"
+                        + " (SELECT MIN(t_first) FROM sample_block), (SELECT MIN(t) FROM sample_rollup WHERE tier = 2)")) {
+            rs.next();
+            assertThat(rs.getLong(1) + 48 * rs.getLong(2)).as("bytes within the budget").isLessThanOrEqualTo(budget);
+            assertThat(rs.getLong(3)).as("the oldest raw samples went").isGreaterThan(T0);
+            assertThat(rs.getLong(4)).as("hour summaries from the start stay").isEqualTo(T0);
+        }
+        assertThat(events).anySatisfy(e -> assertThat(e).startsWith("retention.budget: "));
+    }
+
+    @Test
+    void overridesThatAreNotDevicesAndDaysAreRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RetentionPolicy.parseOverrides("1209:0001:A"))
+                .hasMessageContaining("'1209:0001:A' is not 'DEVICE[/CHANNEL] DAYS'");
+        assertThat(RetentionPolicy.parseOverrides("a 1, b/co2 2")).containsExactly(
+                new RetentionPolicy.Override("a", null, 1), new RetentionPolicy.Override("b", "co2", 2));
+        RetentionPolicy p = new RetentionPolicy(7, 0, 0, 0, RetentionPolicy.parseOverrides("a 1, a/co2 2"));
+        assertThat(p.rawDays("a", "co2")).isEqualTo(2);
+        assertThat(p.rawDays("a", "rh")).isEqualTo(1);
+        assertThat(p.rawDays("b", "co2")).isEqualTo(7);
+    }
+}
