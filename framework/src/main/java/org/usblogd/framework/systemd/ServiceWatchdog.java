@@ -124,6 +124,7 @@ public final class ServiceWatchdog implements Runnable {
         Object stale = manager.getOrDefault("stale", "");
         return manager.getOrDefault("devices", 0) + " device(s) logging, " + perMinute + " samples/min"
                 + (String.valueOf(stale).isEmpty() ? "" : ", stale: " + stale)
+                + (store.get("status") instanceof String st && st.startsWith("store cannot write") ? "; " + st : "")
                 + (problem == null ? "" : "; UNHEALTHY: " + problem);
     }
 

@@ -147,6 +147,9 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
         this.queries = new SqlSampleStore(pool);
         this.writer = new StoreWriter(pool, config.queue_capacity(), config.block_samples(), config.visibility_ms(),
                 config.flush_interval_ms());
+        if (location != null) {
+            writer.databaseDirectory(location.directory());
+        }
         writer.start();
         RetentionPolicy policy = new RetentionPolicy(config.retention_raw_days(), config.retention_minute_days(),
                 config.retention_hour_days(), config.retention_disk_mb() * 1_048_576L,
@@ -268,8 +271,11 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
      */
     @Override
     public Map<String, Object> get() {
-        return Map.of("progress", writer.rounds(), "healthy", !writer.failing(), "samples", writer.accepted(),
+        // A writer that cannot write (a full disk) still goes round and holds samples: restarting the daemon
+        // would not help, so it stays healthy and says why in STATUS; a writer that hangs stops progressing.
+        String error = writer.lastError();
+        return Map.of("progress", writer.rounds(), "healthy", writer.alive(), "samples", writer.accepted(),
                 "written", writer.written(), "dropped", writer.dropped(),
-                "status", writer.failing() ? "store writer failing" : "store writer ok");
+                "status", error == null ? "store writer ok" : "store cannot write: " + error);
     }
 }

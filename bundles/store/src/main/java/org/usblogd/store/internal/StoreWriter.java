@@ -1,5 +1,6 @@
 package org.usblogd.store.internal;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,6 +41,8 @@ final class StoreWriter implements Runnable {
     private static final StoreOp.Sample WAKE = new StoreOp.Sample(null, 0, 0);
 
     private final DataSource dataSource;
+    /** Where an embedded database's files are, to explain failed writes; null for a server. */
+    private volatile Path databaseDirectory;
     private final int blockSamples;
     private final long visibilityMs;
     private final long flushIntervalMs;
@@ -60,6 +63,8 @@ final class StoreWriter implements Runnable {
     private volatile boolean stopping;
     private Connection connection;
     private String lastError;
+    private String firstError;
+    private long failingSince;
     private long lastReportAt;
     private long lastReportedTotal;
     /** Samples appended to blocks and not yet committed: what the writer holds in memory. */
@@ -84,6 +89,11 @@ final class StoreWriter implements Runnable {
 
     void start() {
         thread.start();
+    }
+
+    /** The directory of an embedded database, so that a failed write can say the disk is full. */
+    void databaseDirectory(Path directory) {
+        this.databaseDirectory = directory;
     }
 
     /**
@@ -260,18 +270,29 @@ final class StoreWriter implements Runnable {
             drops.reportTo(this::submit);
             syncIfDue(c);
             if (lastError != null) {
-                log.info("store writes again");
+                long seconds = (System.currentTimeMillis() - failingSince) / 1_000;
+                log.info("store writes again after {} s", seconds);
+                submit(new StoreOp.Event(null, "store.outage", "could not write for " + seconds + " s: " + firstError
+                        + "; what waited in memory is written", now()));
                 lastError = null;
             }
             return true;
         } catch (SQLException e) {
             // rows inserted in the rolled-back transaction do not exist: insert them again next time
             inserted.forEach(b -> b.rowId = -1);
-            if (!String.valueOf(e.getMessage()).equals(lastError)) {
-                log.error("store cannot write ({} sample(s) waiting): {}", uncommitted + samples.size(), e.getMessage());
+            String why = StorageDiagnosis.of(databaseDirectory).orElse(String.valueOf(e.getMessage()));
+            if (lastError == null) {
+                failingSince = System.currentTimeMillis();
+                firstError = why;
             }
-            lastError = String.valueOf(e.getMessage());
-            closeConnection();
+            if (!why.equals(lastError)) {
+                log.error("store cannot write: {}; {} sample(s) wait in memory (room for {}; beyond that the oldest"
+                        + " are dropped and counted) and are written when it can write again{}", why,
+                        uncommitted + samples.size(), capacity, why.equals(e.getMessage()) ? "" : " (" + e.getMessage()
+                                + ")");
+            }
+            lastError = why;
+            discardConnection();
             return false;
         }
     }
@@ -499,6 +520,37 @@ final class StoreWriter implements Runnable {
             connection = c;
         }
         return connection;
+    }
+
+    /**
+     * Gives up a connection a write failed on: a pool would hand it out again, though the database behind it
+     * may have closed itself (H2 does when its file cannot be written, a full disk say); the next write
+     * opens a fresh one, and H2 reopens the file at its last good commit.
+     */
+    private void discardConnection() {
+        if (connection == null) {
+            return;
+        }
+        try {
+            if (dataSource instanceof com.zaxxer.hikari.HikariDataSource pool) {
+                pool.evictConnection(connection);
+            } else {
+                connection.close();
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.debug("discarding the writer's connection: {}", e.getMessage());
+        }
+        connection = null;
+    }
+
+    /** Whether the writer thread runs (it keeps going round while the database fails, retrying). */
+    boolean alive() {
+        return thread.isAlive();
+    }
+
+    /** The last write's error, or null when it worked. */
+    String lastError() {
+        return failing ? lastError : null;
     }
 
     private void closeConnection() {
