@@ -55,8 +55,16 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
 
     @ObjectClassDefinition(name = "usblogd store")
     public @interface Config {
-        @AttributeDefinition(description = "JDBC URL; empty for the H2 file in the state directory")
+        @AttributeDefinition(description = "JDBC URL; empty for the H2 file in the state directory. Another database"
+                + " (jdbc:postgresql://...) also needs dataSourceFactory.target naming its driver class")
         String url() default "";
+
+        @AttributeDefinition(description = "User for a JDBC URL")
+        String user() default StoreLocation.USER;
+
+        @AttributeDefinition(type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD,
+                description = "Password for a JDBC URL")
+        String password() default "";
 
         @AttributeDefinition(description = "Samples held in memory while the database is busy or unavailable")
         int queue_capacity() default 100_000;
@@ -112,7 +120,7 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
         this.config = config;
         String url = config.url();
         StoreLocation location = null;
-        String password = "";
+        String password = config.password();
         if (url.isBlank()) {
             String state = context.getProperty(STATE_PROPERTY);
             location = new StoreLocation(Path.of(state == null ? "state" : state));
@@ -122,7 +130,7 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
         }
         Properties p = new Properties();
         p.setProperty(DataSourceFactory.JDBC_URL, url);
-        p.setProperty(DataSourceFactory.JDBC_USER, StoreLocation.USER);
+        p.setProperty(DataSourceFactory.JDBC_USER, location != null ? StoreLocation.USER : config.user());
         p.setProperty(DataSourceFactory.JDBC_PASSWORD, password);
         String rescued = null;
         HikariDataSource opened;

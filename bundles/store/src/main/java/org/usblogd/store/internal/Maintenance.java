@@ -102,12 +102,21 @@ final class Maintenance {
     }
 
     private void setDone(Connection c, int channel, Tier tier, long done) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "MERGE INTO rollup_progress(channel_id, tier, done) KEY(channel_id, tier) VALUES (?, ?, ?)")) {
-            ps.setInt(1, channel);
-            ps.setInt(2, tier.ordinal());
-            ps.setLong(3, done);
-            ps.executeUpdate();
+        try (PreparedStatement up = c.prepareStatement(
+                "UPDATE rollup_progress SET done = ? WHERE channel_id = ? AND tier = ?")) {
+            up.setLong(1, done);
+            up.setInt(2, channel);
+            up.setInt(3, tier.ordinal());
+            if (up.executeUpdate() > 0) {
+                return;
+            }
+        }
+        try (PreparedStatement ins = c.prepareStatement(
+                "INSERT INTO rollup_progress(channel_id, tier, done) VALUES (?, ?, ?)")) {
+            ins.setInt(1, channel);
+            ins.setInt(2, tier.ordinal());
+            ins.setLong(3, done);
+            ins.executeUpdate();
         }
     }
 
@@ -159,7 +168,7 @@ final class Maintenance {
             new BlockMerge(c, ch.device(), ch.name(), done, end).run(s -> buckets
                     .computeIfAbsent(Tier.MINUTE.bucket(s.timeMicros()), k -> new Acc()).add(s.value(), 1, s.value(),
                             s.value()));
-            write(c, ch.id(), Tier.MINUTE, buckets);
+            write(c, ch.id(), Tier.MINUTE, done, end, buckets);
             setDone(c, ch.id(), Tier.MINUTE, end);
             return true;
         }
@@ -200,16 +209,26 @@ final class Maintenance {
                     }
                 }
             }
-            write(c, ch.id(), Tier.HOUR, buckets);
+            write(c, ch.id(), Tier.HOUR, done, end, buckets);
             setDone(c, ch.id(), Tier.HOUR, end);
             return true;
         }
         return false;
     }
 
-    private static void write(Connection c, int channel, Tier tier, Map<Long, Acc> buckets) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("MERGE INTO sample_rollup(channel_id, tier, t, n, mn, mx, mean)"
-                + " KEY(channel_id, tier, t) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+    /** Replaces the summaries of [from, to): nothing but this step writes them, in one transaction. */
+    private static void write(Connection c, int channel, Tier tier, long from, long to, Map<Long, Acc> buckets)
+            throws SQLException {
+        try (PreparedStatement del = c.prepareStatement(
+                "DELETE FROM sample_rollup WHERE channel_id = ? AND tier = ? AND t >= ? AND t < ?")) {
+            del.setInt(1, channel);
+            del.setInt(2, tier.ordinal());
+            del.setLong(3, from);
+            del.setLong(4, to);
+            del.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO sample_rollup(channel_id, tier, t, n, mn, mx, mean)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             for (Map.Entry<Long, Acc> e : buckets.entrySet()) {
                 Acc a = e.getValue();
                 ps.setInt(1, channel);
@@ -321,10 +340,13 @@ final class Maintenance {
         return ids.size();
     }
 
+    /** Rows of a version 1 database before {@code before}, a day at a time (DELETE has no LIMIT everywhere). */
     private static int deleteLegacy(Connection c, int channel, long before) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM sample WHERE channel_id = ? AND t < ? LIMIT 10000")) {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM sample WHERE channel_id = ? AND t < LEAST(?,"
+                + " (SELECT MIN(t) FROM sample WHERE channel_id = ?) + " + DAY + ")")) {
             ps.setInt(1, channel);
             ps.setLong(2, before);
+            ps.setInt(3, channel);
             return ps.executeUpdate();
         }
     }
@@ -333,10 +355,12 @@ final class Maintenance {
     private boolean deleteSummaries(Connection c, Tier tier, long before, Tier coveredBy) throws SQLException {
         String covered = coveredBy == null ? "" : " AND t < COALESCE((SELECT p.done FROM rollup_progress p WHERE"
                 + " p.channel_id = sample_rollup.channel_id AND p.tier = " + coveredBy.ordinal() + "), 0)";
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM sample_rollup WHERE tier = ? AND t < ?" + covered
-                + " LIMIT 10000")) {
+        // a week of them per step
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM sample_rollup WHERE tier = ? AND t < LEAST(?,"
+                + " (SELECT MIN(t) FROM sample_rollup WHERE tier = ?) + " + 7 * DAY + ")" + covered)) {
             ps.setInt(1, tier.ordinal());
             ps.setLong(2, before);
+            ps.setInt(3, tier.ordinal());
             int n = ps.executeUpdate();
             if (n > 0) {
                 note("retention." + tier.name().toLowerCase(), n + " " + tier.name().toLowerCase()

@@ -374,6 +374,11 @@ final class StoreWriter implements Runnable {
         } catch (SQLException e) {
             syncSupported = false; // not H2: the server's own durability applies
             log.debug("no CHECKPOINT SYNC here: {}", e.getMessage());
+            try {
+                c.rollback(); // PostgreSQL refuses everything else in a transaction a statement failed in
+            } catch (SQLException ignored) {
+                // the next write finds out
+            }
         }
     }
 
@@ -469,13 +474,23 @@ final class StoreWriter implements Runnable {
             ref.undeclarable = true;
             return;
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "MERGE INTO channel(device_id, name, unit, quantity) KEY(device_id, name) VALUES (?, ?, ?, ?)")) {
-            ps.setInt(1, device);
-            ps.setString(2, ref.channel.name());
-            ps.setString(3, ref.channel.unit());
-            ps.setString(4, ref.channel.quantity());
-            ps.executeUpdate();
+        // update, else insert: the writer is the only one writing channels, and this is H2 and PostgreSQL alike
+        try (PreparedStatement up = c.prepareStatement(
+                "UPDATE channel SET unit = ?, quantity = ? WHERE device_id = ? AND name = ?")) {
+            up.setString(1, ref.channel.unit());
+            up.setString(2, ref.channel.quantity());
+            up.setInt(3, device);
+            up.setString(4, ref.channel.name());
+            if (up.executeUpdate() == 0) {
+                try (PreparedStatement ins = c.prepareStatement(
+                        "INSERT INTO channel(device_id, name, unit, quantity) VALUES (?, ?, ?, ?)")) {
+                    ins.setInt(1, device);
+                    ins.setString(2, ref.channel.name());
+                    ins.setString(3, ref.channel.unit());
+                    ins.setString(4, ref.channel.quantity());
+                    ins.executeUpdate();
+                }
+            }
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT id FROM channel WHERE device_id = ? AND name = ?")) {
             ps.setInt(1, device);
