@@ -45,7 +45,7 @@ public final class StoreBenchmark {
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("usblogd-store-bench");
         int rows = Integer.getInteger("usblogd.bench.rows", 2_000_000);
-        long offered = Long.getLong("usblogd.bench.rate", 1_200_000);
+        long offered = Long.getLong("usblogd.bench.rate", 2_000_000);
         System.out.println("store bench: in " + dir + " (" + Runtime.getRuntime().availableProcessors() + " cores)");
 
         double[] baseline = baseline(dir.resolve("baseline"), rows);
