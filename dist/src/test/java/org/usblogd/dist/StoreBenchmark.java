@@ -45,14 +45,14 @@ public final class StoreBenchmark {
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("usblogd-store-bench");
         int rows = Integer.getInteger("usblogd.bench.rows", 2_000_000);
-        long offered = Long.getLong("usblogd.bench.rate", 2_000_000);
+        long offered = Long.getLong("usblogd.bench.rate", 1_200_000);
         System.out.println("store bench: in " + dir + " (" + Runtime.getRuntime().availableProcessors() + " cores)");
 
         double[] baseline = baseline(dir.resolve("baseline"), rows);
         System.out.printf("store bench: baseline, row per sample with a primary key: %,.0f samples/s, %.1f bytes/sample (%,d rows)%n",
                 baseline[0], baseline[1], rows);
 
-        double[] ingest = endToEnd(dir.resolve("ingest"), offered, 10);
+        double[] ingest = endToEnd(dir.resolve("ingest"), offered, Integer.getInteger("usblogd.bench.seconds", 30));
         System.out.printf("store bench: end to end (twin -> driver -> sink -> writer -> H2), %,d samples/s offered: %,.0f samples/s"
                 + " stored (%.1fx baseline), %,.0f dropped, %.2f bytes/sample on disk (%.0fx smaller)%n", offered,
                 ingest[0], ingest[0] / baseline[0], ingest[1], ingest[2], baseline[1] / ingest[2]);
@@ -68,7 +68,7 @@ public final class StoreBenchmark {
 
     /** Row per sample, as the first schema did: samples/s and bytes per sample. */
     static double[] baseline(Path dir, int n) throws SQLException {
-        JdbcDataSource ds = dataSource(dir.resolve("rows"));
+        JdbcDataSource ds = rowsDataSource(dir.resolve("rows"));
         Random r = new Random(1);
         long start;
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
@@ -76,15 +76,19 @@ public final class StoreBenchmark {
                     + " PRIMARY KEY(channel_id, t))");
             c.setAutoCommit(false);
             start = System.nanoTime();
+            // as the first release's writer did: samples of ten channels as they come, times from the host's
+            // clock, batches of 1000 committed one by one
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO sample(channel_id, t, v) VALUES (?, ?, ?)")) {
                 int value = 2_000;
+                long t = DAY_START;
                 for (int i = 0; i < n; i++) {
                     value += r.nextInt(5) - 2;
-                    ps.setInt(1, i % 2);
-                    ps.setLong(2, DAY_START + i / 2 * 5L);
+                    t += 1 + r.nextInt(200);
+                    ps.setInt(1, r.nextInt(10));
+                    ps.setLong(2, t);
                     ps.setDouble(3, value / 100.0);
                     ps.addBatch();
-                    if (i % 10_000 == 9_999) {
+                    if (i % 1_000 == 999) {
                         ps.executeBatch();
                         c.commit();
                     }
@@ -123,8 +127,9 @@ public final class StoreBenchmark {
             daemon.stop();
         }
         double s = (last[0] - first[0]) / 1e9;
+        long onDisk = size(state.resolve("db"));
         long stored = stored(state);
-        return new double[] { (last[1] - first[1]) / s, last[2] - first[2], size(state.resolve("db")) / (double) stored };
+        return new double[] { (last[1] - first[1]) / s, last[2] - first[2], onDisk / (double) stored };
     }
 
     /** A temperature at 10 Hz with ±1 ms of clock jitter for a day, in the store's blocks: export ms, bytes/sample. */
@@ -251,12 +256,24 @@ public final class StoreBenchmark {
             long n = rs.getLong(1);
             System.out.printf("store bench:   (%,d samples in %,d blocks, %.2f bytes/sample encoded, the rest is the"
                     + " database file's own)%n", n, rs.getLong(3), rs.getLong(2) / (double) n);
-            s.execute("SHUTDOWN");
+            s.execute("SHUTDOWN COMPACT");
+            System.out.printf("store bench:   (compacted offline afterwards: %.2f bytes/sample)%n",
+                    size(state.resolve("db")) / (double) n);
             return n;
         }
     }
 
+    /** The store's own settings (StoreLocation), for the files of blocks. */
     private static JdbcDataSource dataSource(Path file) {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:file:" + file + ";WRITE_DELAY=0;RETENTION_TIME=5000;COMPRESS=TRUE");
+        ds.setUser(StoreLocation.USER);
+        ds.setPassword("");
+        return ds;
+    }
+
+    /** H2's defaults, as the first release's row-per-sample store had them. */
+    private static JdbcDataSource rowsDataSource(Path file) {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:file:" + file + ";WRITE_DELAY=0");
         ds.setUser(StoreLocation.USER);

@@ -50,7 +50,7 @@ public final class StoreLocation {
      * file when it returns, so a killed daemon loses nothing it committed.
      */
     public String embeddedUrl() {
-        return "jdbc:h2:file:" + databasePath() + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0";
+        return "jdbc:h2:file:" + databasePath() + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;RETENTION_TIME=5000;COMPRESS=TRUE";
     }
 
     public String serverUrl(int port) {
