@@ -26,7 +26,6 @@ import org.usblogd.api.usb.DeviceLink;
 public class HidLoggerDriver implements Driver {
     static final String PID = "org.usblogd.hid";
     /** What a row from a user's file scores unless it says otherwise: above any built-in row. */
-    static final int CONFIGURED_SCORE = 200;
 
     @ObjectClassDefinition(name = "usblogd generic HID logger",
             description = "match.vid, match.pid (and match.product, match.serial, match.port) name the device;"
@@ -52,12 +51,8 @@ public class HidLoggerDriver implements Driver {
     public HidLoggerDriver(Config config, Map<String, Object> properties) {
         this.name = DeviceMatch.configuredDriverName(PID, (String) properties.get("felix.fileinstall.filename"),
                 properties.get("name"));
-        DeviceMatch configured = DeviceMatch.fromConfiguration(name, properties).orElseThrow(
+        this.row = DeviceMatch.fromConfiguration(name, properties).orElseThrow(
                 () -> new IllegalArgumentException(name + ": name the device with match.vid and match.pid"));
-        this.row = configured.explicitScore() > 0 ? configured : new DeviceMatch(configured.driver(),
-                configured.vendorId(), configured.productId(), configured.manufacturer(), configured.product(),
-                configured.usbClass(), configured.subclass(), configured.protocol(), configured.serial(),
-                configured.port(), CONFIGURED_SCORE);
         this.fields = ReportFields.parse(properties); // fails activation with the key that is wrong
         this.interfaceNumber = config.interface_number();
         this.endpoint = config.endpoint().isBlank() ? -1 : Integer.decode(config.endpoint().strip());

@@ -27,7 +27,6 @@ import org.usblogd.api.usb.UsbException;
 @Designate(ocd = LineDriver.Config.class, factory = true)
 public class LineDriver implements Driver {
     static final String PID = "org.usblogd.serial";
-    static final int CONFIGURED_SCORE = 200;
 
     @ObjectClassDefinition(name = "usblogd serial line driver",
             description = "match.*: the device; baud, data.bits, parity, stop.bits, dtr, rts: the line; format"
@@ -51,13 +50,9 @@ public class LineDriver implements Driver {
     public LineDriver(Config config, Map<String, Object> properties) {
         this.name = DeviceMatch.configuredDriverName(PID, (String) properties.get("felix.fileinstall.filename"),
                 properties.get("name"));
-        DeviceMatch configured = DeviceMatch.fromConfiguration(name, properties).orElseThrow(
+        this.row = DeviceMatch.fromConfiguration(name, properties).orElseThrow(
                 () -> new IllegalArgumentException(name + ": name the device with match.vid and match.pid,"
                         + " match.serial or match.port"));
-        this.row = configured.explicitScore() > 0 ? configured : new DeviceMatch(configured.driver(),
-                configured.vendorId(), configured.productId(), configured.manufacturer(), configured.product(),
-                configured.usbClass(), configured.subclass(), configured.protocol(), configured.serial(),
-                configured.port(), CONFIGURED_SCORE);
         this.line = LineSettings.parse(properties);
         LineFormat.parse(properties); // refuses a wrong format now, not when a device comes
         this.chip = config.chip();

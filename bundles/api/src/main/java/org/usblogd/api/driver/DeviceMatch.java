@@ -47,6 +47,11 @@ public record DeviceMatch(String driver, int vendorId, int productId, String man
     public static final String SERIAL = "serial";
     public static final String PORT = "port";
     public static final String SCORE = "score";
+    /**
+     * What a row from the user's own file scores unless it says otherwise: above any built-in row, because
+     * naming a device in a file means this driver is wanted for it.
+     */
+    public static final int CONFIGURED_SCORE = 200;
     /** Prefix of match keys in a configured driver's .cfg file ({@code match.vid = 2e8a}). */
     public static final String CONFIG_PREFIX = "match.";
 
@@ -93,7 +98,8 @@ public record DeviceMatch(String driver, int vendorId, int productId, String man
 
     /**
      * The row in a configured driver's properties ({@code match.vid}, {@code match.pid}, {@code match.serial},
-     * {@code match.port}, ...), for the driver named {@code driver}; empty when there are no match keys.
+     * {@code match.port}, ...), for the driver named {@code driver}; empty when there are no match keys. It
+     * scores {@link #CONFIGURED_SCORE} unless {@code match.score} says otherwise.
      *
      * @throws IllegalArgumentException naming the key that is wrong
      */
@@ -109,7 +115,10 @@ public record DeviceMatch(String driver, int vendorId, int productId, String man
         }
         attributes.put(DRIVER, driver);
         try {
-            return Optional.of(fromAttributes(attributes));
+            DeviceMatch row = fromAttributes(attributes);
+            return Optional.of(row.explicitScore() > 0 ? row : new DeviceMatch(row.driver(), row.vendorId(),
+                    row.productId(), row.manufacturer(), row.product(), row.usbClass(), row.subclass(), row.protocol(),
+                    row.serial(), row.port(), CONFIGURED_SCORE));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(CONFIG_PREFIX + e.getMessage(), e);
         }

@@ -98,11 +98,13 @@ class DeviceMatchTest {
         DeviceMatch byPort = DeviceMatch.fromConfiguration("serial/bench", Map.of("match.port", "1-1.4")).orElseThrow();
 
         assertThat(bySerial.matches(pico)).isTrue();
-        assertThat(bySerial.score()).isEqualTo(110);
+        assertThat(bySerial.score()).as("a row the user wrote outranks built-in ones").isEqualTo(200);
         assertThat(bySerial.describe()).isEqualTo("2e8a:000a serial 'E6614C31*'");
         assertThat(byPort.matches(pico)).isTrue();
         assertThat(byPort.matches(pico.at("1-1.3", 6))).isFalse();
-        assertThat(byPort.score()).isEqualTo(40);
+        assertThat(byPort.score()).isEqualTo(DeviceMatch.CONFIGURED_SCORE);
+        assertThat(DeviceMatch.fromConfiguration("x", Map.of("match.vid", "1234", "match.score", "150")).orElseThrow()
+                .score()).isEqualTo(150);
         assertThat(DeviceMatch.fromConfiguration("x", Map.of("baud", "9600"))).isEmpty();
         assertThatThrownBy(() -> DeviceMatch.fromConfiguration("x", Map.of("match.vid", "nope")))
                 .hasMessage("match.vid=nope is not a hex number up to ffff");
