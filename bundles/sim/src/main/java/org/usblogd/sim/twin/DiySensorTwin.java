@@ -20,15 +20,14 @@ import org.usblogd.api.usb.UsbInterfaceInfo;
 public final class DiySensorTwin implements DeviceModel {
     public static final int ENDPOINT = 0x81;
 
-    private final long periodNanos;
     private final Random random;
-    private long nextAt;
+    private final Cadence cadence;
     private long reports;
     private int centiCelsius = 2150;
     private int deciHectopascal = 10132;
 
     public DiySensorTwin(long periodNanos, long seed) {
-        this.periodNanos = periodNanos;
+        this.cadence = new Cadence(periodNanos);
         this.random = new Random(seed);
     }
 
@@ -68,13 +67,9 @@ public final class DiySensorTwin implements DeviceModel {
         if (endpoint != ENDPOINT) {
             return null;
         }
-        if (nextAt == 0) {
-            nextAt = nowNanos;
-        }
-        if (nowNanos - nextAt < 0) {
+        if (!cadence.due(nowNanos)) {
             return null;
         }
-        nextAt = Math.max(nextAt + periodNanos, nowNanos - 10 * periodNanos);
         if (++reports % 10 == 0) {
             return new byte[] { 2, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55 };
         }
@@ -85,6 +80,6 @@ public final class DiySensorTwin implements DeviceModel {
 
     @Override
     public synchronized long nextInNanos(int endpoint, long nowNanos) {
-        return endpoint != ENDPOINT ? Long.MAX_VALUE : nextAt == 0 ? nowNanos : nextAt;
+        return endpoint != ENDPOINT ? Long.MAX_VALUE : cadence.next(nowNanos);
     }
 }

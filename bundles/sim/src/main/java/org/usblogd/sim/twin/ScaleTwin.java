@@ -25,13 +25,12 @@ public final class ScaleTwin implements DeviceModel {
         { 3, 2, 0, 1200 }, { 2, 11, -1, 0 },
     };
 
-    private final long periodNanos;
-    private long nextAt;
+    private final Cadence cadence;
     private int step;
     private long reports;
 
     public ScaleTwin(long periodNanos) {
-        this.periodNanos = periodNanos;
+        this.cadence = new Cadence(periodNanos);
     }
 
     public static byte[] report(int status, int unit, int exponent, int raw) {
@@ -68,13 +67,9 @@ public final class ScaleTwin implements DeviceModel {
         if (endpoint != ENDPOINT) {
             return null;
         }
-        if (nextAt == 0) {
-            nextAt = nowNanos;
-        }
-        if (nowNanos - nextAt < 0) {
+        if (!cadence.due(nowNanos)) {
             return null;
         }
-        nextAt = Math.max(nextAt + periodNanos, nowNanos - 10 * periodNanos);
         int[] s = SCRIPT[step % SCRIPT.length];
         step++;
         reports++;
@@ -83,7 +78,7 @@ public final class ScaleTwin implements DeviceModel {
 
     @Override
     public synchronized long nextInNanos(int endpoint, long nowNanos) {
-        return endpoint != ENDPOINT ? Long.MAX_VALUE : nextAt == 0 ? nowNanos : nextAt;
+        return endpoint != ENDPOINT ? Long.MAX_VALUE : cadence.next(nowNanos);
     }
 
     public synchronized long reports() {

@@ -14,8 +14,6 @@ record RetentionPolicy(long rawDays, long minuteDays, long hourDays, long budget
     record Override(String device, String channel, long rawDays) {
     }
 
-    static final RetentionPolicy KEEP_ALL = new RetentionPolicy(0, 0, 0, 0, List.of());
-
     /**
      * Reads {@code retention.raw.overrides = 2e3c:5558@1-8 2, 04d9:a052:ABC/co2 30} (a selector and days,
      * comma-separated): a device's own line beats the general days, a channel's beats its device's.

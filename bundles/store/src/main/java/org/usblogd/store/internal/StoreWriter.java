@@ -74,10 +74,6 @@ final class StoreWriter implements Runnable {
     private boolean syncSupported = true;
     private final ClockWatch clock = new ClockWatch(System::currentTimeMillis, System::nanoTime, 2_000);
 
-    StoreWriter(DataSource dataSource, int capacity, int blockSamples, long flushIntervalMs) {
-        this(dataSource, capacity, blockSamples, Math.min(200, flushIntervalMs), flushIntervalMs);
-    }
-
     StoreWriter(DataSource dataSource, int capacity, int blockSamples, long visibilityMs, long flushIntervalMs) {
         this.dataSource = dataSource;
         this.capacity = capacity;

@@ -39,11 +39,6 @@ final class SessionRunner implements Runnable {
     static final int TRANSIENT_LIMIT = 5;
 
     SessionRunner(BackendDevice device, DeviceIdentity identity, DriverRef driver, SampleSink sink,
-            boolean resetFirst, BiConsumer<SessionRunner, String> ended) {
-        this(device, identity, driver, sink, DeviceSettings.NONE, resetFirst, ended);
-    }
-
-    SessionRunner(BackendDevice device, DeviceIdentity identity, DriverRef driver, SampleSink sink,
             DeviceSettings settings, boolean resetFirst, BiConsumer<SessionRunner, String> ended) {
         this.settings = settings;
         this.resetFirst = resetFirst;

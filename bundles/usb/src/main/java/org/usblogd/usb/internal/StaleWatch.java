@@ -92,8 +92,4 @@ final class StaleWatch {
         long p = periodMs();
         return p == 0 ? firstMs : Math.max(minMs, multiple * p);
     }
-
-    boolean isStale(long multiple, long minMs, long firstMs) {
-        return silentMs() > limitMs(multiple, minMs, firstMs);
-    }
 }
