@@ -23,7 +23,19 @@ public interface SampleSink {
     /** Records something worth knowing that is not a sample: a fault reported by the device, dropped data. */
     void event(String kind, String message);
 
-    /** Now, in the resolution samples carry. */
+    /**
+     * The time to stamp a sample read now, in microseconds since the epoch. The core's sinks follow the wall
+     * clock but never run backwards: after the wall clock steps back they advance at half speed until the
+     * wall clock has caught up, so a device's samples stay in order through NTP corrections and hand-set
+     * dates. Drivers stamp host-timed samples with this rather than {@link #nowMicros()}.
+     *
+     * @since 1.1
+     */
+    default long now() {
+        return nowMicros();
+    }
+
+    /** The wall clock, in the resolution samples carry; may step back. */
     static long nowMicros() {
         Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
