@@ -1,9 +1,11 @@
 package org.usblogd.store.internal;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.sql.SQLTransientException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -18,25 +20,31 @@ import org.usblogd.store.jdbc.StoreLocation;
  * and is left where it is (the store then fails to start with H2's message).
  */
 final class DatabaseRescue {
-    /** H2 error codes that do not mean a damaged file. */
-    private static final int DATABASE_ALREADY_OPEN = 90020;
-    private static final int WRONG_USER_OR_PASSWORD = 28000;
-    private static final int FILE_VERSION_ERROR = 90048;
-    private static final int NEWER_SCHEMA = 0;
+    /** H2's code for a file whose records it cannot read. */
+    private static final int FILE_CORRUPTED = 90030;
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
     private DatabaseRescue() {
     }
 
-    /** Whether the failure to open says the file itself cannot be read. */
+    /**
+     * Whether the failure to open says the file itself cannot be read: H2 found its records corrupt, or the
+     * file ends before its own structure does. Anything else (a full or read-only disk, a missing permission,
+     * a lock, a pool that timed out, a wrong password, a newer version's file) is no reason to touch the
+     * file: moving a healthy database aside would hide the user's data behind an empty one.
+     */
     static boolean damaged(SQLException e, StoreLocation location) {
-        int code = e.getErrorCode();
-        if (code == DATABASE_ALREADY_OPEN || code == WRONG_USER_OR_PASSWORD || code == FILE_VERSION_ERROR
-                || code == NEWER_SCHEMA && String.valueOf(e.getMessage()).contains("newer usblogd")) {
+        if (!Files.isRegularFile(location.databaseFile()) || e instanceof SQLTransientException
+                || StorageDiagnosis.of(location.directory()).isPresent()) {
             return false;
         }
-        return Files.exists(location.databaseFile());
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException se && se.getErrorCode() == FILE_CORRUPTED || t instanceof EOFException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Moves the file aside; returns where it went. */

@@ -25,14 +25,25 @@ final class DropCounter {
 
     private final Map<String, Span> spans = new ConcurrentHashMap<>();
     private final AtomicLong total = new AtomicLong();
+    private final String because;
+
+    /** @param because why samples are dropped, as the event says it: "because ..." */
+    DropCounter(String because) {
+        this.because = because;
+    }
 
     void count(String deviceKey, long t) {
-        total.incrementAndGet();
+        count(deviceKey, 1, t, t);
+    }
+
+    /** {@code n} samples of a device taken from {@code first} to {@code last}. */
+    void count(String deviceKey, long n, long first, long last) {
+        total.addAndGet(n);
         Span s = spans.computeIfAbsent(deviceKey, k -> new Span());
         synchronized (s) {
-            s.count++;
-            s.first = Math.min(s.first, t);
-            s.last = Math.max(s.last, t);
+            s.count += n;
+            s.first = Math.min(s.first, first);
+            s.last = Math.max(s.last, last);
         }
     }
 
@@ -41,7 +52,7 @@ final class DropCounter {
     }
 
     /** Emits an event per device that lost samples since the last report. */
-    void reportTo(Consumer<StoreOp> writer) {
+    void reportTo(Consumer<StoreOp.Event> writer, long nowMicros) {
         spans.forEach((device, s) -> {
             long n;
             long first;
@@ -59,11 +70,11 @@ final class DropCounter {
                 s.first = Long.MAX_VALUE;
                 s.last = Long.MIN_VALUE;
             }
-            String message = n + " sample(s) dropped, the oldest first, because the store's queue was full; they"
+            String message = n + " sample(s) dropped, the oldest first, because " + because + "; they"
                     + " were taken from " + Instant.ofEpochSecond(first / 1_000_000, first % 1_000_000 * 1_000) + " to "
                     + Instant.ofEpochSecond(last / 1_000_000, last % 1_000_000 * 1_000) + " (" + all + " since start)";
             log.warn("{}: {}", device, message);
-            writer.accept(new StoreOp.Event(device, "samples.dropped", message, StoreWriter.now()));
+            writer.accept(new StoreOp.Event(device, "samples.dropped", message, nowMicros));
         });
     }
 }

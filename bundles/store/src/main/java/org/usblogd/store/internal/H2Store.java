@@ -39,6 +39,7 @@ import org.usblogd.api.usb.UsbDeviceInfo;
 import org.usblogd.store.jdbc.Schema;
 import org.usblogd.store.jdbc.SqlSampleStore;
 import org.usblogd.store.jdbc.StoreLocation;
+import org.usblogd.store.jdbc.WriteTransaction;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -66,8 +67,13 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
                 description = "Password for a JDBC URL")
         String password() default "";
 
-        @AttributeDefinition(description = "Samples held in memory while the database is busy or unavailable")
+        @AttributeDefinition(description = "Samples queued between the devices and the writer; when the writer"
+                + " falls this far behind, the oldest are dropped and counted")
         int queue_capacity() default 100_000;
+
+        @AttributeDefinition(description = "Most megabytes of samples held in memory while the database cannot be"
+                + " written (a full disk, a lost server); beyond that the oldest are dropped and counted")
+        long memory_mb() default 32;
 
         @AttributeDefinition(description = "Samples per compressed block of a channel")
         int block_samples() default 4_096;
@@ -153,8 +159,9 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
         this.pool = opened;
         this.server = location == null ? null : DatabaseServer.start(location);
         this.queries = new SqlSampleStore(pool);
-        this.writer = new StoreWriter(pool, config.queue_capacity(), config.block_samples(), config.visibility_ms(),
-                config.flush_interval_ms());
+        this.writer = new StoreWriter(pool, new StoreWriter.Settings(config.queue_capacity(), config.block_samples(),
+                config.visibility_ms(), config.flush_interval_ms(), config.memory_mb() * 1_048_576L, 10_000, 1_000),
+                StoreClock.SYSTEM);
         if (location != null) {
             writer.databaseDirectory(location.directory());
         }
@@ -162,19 +169,17 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
         RetentionPolicy policy = new RetentionPolicy(config.retention_raw_days(), config.retention_minute_days(),
                 config.retention_hour_days(), config.retention_disk_mb() * 1_048_576L,
                 RetentionPolicy.parseOverrides(config.retention_raw_overrides()));
-        this.maintenance = new MaintenanceLoop(new Maintenance(pool, policy, StoreWriter::now,
-                (kind, message) -> writer.submit(new StoreOp.Event(null, kind, message, StoreWriter.now()))),
-                config.maintenance_interval_ms());
+        this.maintenance = new MaintenanceLoop(new Maintenance(pool, policy, StoreClock.SYSTEM::wallMicros,
+                (kind, message) -> writer.event(null, kind, message)), config.maintenance_interval_ms());
         maintenance.start();
-        writer.submit(new StoreOp.Event(null, "daemon.started", "store opened", StoreWriter.now()));
+        writer.event(null, "daemon.started", "store opened");
         if (rescued != null) {
-            writer.submit(new StoreOp.Event(null, "store.rescued", rescued, StoreWriter.now()));
+            writer.event(null, "store.rescued", rescued);
         }
         if (upgradedFrom > 0) {
             log.info("database upgraded from schema {} to {}; its samples stay readable where they are",
                     upgradedFrom, Schema.VERSION);
-            writer.submit(new StoreOp.Event(null, "store.upgraded", "schema " + upgradedFrom + " -> " + Schema.VERSION,
-                    StoreWriter.now()));
+            writer.event(null, "store.upgraded", "schema " + upgradedFrom + " -> " + Schema.VERSION);
         }
         log.info("store open: {}", url);
     }
@@ -183,7 +188,7 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
     private static int open(HikariDataSource pool) throws SQLException {
         try (Connection c = pool.getConnection()) {
             int upgradedFrom = Schema.ensure(c);
-            StoreWriter.resetAttached(pool);
+            WriteTransaction.atOpen(c);
             return upgradedFrom;
         } catch (SQLException | RuntimeException e) {
             pool.close();
@@ -212,7 +217,7 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
     @Deactivate
     void deactivate() throws InterruptedException {
         maintenance.stop();
-        writer.submit(new StoreOp.Event(null, "daemon.stopped", "store closing", StoreWriter.now()));
+        writer.event(null, "daemon.stopped", "store closing");
         boolean done = writer.stop(config.stop_timeout_ms());
         log.info("store closed: {} samples accepted, {} written, {} dropped{}", writer.accepted(), writer.written(),
                 writer.dropped(), done ? "" : " (writer did not finish in time)");
@@ -224,9 +229,8 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
 
     @Override
     public void deviceAttached(DeviceIdentity device, UsbDeviceInfo info, String backend) {
-        long now = StoreWriter.now();
-        writer.submit(new StoreOp.Attached(device.key(), info, backend, now));
-        writer.submit(new StoreOp.Event(device.key(), "device.attached", info + " on " + backend, now));
+        writer.attached(device.key(), info, backend, StoreClock.SYSTEM.wallMicros());
+        writer.event(device.key(), "device.attached", info + " on " + backend);
     }
 
     @Override
@@ -236,21 +240,19 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
 
     @Override
     public void driverBound(DeviceIdentity device, String driver, String why) {
-        writer.submit(new StoreOp.DriverBound(device.key(), driver));
-        writer.submit(new StoreOp.Event(device.key(), "driver.bound", why == null ? driver : driver + ": " + why,
-                StoreWriter.now()));
+        writer.driverBound(device.key(), driver);
+        writer.event(device.key(), "driver.bound", why == null ? driver : driver + ": " + why);
     }
 
     @Override
     public void deviceDetached(DeviceIdentity device) {
-        long now = StoreWriter.now();
-        writer.submit(new StoreOp.Detached(device.key(), now));
-        writer.submit(new StoreOp.Event(device.key(), "device.detached", null, now));
+        writer.detached(device.key(), StoreClock.SYSTEM.wallMicros());
+        writer.event(device.key(), "device.detached", null);
     }
 
     @Override
     public void event(DeviceIdentity device, String kind, String message) {
-        writer.submit(new StoreOp.Event(device == null ? null : device.key(), kind, message, StoreWriter.now()));
+        writer.event(device == null ? null : device.key(), kind, message);
     }
 
     @Override
@@ -279,11 +281,12 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
      */
     @Override
     public Map<String, Object> get() {
-        // A writer that cannot write (a full disk) still goes round and holds samples: restarting the daemon
-        // would not help, so it stays healthy and says why in STATUS; a writer that hangs stops progressing.
+        // Progress goes on while the writer commits or has nothing to commit. A writer that cannot write because
+        // the disk is full or read-only holds samples and keeps progressing (restarting would not free the
+        // disk) and says why in STATUS; a writer that hangs, or fails for any other reason, stops progressing.
         String error = writer.lastError();
-        return Map.of("progress", writer.rounds(), "healthy", writer.alive(), "samples", writer.accepted(),
-                "written", writer.written(), "dropped", writer.dropped(),
+        return Map.of("progress", writer.progress(), "healthy", writer.alive(), "samples", writer.accepted(),
+                "written", writer.written(), "dropped", writer.dropped(), "held.bytes", writer.heldBytes(),
                 "status", error == null ? "store writer ok" : "store cannot write: " + error);
     }
 }

@@ -254,8 +254,9 @@ final class Maintenance {
                 continue;
             }
             long before = Math.min(now - days * DAY, minutes);
+            // only sealed blocks: the writer may still rewrite a filling one
             int n = deleteBlocks(c, "SELECT id, LENGTH(data), n FROM sample_block WHERE channel_id = " + ch.id()
-                    + " AND t_last < " + before + " ORDER BY t_first LIMIT " + DELETE_BATCH);
+                    + " AND sealed AND t_last < " + before + " ORDER BY t_first LIMIT " + DELETE_BATCH);
             n += deleteLegacy(c, ch.id(), before);
             if (n > 0) {
                 note("retention.raw", ch.device() + " " + ch.name() + ": raw samples before " + instant(before)
@@ -280,7 +281,7 @@ final class Maintenance {
         }
         int n = deleteBlocks(c, "SELECT b.id, LENGTH(b.data), b.n FROM sample_block b JOIN rollup_progress p"
                 + " ON p.channel_id = b.channel_id AND p.tier = " + Tier.MINUTE.ordinal()
-                + " WHERE b.t_last < p.done ORDER BY b.t_last LIMIT " + DELETE_BATCH);
+                + " WHERE b.sealed AND b.t_last < p.done ORDER BY b.t_last LIMIT " + DELETE_BATCH);
         if (n > 0) {
             note("retention.budget", "samples' bytes " + used + " over the budget of " + policy.budgetBytes()
                     + ": the oldest summarised raw samples removed");

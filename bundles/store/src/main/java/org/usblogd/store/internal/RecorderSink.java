@@ -23,7 +23,7 @@ final class RecorderSink implements SampleSink {
     public void declare(Channel channel) {
         channels.computeIfAbsent(channel.name(), n -> {
             ChannelRef ref = new ChannelRef(deviceKey, channel);
-            writer.submit(new StoreOp.Declare(ref));
+            writer.declare(ref);
             return ref;
         });
     }
@@ -42,6 +42,6 @@ final class RecorderSink implements SampleSink {
 
     @Override
     public void event(String kind, String message) {
-        writer.submit(new StoreOp.Event(deviceKey, kind, message, StoreWriter.now()));
+        writer.event(deviceKey, kind, message);
     }
 }

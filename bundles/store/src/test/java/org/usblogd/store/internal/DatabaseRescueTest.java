@@ -71,4 +71,39 @@ class DatabaseRescueTest {
         SQLException password = catchThrowableOfType(SQLException.class, wrong::getConnection);
         assertThat(DatabaseRescue.damaged(password, location)).isFalse();
     }
+
+    @Test
+    void aPoolThatTimesOutIsNotDamage() throws Exception {
+        StoreLocation location = new StoreLocation(state);
+        try (Connection c = dataSource(location).getConnection()) {
+            Schema.ensure(c);
+        }
+        com.zaxxer.hikari.HikariConfig hc = new com.zaxxer.hikari.HikariConfig();
+        hc.setDataSource(dataSource(location));
+        hc.setMaximumPoolSize(1);
+        hc.setConnectionTimeout(250);
+        try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(hc);
+                Connection busy = pool.getConnection()) {
+            SQLException timeout = catchThrowableOfType(SQLException.class, pool::getConnection);
+            assertThat(DatabaseRescue.damaged(timeout, location)).as("%s", timeout.getMessage()).isFalse();
+        }
+    }
+
+    @Test
+    void aFileThatCannotBeReachedIsNotDamageButOneThatEndsTooSoonIs() throws Exception {
+        StoreLocation location = new StoreLocation(state);
+        Files.createDirectories(location.databaseFile()); // as unreachable as a file without permission
+        SQLException unreachable = catchThrowableOfType(SQLException.class, () -> dataSource(location).getConnection());
+        assertThat(DatabaseRescue.damaged(unreachable, location)).as("%s", unreachable.getMessage()).isFalse();
+        Files.delete(location.databaseFile());
+
+        try (Connection c = dataSource(location).getConnection(); var s = c.createStatement()) {
+            Schema.ensure(c);
+            s.execute("INSERT INTO event(t, kind) SELECT X, 'filler' FROM SYSTEM_RANGE(1, 2000)");
+        }
+        byte[] whole = Files.readAllBytes(location.databaseFile());
+        Files.write(location.databaseFile(), java.util.Arrays.copyOf(whole, 5_000));
+        SQLException truncated = catchThrowableOfType(SQLException.class, () -> dataSource(location).getConnection());
+        assertThat(DatabaseRescue.damaged(truncated, location)).as("%s", truncated.getMessage()).isTrue();
+    }
 }

@@ -55,7 +55,7 @@ class MaintenanceTest {
         writer.start();
         UsbDeviceInfo info = new UsbDeviceInfo(0x1209, 0x0001, 0x100, 0, 0, 0, "m", "p", device.substring(10), "1-1", 3,
                 List.of());
-        writer.submit(new StoreOp.Attached(device, info, "virtual", T0));
+        writer.attached(device, info, "virtual", T0);
         RecorderSink sink = new RecorderSink(device, writer);
         sink.declare(new Channel("temperature", "°C", "temperature"));
         for (long t = T0; t < T0 + days * DAY; t += everyMicros) {
@@ -67,6 +67,40 @@ class MaintenanceTest {
 
     private Maintenance maintenance(RetentionPolicy policy) {
         return new Maintenance(ds, policy, now::get, (kind, message) -> events.add(kind + ": " + message));
+    }
+
+    @Test
+    void retentionNeverRemovesABlockTheWriterIsStillFilling() throws Exception {
+        StoreWriter writer = new StoreWriter(ds, 100_000, 4_096, 50, 200);
+        writer.start();
+        String device = "1209:0001:OPEN";
+        writer.attached(device, new UsbDeviceInfo(0x1209, 0x0001, 0x100, 0, 0, 0, "m", "p", "OPEN", "1-1", 3,
+                List.of()), "virtual", T0);
+        RecorderSink sink = new RecorderSink(device, writer);
+        sink.declare(new Channel("temperature", "°C", "temperature"));
+        for (long t = T0; t < T0 + 5 * DAY; t += 60 * MINUTE) { // five days, then the device falls quiet
+            sink.accept("temperature", t, 20);
+        }
+        awaitWritten(writer, 120);
+        now.set(T0 + 40 * DAY);
+        maintenance(new RetentionPolicy(10, 0, 0, 0, List.of())).runUntilIdle(100_000);
+
+        sink.accept("temperature", T0 + 40 * DAY, 21); // the device speaks again, into the same block
+        awaitWritten(writer, 121);
+        assertThat(writer.stop(20_000)).isTrue();
+
+        List<StoredSample> raw = new ArrayList<>();
+        new SqlSampleStore(ds).samples(SampleQuery.all(), raw::add);
+        assertThat(raw).as("the block was still being written: nothing of it removed, the new sample kept").hasSize(121);
+        assertThat(raw.get(120).value()).isEqualTo(21.0);
+    }
+
+    private static void awaitWritten(StoreWriter writer, long n) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (writer.written() < n && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(writer.written()).isEqualTo(n);
     }
 
     @Test

@@ -55,14 +55,14 @@ class PostgresStoreTest {
         ds.setURL(server.url());
         ds.setUser(PostgresServer.USER);
         try (Connection c = ds.getConnection()) {
-            assertThat(Schema.isPostgres(c)).isTrue();
+            assertThat(org.usblogd.store.jdbc.Dialect.of(c)).isEqualTo(org.usblogd.store.jdbc.Dialect.POSTGRESQL);
             assertThat(Schema.ensure(c)).isZero();
             assertThat(Schema.ensure(c)).as("a second time changes nothing").isZero();
         }
         StoreWriter writer = new StoreWriter(ds, 100_000, 1_000, 50, 200);
         writer.start();
-        writer.submit(new StoreOp.Attached("1209:0001:PG", new UsbDeviceInfo(0x1209, 0x0001, 0x100, 0, 0, 0, "m", "p",
-                "PG", "1-1", 3, List.of()), "virtual", T0));
+        writer.attached("1209:0001:PG", new UsbDeviceInfo(0x1209, 0x0001, 0x100, 0, 0, 0, "m", "p", "PG", "1-1", 3,
+                List.of()), "virtual", T0);
         RecorderSink sink = new RecorderSink("1209:0001:PG", writer);
         sink.declare(new Channel("temperature", "°C", "temperature"));
         for (int i = 0; i < 10 * 60 * 24; i++) { // a day, one sample every 6 s

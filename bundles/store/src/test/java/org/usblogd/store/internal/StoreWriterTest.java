@@ -170,7 +170,7 @@ class StoreWriterTest {
     private static RecorderSink attach(StoreWriter writer, String key) {
         UsbDeviceInfo info = new UsbDeviceInfo(0x1209, 0x0001, 0x100, 0, 0, 0, "m", "p", key.substring(10), "1-1", 3,
                 List.of());
-        writer.submit(new StoreOp.Attached(key, info, "virtual", T0));
+        writer.attached(key, info, "virtual", T0);
         return new RecorderSink(key, writer);
     }
 }

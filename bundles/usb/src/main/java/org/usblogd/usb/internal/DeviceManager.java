@@ -2,12 +2,16 @@ package org.usblogd.usb.internal;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import org.osgi.framework.Bundle;
@@ -29,6 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.usblogd.api.driver.DeviceMatch;
 import org.usblogd.api.driver.Driver;
+import org.usblogd.api.sample.SampleSink;
 import org.usblogd.api.store.SampleRecorder;
 import org.usblogd.api.usb.DeviceIdentity;
 import org.usblogd.api.usb.DeviceSettings;
@@ -73,6 +78,10 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
         @AttributeDefinition(description = "Stop the systemd watchdog keep-alives, so that systemd restarts the"
                 + " daemon, while a device is still stale after it was reopened and reset")
         boolean stale_restart() default false;
+
+        @AttributeDefinition(description = "How long a device must deliver before its recovery ladder starts from"
+                + " the bottom again (ms)")
+        long recovery_healthy_ms() default 10_000;
     }
 
     private sealed interface Event {
@@ -108,52 +117,76 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
         final BackendDevice device;
         final UsbDeviceInfo info;
         final DeviceIdentity identity;
+        final DeviceSupervisor supervisor;
+        final DeviceTime time;
         SessionRunner session;
-        int failures;
-        long retryAt;
-        boolean resetBeforeOpen;
-        /** When the session was asked to stop; 0 while it runs. */
-        long stopRequestedAt;
-        final StaleWatch watch = new StaleWatch(System::nanoTime);
-        /** How far recovery from silence went: 0 not stale, then REOPENED, RESET, GAVE_UP. */
-        int staleStep;
-        long deliveriesWhenStale;
         /** What was last recorded about why the device has no session, so that it is recorded once. */
         String idleReason;
 
-        Attached(UsbBackend backend, BackendDevice device, DeviceIdentity identity) {
+        Attached(UsbBackend backend, BackendDevice device, DeviceIdentity identity, DeviceSupervisor supervisor,
+                DeviceTime time) {
             this.backend = backend;
             this.device = device;
             this.info = device.info();
             this.identity = identity;
+            this.supervisor = supervisor;
+            this.time = time;
         }
+    }
+
+    /** Events waiting for the manager; a manager that stops taking them is unhealthy long before this fills. */
+    private static final int EVENT_CAPACITY = 10_000;
+    /**
+     * Devices that left, kept for when they come back (a reset re-enumerates some; a replug is a moment): their
+     * place on the recovery ladder, their learned period and their sample times go on where they were.
+     */
+    private static final int DEPARTED_KEPT = 256;
+
+    private record Departed(DeviceSupervisor supervisor, DeviceTime time) {
     }
 
     private final SampleRecorder recorder;
     private final Config config;
-    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private final LongSupplier nanos;
+    private final LongSupplier wallMicros;
+    private final DeviceSupervisor.Policy policy;
+    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>(EVENT_CAPACITY);
+    /** Set while a DriversChanged or SettingsChanged event waits, so that a burst of changes is one event. */
+    private final AtomicBoolean driversChangedQueued = new AtomicBoolean();
+    private final AtomicBoolean settingsChangedQueued = new AtomicBoolean();
     private final Map<Long, DriverRef> drivers = new ConcurrentHashMap<>();
     private final List<DeviceConfiguration> configurations = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<UsbBackend, BackendListener> listeners = new IdentityHashMap<>();
     private final Map<BackendDevice, Attached> attached = new IdentityHashMap<>();
     private final List<SessionRunner> stopping = new ArrayList<>();
+    private final Map<String, Departed> departed = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Departed> eldest) {
+            return size() > DEPARTED_KEPT;
+        }
+    };
     private final Thread thread;
     /** Rounds of the manager loop, which wakes at least every second: a stuck manager stops counting. */
-    private final java.util.concurrent.atomic.AtomicLong rounds = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong rounds = new AtomicLong();
     private volatile int bound;
     /** Stale devices for STATUS, and those recovery could not bring back; written by the manager thread. */
     private volatile List<String> staleNow = List.of();
     private volatile List<String> staleAfterRecovery = List.of();
-    /** Recovery steps of stale devices that left during it (a reset re-enumerates some devices). */
-    private final Map<String, Integer> staleStepsOfDeparted = new java.util.HashMap<>();
-    private static final int STALE_REOPENED = 1;
-    private static final int STALE_RESET = 2;
-    private static final int STALE_GAVE_UP = 3;
 
     @Activate
     public DeviceManager(@Reference(name = "recorder") SampleRecorder recorder, Config config) {
+        this(recorder, config, System::nanoTime, SampleSink::nowMicros);
+    }
+
+    /** With the clocks injected: the monotonic one for every timer, the wall one for sample times only. */
+    DeviceManager(SampleRecorder recorder, Config config, LongSupplier nanos, LongSupplier wallMicros) {
         this.recorder = recorder;
         this.config = config;
+        this.nanos = nanos;
+        this.wallMicros = wallMicros;
+        this.policy = new DeviceSupervisor.Policy(config.retry_initial_ms(), config.retry_max_ms(),
+                config.stale_multiple(), config.stale_min_ms(), config.stale_first_ms(), config.recovery_healthy_ms(),
+                config.session_stop_timeout_ms());
         this.thread = new Thread(this::loop, "usb-device-manager");
     }
 
@@ -164,7 +197,8 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
 
     @Deactivate
     void deactivate() throws InterruptedException {
-        events.add(new Shutdown());
+        events.clear(); // nothing queued matters any more, and the shutdown must find room
+        post(new Shutdown());
         thread.join(config.session_stop_timeout_ms() * 2 + 1_000);
         if (thread.isAlive()) {
             log.error("USB device manager did not stop in time; sessions may still hold devices");
@@ -174,11 +208,30 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindBackend(UsbBackend backend) {
-        events.add(new BackendAdded(backend));
+        post(new BackendAdded(backend));
     }
 
     void unbindBackend(UsbBackend backend) {
-        events.add(new BackendRemoved(backend));
+        post(new BackendRemoved(backend));
+    }
+
+    private void post(Event e) {
+        if (!events.offer(e)) {
+            log.error("USB device manager is not taking its events ({} wait); {} is lost and the watchdog will"
+                    + " restart the daemon", events.size(), e);
+        }
+    }
+
+    private void driversChanged() {
+        if (driversChangedQueued.compareAndSet(false, true)) {
+            post(new DriversChanged());
+        }
+    }
+
+    private void settingsChanged() {
+        if (settingsChangedQueued.compareAndSet(false, true)) {
+            post(new SettingsChanged());
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -191,12 +244,12 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
             policyOption = ReferencePolicyOption.GREEDY)
     void bindConfiguration(DeviceConfiguration configuration) {
         configurations.add(configuration);
-        events.add(new SettingsChanged());
+        settingsChanged();
     }
 
     void unbindConfiguration(DeviceConfiguration configuration) {
         configurations.remove(configuration);
-        events.add(new SettingsChanged());
+        settingsChanged();
     }
 
     /** New service properties may come with new configured match rows. */
@@ -210,12 +263,12 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
 
     void addDriver(DriverRef driver) {
         drivers.put(driver.serviceId(), driver);
-        events.add(new DriversChanged());
+        driversChanged();
     }
 
     void removeDriver(long serviceId) {
         drivers.remove(serviceId);
-        events.add(new DriversChanged());
+        driversChanged();
     }
 
     private static DriverRef toRef(Driver driver, ServiceReference<Driver> ref) {
@@ -260,7 +313,7 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
     private void loop() {
         try {
             while (true) {
-                Event e = events.poll(Math.min(1_000, untilNextRetry()), TimeUnit.MILLISECONDS);
+                Event e = events.poll(Math.max(1, Math.min(1_000, untilNext())), TimeUnit.MILLISECONDS);
                 rounds.incrementAndGet();
                 if (e instanceof Shutdown) {
                     shutdown();
@@ -270,11 +323,12 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
                     handle(e);
                 }
                 abandonHungSessions();
-                recoverStaleDevices();
+                supervise();
                 bindIdleDevices();
                 bound = (int) attached.values().stream().filter(a -> a.session != null).count();
-                staleNow = attached.values().stream().filter(a -> a.staleStep > 0).map(a -> a.identity.key()).toList();
-                staleAfterRecovery = attached.values().stream().filter(a -> a.staleStep == STALE_GAVE_UP)
+                staleNow = attached.values().stream().filter(a -> a.supervisor.silent()).map(a -> a.identity.key())
+                        .toList();
+                staleAfterRecovery = attached.values().stream().filter(a -> a.supervisor.gaveUp())
                         .map(a -> a.identity.key()).toList();
             }
         } catch (InterruptedException e) {
@@ -296,9 +350,11 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
         } else if (event instanceof Left e) {
             left(e.device());
         } else if (event instanceof DriversChanged) {
+            driversChangedQueued.set(false);
             attached.values().forEach(a -> a.idleReason = null);
             rebindWhereDriversChanged();
         } else if (event instanceof SettingsChanged) {
+            settingsChangedQueued.set(false);
             attached.values().forEach(a -> a.idleReason = null);
             restartWhereSettingsChanged();
         } else if (event instanceof SessionEnded e) {
@@ -310,12 +366,12 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
         BackendListener listener = new BackendListener() {
             @Override
             public void arrived(BackendDevice device) {
-                events.add(new Arrived(backend, device));
+                post(new Arrived(backend, device));
             }
 
             @Override
             public void left(BackendDevice device) {
-                events.add(new Left(device));
+                post(new Left(device));
             }
         };
         listeners.put(backend, listener);
@@ -353,9 +409,10 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
         DeviceIdentity identity = attached.values().stream().anyMatch(a -> a.identity.sameDeviceAs(bySerial))
                 ? DeviceIdentity.byPort(info)
                 : bySerial;
-        Attached a = new Attached(backend, device, identity);
-        a.staleStep = staleStepsOfDeparted.getOrDefault(identity.key(), 0);
-        staleStepsOfDeparted.remove(identity.key());
+        Departed before = departed.remove(identity.key());
+        Attached a = before != null ? new Attached(backend, device, identity, before.supervisor(), before.time())
+                : new Attached(backend, device, identity, new DeviceSupervisor(policy, nanos),
+                        new DeviceTime(wallMicros, nanos));
         attached.put(device, a);
         log.info("device attached: {} on {} bus, id {}", info, backend.name(), identity);
         recorder.deviceAttached(identity, info, backend.name());
@@ -367,13 +424,12 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
             return;
         }
         log.info("device detached: {} ({})", a.identity, a.info);
-        if (a.staleStep > 0) {
-            staleStepsOfDeparted.put(a.identity.key(), a.staleStep);
-        }
         if (a.session != null) {
             a.session.stop();
             stopping.add(a.session);
+            a.supervisor.sessionEnded(SessionOutcome.STOPPED, null);
         }
+        departed.put(a.identity.key(), new Departed(a.supervisor, a.time));
         recorder.deviceDetached(a.identity);
     }
 
@@ -383,7 +439,7 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
      */
     private void rebindWhereDriversChanged() {
         for (Attached a : attached.values()) {
-            if (a.session == null || a.stopRequestedAt != 0) {
+            if (a.session == null || a.supervisor.stopping()) {
                 continue;
             }
             DriverRef current = a.session.driver();
@@ -402,7 +458,7 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
     /** Sessions whose device was disabled or got other settings end; the device is bound again with the new ones. */
     private void restartWhereSettingsChanged() {
         for (Attached a : attached.values()) {
-            if (a.session == null || a.stopRequestedAt != 0) {
+            if (a.session == null || a.supervisor.stopping()) {
                 continue;
             }
             if (!enabled(a.identity)) {
@@ -437,20 +493,19 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
     }
 
     private void requestStop(Attached a) {
-        a.stopRequestedAt = System.currentTimeMillis();
+        a.supervisor.stopRequested();
         a.session.stop();
     }
 
     /**
      * A session that does not end within the stop timeout (a driver hanging in close, say) is abandoned:
-     * the core takes the device back from it (release, re-attach, close), resets the device and binds it
-     * again. The hung thread is left behind and reported; it can no longer touch the device.
+     * the core takes the device back from it (release, re-attach, close), closes its sink, resets the device
+     * and binds it again. The hung thread is left behind and reported; it can no longer touch the device or
+     * the store.
      */
     private void abandonHungSessions() {
-        long now = System.currentTimeMillis();
         for (Attached a : attached.values()) {
-            if (a.session == null || a.stopRequestedAt == 0
-                    || now - a.stopRequestedAt < config.session_stop_timeout_ms()) {
+            if (a.session == null || !a.supervisor.stopOverdue()) {
                 continue;
             }
             SessionRunner hung = a.session;
@@ -461,60 +516,42 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
             recorder.event(a.identity, "session.abandoned", message);
             hung.abandon();
             a.session = null;
-            a.stopRequestedAt = 0;
-            a.resetBeforeOpen = true;
-            a.retryAt = 0;
+            a.supervisor.abandoned();
         }
     }
 
     /**
-     * A bound device that stopped delivering is brought back the way a failing one is: its session is
-     * ended and opened again, then the device is reset and opened again; if it is still silent after that
-     * it is reported (and, with stale.restart, the daemon is declared unhealthy so systemd restarts it).
-     * The first sample afterwards ends the episode.
+     * Lets each device's supervisor look at its running session: a device that stopped delivering climbs
+     * the recovery ladder (its session is ended and opened again, then the device is reset, then it is
+     * reported and, with stale.restart, the daemon declared unhealthy so systemd restarts it); its first
+     * sample afterwards ends the episode.
      */
-    private void recoverStaleDevices() {
+    private void supervise() {
         for (Attached a : attached.values()) {
-            if (a.session == null || a.stopRequestedAt != 0) {
+            if (a.session == null) {
                 continue;
             }
-            if (a.staleStep > 0 && a.watch.deliveries() > a.deliveriesWhenStale) {
-                String message = "delivering again after " + stepName(a.staleStep);
+            DeviceSupervisor.Finding finding = a.supervisor.check();
+            if (finding instanceof DeviceSupervisor.Speaking s) {
+                String message = "delivering again after " + s.after();
                 log.info("{}: {}", a.identity, message);
                 recorder.event(a.identity, "device.recovered", message);
-                a.staleStep = 0;
-                continue;
-            }
-            long limit = a.watch.limitMs(config.stale_multiple(), config.stale_min_ms(), config.stale_first_ms());
-            long silent = a.watch.silentMs();
-            if (silent <= limit || a.staleStep == STALE_GAVE_UP) {
-                continue;
-            }
-            String why = "nothing delivered for " + silent + " ms (period " + (a.watch.periodMs() == 0 ? "not known yet"
-                    : "about " + a.watch.periodMs() + " ms") + ", limit " + limit + " ms)";
-            a.deliveriesWhenStale = a.watch.deliveries();
-            a.staleStep++;
-            String action;
-            if (a.staleStep == STALE_REOPENED) {
-                action = "stale: " + why + "; reopening it";
-                requestStop(a);
-            } else if (a.staleStep == STALE_RESET) {
-                action = "still stale after reopening: " + why + "; resetting it";
-                a.resetBeforeOpen = true;
-                requestStop(a);
-            } else {
-                action = "still stale after reopening and resetting: " + why + (config.stale_restart()
+            } else if (finding instanceof DeviceSupervisor.Silent silent) {
+                DeviceSupervisor.Step step = silent.step();
+                String action = switch (step.rung()) {
+                case REOPEN -> (step.troubles() == 1 ? "stale: " : "still stale: ") + step.why() + "; reopening it";
+                case RESET -> "still stale after reopening: " + step.why() + "; resetting it";
+                default -> "still stale after reopening and resetting: " + step.why() + (config.stale_restart()
                         ? "; watchdog keep-alives stop so that systemd restarts the daemon"
                         : "; left bound (set stale.restart = true to have systemd restart the daemon)");
+                };
+                log.warn("{}: {}", a.identity, action);
+                recorder.event(a.identity, "device.stale", action);
+                if (step.rung() != DeviceSupervisor.Rung.GIVE_UP) {
+                    requestStop(a);
+                }
             }
-            log.warn("{}: {}", a.identity, action);
-            recorder.event(a.identity, "device.stale", action);
         }
-    }
-
-    private static String stepName(int step) {
-        return step == STALE_REOPENED ? "it was reopened" : step == STALE_RESET ? "it was reset"
-                : "reopen and reset did not help";
     }
 
     private void sessionEnded(SessionRunner runner, String error) {
@@ -524,7 +561,6 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
             return; // the device left before its session finished
         }
         a.session = null;
-        a.stopRequestedAt = 0;
         SessionOutcome outcome = runner.outcome();
         if (outcome == SessionOutcome.FAILED && !drivers.containsValue(runner.driver())) {
             // The driver's bundle went away under the session (an update): its classes fail as they unload.
@@ -532,40 +568,34 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
             log.info("{}: driver {} left while its session ran ({})", a.identity, runner.driver(), error);
             outcome = SessionOutcome.STOPPED;
         }
-        if (outcome == SessionOutcome.STOPPED) {
-            a.failures = 0;
-            a.retryAt = 0;
+        DeviceSupervisor.Step step = a.supervisor.sessionEnded(outcome, error);
+        if (step == null) {
             recorder.event(a.identity, "driver.unbound", "driver " + runner.driver() + " stopped");
             return;
         }
-        a.failures++;
-        long wait = Math.min(config.retry_max_ms(), config.retry_initial_ms() << Math.min(a.failures - 1, 20));
-        a.retryAt = System.currentTimeMillis() + wait;
         String what = outcome == SessionOutcome.GONE ? "device gone" : "session failed";
         if (runner.failure() != null) {
-            log.error("{}: {} ({}); retrying in {} ms", a.identity, what, error, wait, runner.failure());
+            log.error("{}: {} ({}); retrying in {} ms", a.identity, what, error, step.waitMs(), runner.failure());
         } else {
-            log.warn("{}: {} ({}); retrying in {} ms", a.identity, what, error, wait);
+            log.warn("{}: {} ({}); retrying in {} ms", a.identity, what, error, step.waitMs());
         }
         recorder.event(a.identity, outcome == SessionOutcome.GONE ? "device.gone" : "session.failed",
-                "driver " + runner.driver() + ": " + error + "; retry in " + wait + " ms");
+                "driver " + runner.driver() + ": " + error + "; retry in " + step.waitMs() + " ms");
         if (outcome == SessionOutcome.FAILED) {
-            Recovery step = Recovery.after(a.failures);
-            a.resetBeforeOpen = step == Recovery.RESET;
-            String how = step == Recovery.REOPEN ? "reopening the device in " + wait + " ms"
-                    : step == Recovery.RESET ? "resetting the device and reopening it in " + wait + " ms"
-                    : "giving up for now; next attempt in " + wait + " ms";
-            if (step != Recovery.REOPEN) {
-                log.warn("{}: {} failures in a row: {}", a.identity, a.failures, how);
+            String how = step.rung() == DeviceSupervisor.Rung.REOPEN ? "reopening the device in " + step.waitMs() + " ms"
+                    : step.rung() == DeviceSupervisor.Rung.RESET
+                            ? "resetting the device and reopening it in " + step.waitMs() + " ms"
+                            : "giving up for now; next attempt in " + step.waitMs() + " ms";
+            if (step.rung() != DeviceSupervisor.Rung.REOPEN) {
+                log.warn("{}: {} troubles in a row: {}", a.identity, step.troubles(), how);
             }
-            recorder.event(a.identity, step.event(), a.failures + " failure(s) in a row: " + how);
+            recorder.event(a.identity, step.rung().event(), step.troubles() + " failure(s) in a row: " + how);
         }
     }
 
     private void bindIdleDevices() {
-        long now = System.currentTimeMillis();
         for (Attached a : attached.values()) {
-            if (a.session != null || a.retryAt > now) {
+            if (a.session != null || !a.supervisor.mayOpen()) {
                 continue;
             }
             if (!enabled(a.identity)) {
@@ -583,27 +613,23 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
             log.info("{}: binding driver {} ({})", a.identity, m.driver(), m.reason());
             recorder.driverBound(a.identity, m.driver().name(), m.reason());
             DeviceSettings settings = DeviceConfiguration.settingsFor(configurations, a.identity);
-            a.watch.restart();
-            a.session = new SessionRunner(a.device, a.identity, m.driver(),
-                    a.watch.wrap(ChannelMap.wrap(recorder.sink(a.identity), settings)), settings, a.resetBeforeOpen,
-                    (runner, error) -> events.add(new SessionEnded(runner, error)));
-            a.resetBeforeOpen = false;
+            SessionSink sink = new SessionSink(a.identity.key(), ChannelMap.wrap(recorder.sink(a.identity), settings),
+                    a.time, a.supervisor.watch());
+            boolean reset = a.supervisor.takeReset();
+            a.supervisor.sessionStarted();
+            a.session = new SessionRunner(a.device, a.identity, m.driver(), sink, settings, reset,
+                    (runner, error) -> post(new SessionEnded(runner, error)));
             a.session.start();
         }
     }
 
-    private long untilNextRetry() {
-        long now = System.currentTimeMillis();
+    /** Milliseconds until a supervisor has something to decide. */
+    private long untilNext() {
         long next = Long.MAX_VALUE;
         for (Attached a : attached.values()) {
-            if (a.session == null && a.retryAt > now) {
-                next = Math.min(next, a.retryAt - now);
-            }
-            if (a.session != null && a.stopRequestedAt != 0) {
-                next = Math.min(next, Math.max(1, a.stopRequestedAt + config.session_stop_timeout_ms() - now));
-            }
+            next = Math.min(next, a.supervisor.untilNext());
         }
-        return next == Long.MAX_VALUE ? 60_000 : next;
+        return next == Long.MAX_VALUE ? 60_000 : next / 1_000_000 + 1;
     }
 
     private void shutdown() {
@@ -614,12 +640,13 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
             }
         }
         all.forEach(SessionRunner::stop);
-        long deadline = System.currentTimeMillis() + config.session_stop_timeout_ms();
+        long deadline = nanos.getAsLong() + config.session_stop_timeout_ms() * 1_000_000L;
         for (SessionRunner r : all) {
             try {
-                if (!r.join(Math.max(1, deadline - System.currentTimeMillis()))) {
+                if (!r.join(Math.max(1, (deadline - nanos.getAsLong()) / 1_000_000))) {
                     log.error("{}: session of driver {} did not stop within {} ms; abandoned", r.identity(),
                             r.driver(), config.session_stop_timeout_ms());
+                    r.abandon();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -5,7 +5,6 @@ import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.usblogd.api.driver.DriverSession;
-import org.usblogd.api.sample.SampleSink;
 import org.usblogd.api.usb.DeviceIdentity;
 import org.usblogd.api.usb.DeviceSettings;
 import org.usblogd.api.usb.UsbException;
@@ -23,7 +22,7 @@ final class SessionRunner implements Runnable {
     private final BackendDevice device;
     private final DeviceIdentity identity;
     private final DriverRef driver;
-    private final SampleSink sink;
+    private final SessionSink sink;
     private final DeviceSettings settings;
     private final boolean resetFirst;
     private final BiConsumer<SessionRunner, String> ended;
@@ -38,7 +37,7 @@ final class SessionRunner implements Runnable {
     /** Consecutive transient failures (other than timeouts) tolerated before the session gives up. */
     static final int TRANSIENT_LIMIT = 5;
 
-    SessionRunner(BackendDevice device, DeviceIdentity identity, DriverRef driver, SampleSink sink,
+    SessionRunner(BackendDevice device, DeviceIdentity identity, DriverRef driver, SessionSink sink,
             DeviceSettings settings, boolean resetFirst, BiConsumer<SessionRunner, String> ended) {
         this.settings = settings;
         this.resetFirst = resetFirst;
@@ -100,6 +99,7 @@ final class SessionRunner implements Runnable {
     void abandon() {
         abandoned = true;
         stopping = true;
+        sink.close();
         CoreDeviceLink l = link;
         if (l != null) {
             l.abort();
@@ -184,6 +184,7 @@ final class SessionRunner implements Runnable {
                     log.warn("{}: driver {} threw while closing its session: {}", identity, driver, e.toString());
                 }
             }
+            sink.close();
             CoreDeviceLink l = link;
             if (l != null) {
                 l.releaseAndClose();

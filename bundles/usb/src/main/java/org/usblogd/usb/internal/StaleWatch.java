@@ -2,11 +2,9 @@ package org.usblogd.usb.internal;
 
 import java.util.function.LongSupplier;
 
-import org.usblogd.api.sample.Channel;
-import org.usblogd.api.sample.SampleSink;
 
 /**
- * Notices a bound device that stopped delivering. It sits between a session and its sink, learns the
+ * Notices a bound device that stopped delivering. Its sessions' sinks tell it of each sample; it learns the
  * device's period from the gaps between deliveries (samples closer together than a millisecond belong to
  * one report) and says when nothing arrived for {@code multiple} periods, never sooner than {@code minMs}.
  * Before it has a period it allows {@code firstMs}. It outlives sessions of its device, so a reopened
@@ -32,26 +30,6 @@ final class StaleWatch {
     /** A new session starts: the silence it is judged by starts now, the period learned so far stays. */
     void restart() {
         watchingSince = nanoClock.getAsLong();
-    }
-
-    SampleSink wrap(SampleSink sink) {
-        return new SampleSink() {
-            @Override
-            public void declare(Channel channel) {
-                sink.declare(channel);
-            }
-
-            @Override
-            public void accept(String channel, long timeMicros, double value) {
-                delivered();
-                sink.accept(channel, timeMicros, value);
-            }
-
-            @Override
-            public void event(String kind, String message) {
-                sink.event(kind, message);
-            }
-        };
     }
 
     void delivered() {

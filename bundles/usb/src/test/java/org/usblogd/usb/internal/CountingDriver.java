@@ -20,10 +20,15 @@ final class CountingDriver implements Driver {
         /** Every other poll fails with a transient OVERFLOW. */
         TRANSIENT_IN_POLL,
         /** close() blocks until {@link CountingDriver#releaseHang} is counted down. */
-        HANG_IN_CLOSE
+        HANG_IN_CLOSE,
+        /** As HANG_IN_CLOSE, and once released the session writes one more sample, valued -1. */
+        HANG_IN_CLOSE_THEN_WRITE,
+        /** Every 60th poll of a session fails with a USB protocol error: a device that works, mostly. */
+        USB_ERROR_EVERY_60TH_POLL
     }
 
     final java.util.concurrent.CountDownLatch releaseHang = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch wroteAfterHang = new java.util.concurrent.CountDownLatch(1);
 
     private final String name;
     private final String serialPrefix;
@@ -71,6 +76,9 @@ final class CountingDriver implements Driver {
                 if (fault == Fault.USB_ERROR_IN_POLL && polls > 3) {
                     throw new UsbException(UsbException.Kind.OTHER, "protocol error from the device");
                 }
+                if (fault == Fault.USB_ERROR_EVERY_60TH_POLL && polls % 60 == 0) {
+                    throw new UsbException(UsbException.Kind.OTHER, "protocol error, once in a while");
+                }
                 if (fault == Fault.TRANSIENT_IN_POLL && polls % 2 == 0) {
                     throw new UsbException(UsbException.Kind.OVERFLOW, "babble");
                 }
@@ -80,12 +88,16 @@ final class CountingDriver implements Driver {
             @Override
             public void close() {
                 closes.incrementAndGet();
-                if (fault == Fault.HANG_IN_CLOSE) {
+                if (fault == Fault.HANG_IN_CLOSE || fault == Fault.HANG_IN_CLOSE_THEN_WRITE) {
                     try {
                         releaseHang.await();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
+                }
+                if (fault == Fault.HANG_IN_CLOSE_THEN_WRITE) {
+                    sink.accept("count", SampleSink.nowMicros(), -1);
+                    wroteAfterHang.countDown();
                 }
             }
         };

@@ -201,7 +201,45 @@ class DeviceManagerTest {
     }
 
     @Test
-    void aDeviceThatFallsSilentIsReopenedThenResetThenReportedAndIsWelcomedBackWhenItSpeaks()
+    void anAbandonedSessionThatWakesUpLaterStoresNothingNextToItsReplacement() throws InterruptedException {
+        CountingDriver hanging = add(new CountingDriver("hangs", "CNT", CountingDriver.Fault.HANG_IN_CLOSE_THEN_WRITE));
+        long hangingId = serviceIds.get();
+        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
+        String id = d.info().identity().key();
+        await("samples", () -> recorder.sampleCount(id) >= 5);
+        add(new CountingDriver("replacement", "CNT", CountingDriver.Fault.NONE));
+        manager.removeDriver(hangingId);
+        await("abandoned", () -> !recorder.events(id, "session.abandoned").isEmpty());
+        int before = recorder.sampleCount(id);
+        await("samples from the replacement", () -> recorder.sampleCount(id) >= before + 5);
+
+        hanging.releaseHang.countDown(); // the hung driver wakes up and writes
+
+        assertThat(hanging.wroteAfterHang.await(5, TimeUnit.SECONDS)).isTrue();
+        sleep(100);
+        assertThat(recorder.samples.get(id)).as("nothing from the abandoned session").noneMatch(s -> s.value() == -1);
+    }
+
+    @Test
+    void aDeviceThatFailsOnceInAWhileIsNotPunishedWithGrowingPauses() throws InterruptedException {
+        manager.deactivate();
+        manager = new DeviceManager(recorder, config(60_000, 60_000, false, 200));
+        manager.activate();
+        manager.bindBackend(bus);
+        add(new CountingDriver("flaky", "CNT", CountingDriver.Fault.USB_ERROR_EVERY_60TH_POLL));
+        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD)); // 60 polls: about 300 ms, healthy after 200
+        String id = d.info().identity().key();
+
+        await("five failures", () -> recorder.events(id, "session.failed").size() >= 5);
+
+        assertThat(recorder.events(id, "recovery.reset")).isEmpty();
+        assertThat(recorder.events(id, "recovery.back-off")).isEmpty();
+        assertThat(recorder.events(id, "recovery.reopen")).extracting(MemoryRecorder.Event::message)
+                .allSatisfy(m -> assertThat(m).startsWith("1 failure(s) in a row"));
+    }
+
+    @Test
+    void aDeviceThatFallsSilentIsReopenedTwiceThenResetThenReportedAndIsWelcomedBackWhenItSpeaks()
             throws InterruptedException {
         manager.deactivate();
         manager = new DeviceManager(recorder, config(300, 1_000, true));
@@ -216,10 +254,11 @@ class DeviceManagerTest {
 
         model.silence(true);
 
-        await("reopen, reset, give up", () -> recorder.events(id, "device.stale").size() == 3);
+        await("reopen, reopen, reset, give up", () -> recorder.events(id, "device.stale").size() == 4);
         assertThat(recorder.events(id, "device.stale")).extracting(MemoryRecorder.Event::message).satisfiesExactly(
                 m -> assertThat(m).matches("stale: nothing delivered for \\d+ ms \\(period about [3-7] ms,"
                         + " limit 300 ms\\); reopening it"),
+                m -> assertThat(m).startsWith("still stale: nothing delivered").endsWith("reopening it"),
                 m -> assertThat(m).startsWith("still stale after reopening:").endsWith("resetting it"),
                 m -> assertThat(m).startsWith("still stale after reopening and resetting:")
                         .endsWith("watchdog keep-alives stop so that systemd restarts the daemon"));
@@ -361,6 +400,10 @@ class DeviceManagerTest {
     }
 
     static DeviceManager.Config config(long staleMinMs, long staleFirstMs, boolean staleRestart) {
+        return config(staleMinMs, staleFirstMs, staleRestart, 10_000);
+    }
+
+    static DeviceManager.Config config(long staleMinMs, long staleFirstMs, boolean staleRestart, long healthyMs) {
         return new DeviceManager.Config() {
             @Override
             public long stale_multiple() {
@@ -400,6 +443,11 @@ class DeviceManagerTest {
             @Override
             public long session_stop_timeout_ms() {
                 return 3_000;
+            }
+
+            @Override
+            public long recovery_healthy_ms() {
+                return healthyMs;
             }
         };
     }

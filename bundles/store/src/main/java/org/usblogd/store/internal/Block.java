@@ -1,0 +1,109 @@
+package org.usblogd.store.internal;
+
+import org.usblogd.store.jdbc.BlockCodec;
+
+/**
+ * A block of one channel's samples in the writer's memory, from its first sample until the database holds
+ * it for good. While it fills it keeps its samples in arrays that grow as needed and is written again at
+ * each commit, so that recent samples are as queryable as old ones; once full (or when time goes back) it
+ * is sealed: encoded once, its arrays let go, so a long outage holds about 2 bytes a sample, not 16.
+ */
+final class Block {
+    private static final int FIRST_CAPACITY = 64;
+    /** What a block costs in memory besides its samples. */
+    static final int OVERHEAD_BYTES = 96;
+
+    final ChannelRef channel;
+    private final int capacity;
+    private long[] times;
+    private double[] values;
+    private byte[] encoded;
+    private int size;
+    private long first;
+    private long last;
+    /** The block's row, or -1 before it was inserted. */
+    long rowId = -1;
+    /** Samples of this block in the database as of the last commit; 0 after a failed write (write it again). */
+    int inDatabase;
+    /** Whether the database's row says sealed as of the last commit. */
+    boolean sealedInDatabase;
+    /** Samples of this block already counted as written, so that none is counted twice. */
+    int counted;
+    /** When a sample was last added, on the monotonic clock. */
+    long lastAppendNanos;
+
+    Block(ChannelRef channel, int capacity, long nowNanos) {
+        this.channel = channel;
+        this.capacity = capacity;
+        int initial = Math.min(FIRST_CAPACITY, capacity);
+        this.times = new long[initial];
+        this.values = new double[initial];
+        this.lastAppendNanos = nowNanos;
+    }
+
+    /** Appends; false when the block is full, sealed, or the time goes backwards (then it has to be sealed). */
+    boolean add(long t, double v, long nowNanos) {
+        if (encoded != null || size == capacity || size > 0 && t < last) {
+            return false;
+        }
+        if (size == times.length) {
+            int grown = Math.min(capacity, times.length * 2);
+            times = java.util.Arrays.copyOf(times, grown);
+            values = java.util.Arrays.copyOf(values, grown);
+        }
+        times[size] = t;
+        values[size] = v;
+        if (size == 0) {
+            first = t;
+        }
+        last = t;
+        size++;
+        lastAppendNanos = nowNanos;
+        return true;
+    }
+
+    /** Final from now on: encoded once, the arrays let go. */
+    void seal() {
+        if (encoded == null) {
+            encoded = BlockCodec.encode(times, values, size);
+            times = null;
+            values = null;
+        }
+    }
+
+    boolean sealed() {
+        return encoded != null;
+    }
+
+    /** Whether the database does not hold this block as it is in memory. */
+    boolean dirty() {
+        return inDatabase < size || sealed() != sealedInDatabase;
+    }
+
+    /** The block as stored: encoded again while it fills, once when sealed. */
+    byte[] bytes() {
+        return encoded != null ? encoded : BlockCodec.encode(times, values, size);
+    }
+
+    int size() {
+        return size;
+    }
+
+    long first() {
+        return first;
+    }
+
+    long last() {
+        return last;
+    }
+
+    /** The first value, for the log line that says a channel's first sample is stored. */
+    double firstValue() {
+        return encoded != null ? BlockCodec.decode(encoded).values()[0] : values[0];
+    }
+
+    /** Bytes of heap this block holds. */
+    long heldBytes() {
+        return OVERHEAD_BYTES + (encoded != null ? encoded.length : 16L * times.length);
+    }
+}
