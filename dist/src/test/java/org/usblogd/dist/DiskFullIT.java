@@ -113,6 +113,73 @@ class DiskFullIT {
         assertThat(rows.size()).isGreaterThan(100_000);
     }
 
+    @Test
+    void twoDevicesAndAnEventOfTheOutageLoseNothingAtTheDefaultQueueCapacity() throws Exception {
+        Path home = tmp.resolve("usblogd");
+        PluginJars.copyOfInstallation(home);
+        Files.copy(Path.of(System.getProperty("usblogd.counterDriver")), home.resolve("plugins/counter-driver.jar"));
+        Files.writeString(home.resolve("conf/org.usblogd.sim.counters.cfg"), "count = 2\nperiod.ms = 10\n");
+        Path state = mount.resolve("state");
+        Path log = tmp.resolve("daemon.log");
+        Samples samples = new Samples(state);
+        String one = "1209:0010:SIM0001";
+        String two = "1209:0010:SIM0002";
+        // the daemon reads its plugins/ quickly, so that the broken jar is reported within the outage
+        Files.writeString(home.resolve("conf/org.usblogd.plugins.cfg"), "check.interval.ms = 500\ngrace.ms = 1000\n");
+        Process daemon = new ProcessBuilder(home.resolve("bin/usblogd").toString(), "run", "--state", state.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Path filler = mount.resolve("filler");
+        long outageFrom;
+        long outageTo;
+        try {
+            Dist.await("both devices stored", 30_000, () -> {
+                try {
+                    return samples.values(one, "sequence").size() > 200 && samples.values(two, "sequence").size() > 200;
+                } catch (AssertionError e) {
+                    return false;
+                }
+            });
+            fill(filler);
+            Dist.await("the writer says the disk is full", 20_000, () -> logHas(log, "store cannot write"));
+            outageFrom = System.currentTimeMillis() * 1_000;
+            // an event during the outage (configuration cannot change now: Felix keeps it on the full disk too)
+            Files.write(home.resolve("plugins/not-a-plugin.jar"), new byte[] { 1, 2, 3 });
+            Dist.await("the broken plugin reported", 20_000, () -> logHas(log, "plugin not-a-plugin.jar is not a jar"));
+            Thread.sleep(5_000);
+            outageTo = System.currentTimeMillis() * 1_000;
+
+            Files.delete(filler);
+            Dist.await("writing resumes by itself", 30_000, () -> logHas(log, "store writes again"));
+            Thread.sleep(2_000);
+        } catch (AssertionError e) {
+            System.out.println(Files.readString(log));
+            throw e;
+        } finally {
+            Files.deleteIfExists(filler);
+            daemon.destroy();
+        }
+        assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String output = Files.readString(log);
+        java.util.regex.Matcher closed = java.util.regex.Pattern
+                .compile("store closed: (\\d+) samples accepted, (\\d+) written, (\\d+) dropped").matcher(output);
+        assertThat(closed.find()).as(output).isTrue();
+        System.out.println("two devices at 100 Hz, disk full for about 10 s: " + closed.group());
+        assertThat(closed.group(2)).as("written").isEqualTo(closed.group(1));
+        assertThat(closed.group(3)).as("dropped").isEqualTo("0");
+
+        // a report the twin made while its reader was late is the device's loss, not the store's: the store must
+        // hold exactly what it accepted, every sample once
+        List<Long> first = samples.values(one, "sequence");
+        List<Long> second = samples.values(two, "sequence");
+        assertThat(first.size() + second.size()).as("samples in the database").isEqualTo(Long.parseLong(closed.group(1)));
+        assertThat(first).as("each report once, in order").isSorted().doesNotHaveDuplicates();
+        assertThat(second).as("each report once, in order").isSorted().doesNotHaveDuplicates();
+        assertThat(samples.eventTimes("plugin.broken")).as("the event of the outage was recorded")
+                .anySatisfy(t -> assertThat(t).isBetween(outageFrom, outageTo));
+        // H2 reuses free pages inside its file, so some writes succeed between failures: one or more outages
+        assertThat(samples.events("store.outage")).isNotEmpty().allSatisfy(m -> assertThat(m).contains("is full"));
+    }
+
     private static void fill(Path filler) {
         byte[] chunk = new byte[256 * 1024];
         try (OutputStream out = Files.newOutputStream(filler)) {

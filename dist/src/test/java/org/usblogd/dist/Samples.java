@@ -41,10 +41,17 @@ final class Samples {
 
     /** Through the store's own query code, as export reads them (samples are in compressed blocks). */
     private List<StoredSample> read(String deviceKey, String channel) {
+        return read(db, url(), new SampleQuery(deviceKey, channel, null, null));
+    }
+
+    /** The running daemon's server, or the file itself once the daemon has stopped. */
+    private String url() {
         try {
-            int port = Integer.parseInt(Files.readString(db.serverFile()).strip());
-            return read(db, db.serverUrl(port), new SampleQuery(deviceKey, channel, null, null));
-        } catch (java.io.IOException e) {
+            if (!Files.exists(db.serverFile())) {
+                return "jdbc:h2:file:" + db.databasePath() + ";IFEXISTS=TRUE";
+            }
+            return db.serverUrl(Integer.parseInt(Files.readString(db.serverFile()).strip()));
+        } catch (java.io.IOException | NumberFormatException e) {
             throw new AssertionError("no server port: " + e.getMessage(), e);
         }
     }
@@ -71,6 +78,21 @@ final class Samples {
         return out;
     }
 
+    /** Times (µs) of one device's events of a kind, in order. */
+    List<Long> eventTimes(String deviceKey, String kind) {
+        List<Long> out = new ArrayList<>();
+        query("SELECT e.t FROM event e JOIN device d ON e.device_id = d.id WHERE d.device_key = ? AND e.kind = ?"
+                + " ORDER BY e.id", rs -> out.add(rs.getLong(1)), deviceKey, kind);
+        return out;
+    }
+
+    /** Times (µs) of every event of a kind, in order. */
+    List<Long> eventTimes(String kind) {
+        List<Long> out = new ArrayList<>();
+        query("SELECT t FROM event WHERE kind = ? ORDER BY id", rs -> out.add(rs.getLong(1)), kind);
+        return out;
+    }
+
     List<String> events(String kind) {
         List<String> out = new ArrayList<>();
         query("SELECT message FROM event WHERE kind = ? ORDER BY id", rs -> out.add(rs.getString(1)), kind);
@@ -83,8 +105,7 @@ final class Samples {
 
     private void query(String sql, Row row, Object... args) {
         try {
-            int port = Integer.parseInt(Files.readString(db.serverFile()).strip());
-            try (Connection c = DriverManager.getConnection(db.serverUrl(port), StoreLocation.USER, db.password());
+            try (Connection c = DriverManager.getConnection(url(), StoreLocation.USER, db.password());
                     PreparedStatement s = c.prepareStatement(sql)) {
                 for (int i = 0; i < args.length; i++) {
                     s.setObject(i + 1, args[i]);

@@ -30,7 +30,7 @@ final class StoreAccess {
         }
         System.setProperty("h2.bindAddress", "127.0.0.1");
         String password = location.password();
-        long deadline = System.currentTimeMillis() + STARTING_DAEMON_WAIT_MS;
+        long deadline = System.nanoTime() + STARTING_DAEMON_WAIT_MS * 1_000_000L;
         while (true) {
             Integer port = daemonPort(location);
             if (port != null) {
@@ -44,7 +44,7 @@ final class StoreAccess {
             try (Connection c = file.getConnection()) {
                 return new SqlSampleStore(file);
             } catch (SQLException e) {
-                if (e.getErrorCode() != ErrorCode.DATABASE_ALREADY_OPEN_1 || System.currentTimeMillis() > deadline) {
+                if (e.getErrorCode() != ErrorCode.DATABASE_ALREADY_OPEN_1 || System.nanoTime() - deadline > 0) {
                     return new SqlSampleStore(file); // its queries report the error
                 }
             }

@@ -59,7 +59,8 @@ public final class ServiceWatchdog implements Runnable {
     public void run() {
         while (running) {
             try {
-                tick(System.currentTimeMillis());
+                // the monotonic clock: a wall-clock step must neither look like a stall nor hide one
+                tick(System.nanoTime() / 1_000_000);
                 Thread.sleep(tickMs);
             } catch (InterruptedException e) {
                 return;
