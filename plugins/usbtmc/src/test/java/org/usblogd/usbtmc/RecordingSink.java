@@ -18,7 +18,15 @@ final class RecordingSink implements SampleSink {
     final List<Channel> channels = new ArrayList<>();
     final List<Sample> samples = new ArrayList<>();
     final List<Event> events = new ArrayList<>();
-    private LongSupplier clock = SampleSink::nowMicros;
+    /** A clock of its own, a millisecond further at each call, unless the test sets one. */
+    private LongSupplier clock = new LongSupplier() {
+        private long t = 1_780_000_000_000_000L;
+
+        @Override
+        public long getAsLong() {
+            return t += 1_000;
+        }
+    };
 
     /** Makes {@link #now()} answer from {@code clock}. */
     RecordingSink clock(LongSupplier clock) {
