@@ -54,7 +54,10 @@ final class Co2Session implements DriverSession {
         }
     }
 
-    /** Whether a count that went from {@code before} to {@code after} is worth an event: its first, then every so many. */
+    /**
+     * Whether a count that went from {@code before} to {@code after} is worth an event: the first, then
+     * every so many.
+     */
     static boolean due(long before, long after) {
         return after > before && (before == 0 || before / REPORT_EVERY != after / REPORT_EVERY);
     }

@@ -119,7 +119,8 @@ final class FnirsiSession implements DriverSession {
             if (firstData) {
                 firstData = false; // garbage after the start
             } else {
-                if (!run.isEmpty() && (now - runArrival >= RUN_GAP_MICROS || run.size() + samples.size() > times.length)) {
+                if (!run.isEmpty()
+                        && (now - runArrival >= RUN_GAP_MICROS || run.size() + samples.size() > times.length)) {
                     flush();
                 }
                 run.addAll(samples);
@@ -165,7 +166,10 @@ final class FnirsiSession implements DriverSession {
         flush();
     }
 
-    /** Whether a count that went from {@code before} to {@code after} is worth an event: its first, then every so many. */
+    /**
+     * Whether a count that went from {@code before} to {@code after} is worth an event: the first, then
+     * every so many.
+     */
     private static boolean due(long before, long after) {
         return after > before && (before == 0 || before / REPORT_EVERY != after / REPORT_EVERY);
     }

@@ -36,8 +36,9 @@ record ScpiQuery(String command, String channel, String unit, double min, double
             }
         });
         bounds.keySet().forEach(k -> {
-            if (!commands.containsKey(k.substring(0, k.length() - 4))) {
-                throw new IllegalArgumentException("scpi." + k + ": there is no scpi." + k.substring(0, k.length() - 4));
+            String number = k.substring(0, k.length() - 4);
+            if (!commands.containsKey(number)) {
+                throw new IllegalArgumentException("scpi." + k + ": there is no scpi." + number);
             }
         });
         List<ScpiQuery> queries = new ArrayList<>();

@@ -49,7 +49,8 @@ final class WensnSession implements DriverSession {
                     && (implausibleReported == 0 || implausibleReported / 100 != decoder.implausible() / 100)) {
                 implausibleReported = decoder.implausible();
                 sink.event("decode.implausible", implausibleReported + " level(s) above the meter's "
-                        + WensnDecoder.MAX_DECIBELS + " dB were dropped; the last: " + decoder.lastImplausible() + " dB");
+                        + WensnDecoder.MAX_DECIBELS + " dB were dropped; the last: " + decoder.lastImplausible()
+                        + " dB");
             }
             return;
         }
