@@ -1,7 +1,7 @@
 package org.usblogd.co2mon;
 
 /**
- * The byte-level format of the CO2 monitor's 8-byte reports (docs/devices.md §1). A decoded frame is
+ * The byte-level format of the CO2 monitor's 8-byte reports. A decoded frame is
  * {@code [item, MSB, LSB, sum, 0x0D, 0, 0, 0]}; old firmware sends it encrypted with the key the host
  * gave in the feature report.
  */

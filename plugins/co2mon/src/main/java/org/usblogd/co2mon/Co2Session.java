@@ -10,14 +10,13 @@ final class Co2Session implements DriverSession {
     private static final int INTERFACE = 0;
     private static final int ENDPOINT = 0x81;
     private static final int READ_TIMEOUT_MS = 2_000;
-    /** Report the bad-report count on the first and then every this many. */
-    private static final long BAD_REPORT_EVERY = 1_000;
+    /** Report the bad-report and implausible-value counts on the first and then every this many. */
+    private static final long REPORT_EVERY = 1_000;
 
     private final DeviceLink link;
     private final SampleSink sink;
     private final Co2Decoder decoder;
     private final byte[] buffer = new byte[Co2Codec.REPORT_LENGTH];
-    private long spuriousReported;
 
     private Co2Session(DeviceLink link, SampleSink sink, byte[] key) {
         this.link = link;
@@ -38,16 +37,28 @@ final class Co2Session implements DriverSession {
     @Override
     public void poll() throws UsbException {
         int n = link.interrupt(ENDPOINT, buffer, buffer.length, READ_TIMEOUT_MS);
-        long now = SampleSink.nowMicros();
+        // the monitor's cadence is not documented and differs per item: a reading is stamped when it arrives
+        long now = sink.now();
         long badBefore = decoder.bad();
+        long implausibleBefore = decoder.implausible();
         Co2Decoder.Reading r = decoder.decode(buffer, n);
         if (r != null) {
             sink.accept(r.channel(), now, r.value());
-        } else if (decoder.bad() > badBefore && (decoder.bad() == 1 || decoder.bad() % BAD_REPORT_EVERY == 0)) {
-            sink.event("decode.bad", decoder.bad() + " report(s) failed the checksum or were short");
-        } else if (decoder.spurious() > spuriousReported) {
-            spuriousReported = decoder.spurious();
-            sink.event("decode.spurious", "dropped an implausible CO2 value (" + spuriousReported + " so far)");
         }
+        if (due(badBefore, decoder.bad())) {
+            sink.event("decode.bad", decoder.bad() + " report(s) failed the checksum or were short");
+        }
+        if (due(implausibleBefore, decoder.implausible())) {
+            sink.event("decode.implausible", decoder.implausible() + " value(s) the monitor cannot measure were"
+                    + " dropped; the last: " + decoder.lastImplausible());
+        }
+    }
+
+    /**
+     * Whether a count that went from {@code before} to {@code after} is worth an event: the first, then
+     * every so many.
+     */
+    static boolean due(long before, long after) {
+        return after > before && (before == 0 || before / REPORT_EVERY != after / REPORT_EVERY);
     }
 }

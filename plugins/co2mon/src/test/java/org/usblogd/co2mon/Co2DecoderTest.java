@@ -89,8 +89,69 @@ class Co2DecoderTest {
         Co2Decoder d = new Co2Decoder(ZERO_KEY);
 
         assertThat(d.decode(Co2MonitorTwin.frame(0x50, 25_432), 8)).isNull();
-        assertThat(d.spurious()).isEqualTo(1);
+        assertThat(d.implausible()).isEqualTo(1);
+        assertThat(d.lastImplausible()).isEqualTo("co2 25432 ppm (possible: 0 to 10000 ppm)");
         assertThat(d.decode(Co2MonitorTwin.frame(0x50, 10_000), 8)).isNotNull();
+    }
+
+    @Test
+    void framesWithValidChecksumsAndImpossibleTemperaturesAreCountedNotStored() {
+        byte[] absoluteZero = hex("42 00 00 42 0D 00 00 00"); // raw 0: -273.15 °C
+        byte[] topOfTheScale = hex("42 FF FF 40 0D 00 00 00"); // raw 65535: 3822.79 °C
+        assertThat(Co2Codec.parse(absoluteZero)).as("checksum valid").isEqualTo(new Co2Codec.Frame(0x42, 0));
+        assertThat(Co2Codec.parse(topOfTheScale)).as("checksum valid").isEqualTo(new Co2Codec.Frame(0x42, 0xFFFF));
+        byte[] key = hex("C4 C6 C0 92 40 23 DC 96");
+        Co2Decoder d = new Co2Decoder(key);
+
+        assertThat(d.decode(absoluteZero, 8)).isNull();
+        assertThat(d.decode(topOfTheScale, 8)).isNull();
+        assertThat(d.decode(Co2MonitorTwin.encrypt(absoluteZero, key), 8)).as("old firmware").isNull();
+        assertThat(d.decode(Co2MonitorTwin.encrypt(topOfTheScale, key), 8)).as("old firmware").isNull();
+
+        assertThat(d.implausible()).isEqualTo(4);
+        assertThat(d.lastImplausible()).isEqualTo("temperature 3822.7875 °C (possible: -20 to 60 °C)");
+        assertThat(d.bad()).isZero();
+
+        assertThat(d.decode(Co2MonitorTwin.frame(0x42, 4051), 8)).as("just inside the monitor's range")
+                .isEqualTo(new Co2Decoder.Reading("temperature", -19.9625));
+        assertThat(d.decode(Co2MonitorTwin.frame(0x42, 4050), 8)).as("just outside").isNull();
+    }
+
+    @Test
+    void theSessionStoresNoneOfTheImpossibleTemperaturesAndSaysSo() throws Exception {
+        ScriptedLink link = new ScriptedLink(new Co2MonitorTwin(Co2MonitorTwin.Firmware.NEW_PLAIN, 1, true, 1).info())
+                .then(hex("42 00 00 42 0D 00 00 00"), Co2MonitorTwin.frame(0x42, 4713), hex("42 FF FF 40 0D 00 00 00"));
+        RecordingSink sink = new RecordingSink();
+        Co2Session session = Co2Session.open(link, sink, ZERO_KEY);
+
+        for (int i = 0; i < 3; i++) {
+            session.poll();
+        }
+
+        assertThat(sink.samples).extracting(RecordingSink.Sample::value).containsExactly(21.4125);
+        assertThat(sink.events("decode.implausible")).as("the first, then every thousandth")
+                .containsExactly("1 value(s) the monitor cannot measure were dropped; the last: temperature -273.15 °C"
+                        + " (possible: -20 to 60 °C)");
+    }
+
+    @Test
+    void humidityAboveAHundredPercentIsCountedNotStored() {
+        Co2Decoder d = new Co2Decoder(ZERO_KEY);
+
+        assertThat(d.decode(Co2MonitorTwin.frame(0x41, 10_001), 8)).isNull();
+        assertThat(d.decode(Co2MonitorTwin.frame(0x44, 0xFFFF), 8)).isNull();
+        assertThat(d.decode(Co2MonitorTwin.frame(0x41, 10_000), 8)).isEqualTo(new Co2Decoder.Reading("humidity", 100.0));
+        assertThat(d.implausible()).isEqualTo(2);
+        assertThat(d.ignored()).isZero();
+    }
+
+    @Test
+    void implausibleValuesAreReportedTheFirstTimeAndThenEveryThousand() {
+        assertThat(Co2Session.due(0, 1)).isTrue();
+        assertThat(Co2Session.due(1, 2)).isFalse();
+        assertThat(Co2Session.due(999, 1_000)).isTrue();
+        assertThat(Co2Session.due(998, 1_001)).as("a jump across a thousand").isTrue();
+        assertThat(Co2Session.due(1_000, 1_000)).as("nothing new").isFalse();
     }
 
     @Test
@@ -120,7 +181,7 @@ class Co2DecoderTest {
                 assertThat(r.value()).isFinite();
             }
         }
-        assertThat(d.bad() + d.spurious() + d.ignored() + readings).isEqualTo(100_000);
+        assertThat(d.bad() + d.implausible() + d.ignored() + readings).isEqualTo(100_000);
         assertThat(d.bad()).isGreaterThan(99_000);
     }
 }

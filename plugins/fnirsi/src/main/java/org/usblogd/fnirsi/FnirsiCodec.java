@@ -1,7 +1,7 @@
 package org.usblogd.fnirsi;
 
 /**
- * Framing of the meters' 64-byte HID reports (docs/devices.md §6): 0xAA, a command or packet type, payload,
+ * Framing of the meters' 64-byte HID reports: 0xAA, a command or packet type, payload,
  * and a CRC-8 (polynomial 0x39, initial value 0x42, not reflected) over bytes 1 to 62 in byte 63.
  */
 final class FnirsiCodec {

@@ -1,8 +1,10 @@
 package org.usblogd.fnirsi;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.usblogd.api.driver.DriverSession;
+import org.usblogd.api.sample.CadenceClock;
 import org.usblogd.api.sample.SampleSink;
 import org.usblogd.api.usb.DeviceLink;
 import org.usblogd.api.usb.TransferType;
@@ -14,11 +16,31 @@ import org.usblogd.api.usb.UsbInterfaceInfo;
  * Starts the meter's stream (AA 81, AA 82, then AA 83 or, on an FNB58, AA 82 again, 25 ms apart), keeps it
  * alive with AA 83 (every few ms on FNB48/C1, every second on FNB58) and reads 25 reports a second of four
  * samples each. The first data report after the start is garbage.
+ *
+ * <p>The meter measures on its own clock, 100 times a second, so samples are stamped by that cadence rather
+ * than by when the host read them. Reports the host reads back to back (it was busy, and they piled up) are
+ * stamped together as one run ending at the last one's arrival: each report is therefore held until the
+ * next one shows whether it belongs to the same run, or a read times out, or the session ends.
  */
 final class FnirsiSession implements DriverSession {
     private static final long PACING_MS = 25;
     private static final int TIMEOUT_MS = 1_000;
-    private static final long SAMPLE_MICROS = 10_000; // 100 samples/s
+    static final long SAMPLE_MICROS = 10_000; // 100 samples/s
+    static final long REPORT_MICROS = FnirsiDecoder.SAMPLES_PER_REPORT * SAMPLE_MICROS;
+    /**
+     * How far the stamps may fall behind the arrivals before they start again there: less than one report
+     * (40 ms). Runs of reports are stamped from the arrival of their last, so what is left of a lag is the
+     * host's delay in reading, milliseconds, which the clock smooths away; a lag of a whole report means a
+     * report was lost (a failed CRC, one the meter could not hold), and the samples after it belong at their
+     * arrival rather than smeared over the next second.
+     */
+    static final long MAX_LAG_MICROS = 30_000;
+    /** Reports that arrive closer together than half a report period were read back to back. */
+    static final long RUN_GAP_MICROS = REPORT_MICROS / 2;
+    /** The longest run held: a second of reports. */
+    static final int MAX_RUN_REPORTS = 25;
+    /** Report the bad-report and implausible-report counts on the first and then every this many. */
+    private static final long REPORT_EVERY = 1_000;
 
     private final DeviceLink link;
     private final SampleSink sink;
@@ -27,6 +49,11 @@ final class FnirsiSession implements DriverSession {
     private final long keepAliveNanos;
     private final FnirsiDecoder decoder = new FnirsiDecoder();
     private final byte[] buffer = new byte[FnirsiCodec.REPORT];
+    private final CadenceClock clock = new CadenceClock(SAMPLE_MICROS, MAX_LAG_MICROS);
+    /** Samples of the reports read back to back, not yet stamped, oldest first. */
+    private final List<FnirsiDecoder.Sample> run = new ArrayList<>();
+    private final long[] times = new long[MAX_RUN_REPORTS * FnirsiDecoder.SAMPLES_PER_REPORT];
+    private long runArrival;
     private boolean firstData = true;
     private long keepAliveAt;
 
@@ -77,32 +104,73 @@ final class FnirsiSession implements DriverSession {
 
     @Override
     public void poll() throws UsbException {
-        int n = link.interrupt(in, buffer, buffer.length, TIMEOUT_MS);
-        long now = SampleSink.nowMicros();
+        int n;
+        try {
+            n = link.interrupt(in, buffer, buffer.length, TIMEOUT_MS);
+        } catch (UsbException e) {
+            flush(); // nothing more arrived: the run is complete
+            throw e;
+        }
+        long now = sink.now();
         long badBefore = decoder.bad();
+        long implausibleBefore = decoder.implausible();
         List<FnirsiDecoder.Sample> samples = decoder.decode(buffer, n);
         if (!samples.isEmpty()) {
             if (firstData) {
                 firstData = false; // garbage after the start
             } else {
-                for (FnirsiDecoder.Sample s : samples) {
-                    long t = now - (FnirsiDecoder.SAMPLES_PER_REPORT - 1 - s.index()) * SAMPLE_MICROS;
-                    sink.accept(FnirsiDriver.VOLTAGE.name(), t, s.volts());
-                    sink.accept(FnirsiDriver.CURRENT.name(), t, s.amps());
-                    sink.accept(FnirsiDriver.D_PLUS.name(), t, s.dPlusVolts());
-                    sink.accept(FnirsiDriver.D_MINUS.name(), t, s.dMinusVolts());
-                    sink.accept(FnirsiDriver.TEMPERATURE.name(), t, s.celsius());
+                if (!run.isEmpty()
+                        && (now - runArrival >= RUN_GAP_MICROS || run.size() + samples.size() > times.length)) {
+                    flush();
                 }
+                run.addAll(samples);
+                runArrival = now;
             }
-        } else if (decoder.bad() > badBefore) {
+        } else if (decoder.bad() > badBefore || decoder.implausible() > implausibleBefore) {
             firstData = false; // the garbage report fails its CRC as often as not
-            if (decoder.bad() == 1 || decoder.bad() % 1_000 == 0) {
+            flush(); // a report is missing: what came before and after are two runs
+            if (due(badBefore, decoder.bad())) {
                 sink.event("decode.bad", decoder.bad() + " report(s) failed the CRC or were short");
+            }
+            if (due(implausibleBefore, decoder.implausible())) {
+                sink.event("decode.implausible", decoder.implausible() + " report(s) with a valid CRC held what no"
+                        + " meter measures and were dropped; the last: " + decoder.lastImplausible());
             }
         }
         if (System.nanoTime() - keepAliveAt >= 0) {
             send(0x83);
             keepAliveAt = System.nanoTime() + keepAliveNanos;
         }
+    }
+
+    /** Stamps the held run by the meter's cadence, its last sample at the last report's arrival at the latest. */
+    private void flush() {
+        if (run.isEmpty()) {
+            return;
+        }
+        clock.stamp(runArrival, times, run.size());
+        for (int i = 0; i < run.size(); i++) {
+            FnirsiDecoder.Sample s = run.get(i);
+            long t = times[i];
+            sink.accept(FnirsiDriver.VOLTAGE.name(), t, s.volts());
+            sink.accept(FnirsiDriver.CURRENT.name(), t, s.amps());
+            sink.accept(FnirsiDriver.D_PLUS.name(), t, s.dPlusVolts());
+            sink.accept(FnirsiDriver.D_MINUS.name(), t, s.dMinusVolts());
+            sink.accept(FnirsiDriver.TEMPERATURE.name(), t, s.celsius());
+        }
+        run.clear();
+    }
+
+    @Override
+    public void close() {
+        flush();
+    }
+
+    /**
+     * Whether a count that went from {@code before} to {@code after} is worth an event: the first, then
+     * every so many.
+     */
+    private static boolean due(long before, long after) {
+        return after > before && (before == 0 || before / REPORT_EVERY != after / REPORT_EVERY);
     }
 }

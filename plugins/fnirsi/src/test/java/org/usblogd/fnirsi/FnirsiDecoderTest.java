@@ -78,7 +78,28 @@ class FnirsiDecoderTest {
                 decoded++;
             }
         }
-        assertThat(decoded + d.bad() + d.other()).isEqualTo(100_000);
+        assertThat(decoded + d.bad() + d.other() + d.implausible()).isEqualTo(100_000);
         assertThat(d.bad()).isPositive();
+    }
+
+    @Test
+    void reportsWithValidCrcsCarryingWhatNoMeterMeasuresAreCountedNotStored() {
+        FnirsiDecoder d = new FnirsiDecoder();
+        byte[] oneBadSample = FnirsiTwin.dataReport(5.0, 1.0, 2.9, 0.1, 25.0);
+        oneBadSample[2 + 2 * 15 + 13] = (byte) 0xFF; // sample 2: 6553.5 °C
+        oneBadSample[2 + 2 * 15 + 14] = (byte) 0xFF;
+        oneBadSample[63] = (byte) FnirsiCodec.crc(oneBadSample);
+
+        assertThat(d.decode(FnirsiTwin.dataReport(30.01, 1.0, 2.9, 0.1, 25.0), 64)).as("volts").isEmpty();
+        assertThat(d.decode(FnirsiTwin.dataReport(5.0, 8.01, 2.9, 0.1, 25.0), 64)).as("amps").isEmpty();
+        assertThat(d.decode(FnirsiTwin.dataReport(5.0, 1.0, 65.535, 0.1, 25.0), 64)).as("D+").isEmpty();
+        assertThat(d.decode(FnirsiTwin.dataReport(5.0, 1.0, 2.9, 30.5, 25.0), 64)).as("D-").isEmpty();
+        assertThat(d.decode(FnirsiTwin.dataReport(5.0, 1.0, 2.9, 0.1, 100.1), 64)).as("°C").isEmpty();
+        assertThat(d.decode(oneBadSample, 64)).as("one sample spoils its report").isEmpty();
+        assertThat(d.decode(FnirsiTwin.dataReport(30.0, 8.0, 30.0, 30.0, 100.0), 64)).as("the limits").hasSize(4);
+
+        assertThat(d.implausible()).isEqualTo(6);
+        assertThat(d.lastImplausible()).isEqualTo("sample 2: 6553.5 °C (possible: 0 to 100.0 °C)");
+        assertThat(d.bad()).isZero();
     }
 }

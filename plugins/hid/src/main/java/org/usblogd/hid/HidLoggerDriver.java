@@ -29,7 +29,8 @@ public class HidLoggerDriver implements Driver {
 
     @ObjectClassDefinition(name = "usblogd generic HID logger",
             description = "match.vid, match.pid (and match.product, match.serial, match.port) name the device;"
-                    + " field.NAME.offset / .length / .endian / .signed / .scale / .add / .unit the values")
+                    + " field.NAME.offset / .length / .endian / .signed / .scale / .add / .unit the values;"
+                    + " field.NAME.min / .max: values outside are dropped and counted")
     public @interface Config {
         @AttributeDefinition(description = "HID interface number")
         int interface_number() default 0;

@@ -16,6 +16,7 @@ final class HidLoggerSession implements DriverSession {
     private final int endpoint;
     private final ReportFields fields;
     private final byte[] buffer;
+    private long implausibleReported;
 
     private HidLoggerSession(DeviceLink link, SampleSink sink, int endpoint, int packetSize, ReportFields fields) {
         this.link = link;
@@ -40,7 +41,8 @@ final class HidLoggerSession implements DriverSession {
     @Override
     public void poll() throws UsbException {
         int n = link.interrupt(endpoint, buffer, buffer.length, TIMEOUT_MS);
-        long now = SampleSink.nowMicros();
+        // one report per transfer, and nothing here says the device's period: stamped when it arrives
+        long now = sink.now();
         long badBefore = fields.bad();
         for (ReportFields.Value v : fields.decode(buffer, n)) {
             sink.accept(v.channel(), now, v.value());
@@ -48,6 +50,12 @@ final class HidLoggerSession implements DriverSession {
         if (fields.bad() > badBefore && (fields.bad() == 1 || fields.bad() % 1_000 == 0)) {
             sink.event("decode.bad", fields.bad() + " report(s) too short for the configured fields or of"
                     + " another report ID");
+        }
+        if (fields.implausible() > implausibleReported
+                && (implausibleReported == 0 || implausibleReported / 1_000 != fields.implausible() / 1_000)) {
+            implausibleReported = fields.implausible();
+            sink.event("decode.implausible", implausibleReported + " value(s) outside their field's range were"
+                    + " dropped; the last: " + fields.lastImplausible());
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.usblogd.hid;
 
+import java.math.BigDecimal;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -8,13 +10,19 @@ import java.util.TreeMap;
 
 /**
  * The fields a user picked out of a device's reports ({@code field.NAME.offset}, {@code .length} 1–8,
- * {@code .endian} big|little, {@code .signed}, {@code .scale}, {@code .add}, {@code .unit}), and the
- * decoding of a report into their values: value = raw·scale + add.
+ * {@code .endian} big|little, {@code .signed}, {@code .scale}, {@code .add}, {@code .unit}, {@code .min},
+ * {@code .max}), and the decoding of a report into their values: value = raw·scale + add.
+ *
+ * <p>A report has no checksum and a HID device no datasheet here: only the user knows what their sensor
+ * can measure. A value outside the field's optional {@code .min} and {@code .max} (a sensor's "no reading"
+ * code such as 0x7FFF, a glitch) is counted and dropped, as is one that is no finite number.
  */
 final class ReportFields {
+    private static final List<String> KEYS = List.of("offset", "length", "endian", "signed", "scale", "add", "unit",
+            "min", "max");
 
     record Field(String name, int offset, int length, boolean bigEndian, boolean signed, double scale, double add,
-            String unit) {
+            String unit, double min, double max) {
         double value(byte[] r) {
             long raw = 0;
             for (int i = 0; i < length; i++) {
@@ -24,7 +32,12 @@ final class ReportFields {
             if (signed && length < 8 && (raw & 1L << (length * 8 - 1)) != 0) {
                 raw -= 1L << (length * 8);
             }
-            return Math.round((raw * scale + add) * 1e9) / 1e9;
+            // eight unsigned bytes may not fit a long's sign
+            double n = !signed && raw < 0 ? (raw >>> 1) * 2.0 + (raw & 1) : raw;
+            double v = n * scale + add;
+            // round away the binary noise of the scale (0.1 · 3 = 0.30000000000000004) where a double has
+            // digits to spare for it; a long's range must not clip large values, nor make infinity a number
+            return Math.abs(v) < 1e9 ? Math.rint(v * 1e9) / 1e9 : v;
         }
     }
 
@@ -35,6 +48,8 @@ final class ReportFields {
     private final int reportId;
     private final int minLength;
     private long bad;
+    private long implausible;
+    private String lastImplausible = "";
 
     private ReportFields(List<Field> fields, int reportId) {
         this.fields = List.copyOf(fields);
@@ -55,7 +70,7 @@ final class ReportFields {
                 int dot = rest.lastIndexOf('.');
                 if (dot <= 0) {
                     throw new IllegalArgumentException(k + ": expected field.NAME.offset, .length, .endian, .signed,"
-                            + " .scale, .add or .unit");
+                            + " .scale, .add, .unit, .min or .max");
                 }
                 byName.computeIfAbsent(rest.substring(0, dot), n -> new TreeMap<>())
                         .put(rest.substring(dot + 1), v.toString().strip());
@@ -67,7 +82,7 @@ final class ReportFields {
         List<Field> fields = new ArrayList<>();
         byName.forEach((name, f) -> {
             for (String key : f.keySet()) {
-                if (!List.of("offset", "length", "endian", "signed", "scale", "add", "unit").contains(key)) {
+                if (!KEYS.contains(key)) {
                     throw new IllegalArgumentException("field." + name + "." + key + ": unknown key");
                 }
             }
@@ -77,9 +92,14 @@ final class ReportFields {
             if (!endian.equals("little") && !endian.equals("big")) {
                 throw new IllegalArgumentException("field." + name + ".endian=" + endian + ": big or little");
             }
+            double min = decimal(name, f, "min", "-Infinity");
+            double max = decimal(name, f, "max", "Infinity");
+            if (min > max) {
+                throw new IllegalArgumentException("field." + name + ".min is above field." + name + ".max");
+            }
             fields.add(new Field(name, offset, length, endian.equals("big"),
                     Boolean.parseBoolean(f.getOrDefault("signed", "false")), decimal(name, f, "scale", "1"),
-                    decimal(name, f, "add", "0"), f.getOrDefault("unit", "1")));
+                    decimal(name, f, "add", "0"), f.getOrDefault("unit", "1"), min, max));
         });
         Object id = properties.get("report.id");
         int reportId = id == null || id.toString().isBlank() ? -1 : Integer.decode(id.toString().strip());
@@ -103,20 +123,32 @@ final class ReportFields {
         }
     }
 
+    /** A finite number; the {@code fallback} (which may be infinite) when the key is not set. */
     private static double decimal(String name, Map<String, String> f, String key, String fallback) {
-        String v = f.getOrDefault(key, fallback);
+        String v = f.get(key);
+        if (v == null) {
+            return Double.parseDouble(fallback);
+        }
+        double d;
         try {
-            return Double.parseDouble(v);
+            d = Double.parseDouble(v);
         } catch (NumberFormatException e) {
+            d = Double.NaN;
+        }
+        if (!Double.isFinite(d)) {
             throw new IllegalArgumentException("field." + name + "." + key + "=" + v + ": a number");
         }
+        return d;
     }
 
     List<Field> fields() {
         return fields;
     }
 
-    /** The values of a report; empty (counted) when it is too short or carries another report ID. */
+    /**
+     * The values of a report; empty (counted as bad) when it is too short or carries another report ID.
+     * Values outside their field's range are left out and counted as implausible.
+     */
     List<Value> decode(byte[] report, int length) {
         if (report == null || length < minLength || report.length < minLength
                 || reportId >= 0 && (length < 1 || (report[0] & 0xFF) != reportId)) {
@@ -125,12 +157,33 @@ final class ReportFields {
         }
         List<Value> values = new ArrayList<>(fields.size());
         for (Field f : fields) {
-            values.add(new Value(f.name(), f.value(report)));
+            double v = f.value(report);
+            if (!Double.isFinite(v) || v < f.min() || v > f.max()) {
+                implausible++;
+                lastImplausible = f.name() + " " + v + " " + f.unit() + " (configured: " + bound(f.min()) + " to "
+                        + bound(f.max()) + ")";
+            } else {
+                values.add(new Value(f.name(), v));
+            }
         }
         return values;
     }
 
+    private static String bound(double b) {
+        return Double.isInfinite(b) ? "any" : BigDecimal.valueOf(b).stripTrailingZeros().toPlainString();
+    }
+
     long bad() {
         return bad;
+    }
+
+    /** Values dropped: outside their field's configured range, or no finite number. */
+    long implausible() {
+        return implausible;
+    }
+
+    /** The last value dropped as implausible, with its field's range. */
+    String lastImplausible() {
+        return lastImplausible;
     }
 }

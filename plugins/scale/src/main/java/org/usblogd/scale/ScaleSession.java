@@ -25,19 +25,21 @@ final class ScaleSession implements DriverSession {
     private final SampleSink sink;
     private final int endpoint;
     private final long recordNanos;
-    private final ScaleDecoder decoder = new ScaleDecoder();
+    private final ScaleDecoder decoder;
     private final byte[] buffer = new byte[64];
     private final Set<String> declared = new HashSet<>();
     private boolean first = true;
     private ScaleDecoder.Status lastStatus;
     private String lastKey;
     private long lastRecordedAt;
+    private long implausibleReported;
 
     private ScaleSession(DeviceLink link, SampleSink sink, int endpoint, long recordMs) {
         this.link = link;
         this.sink = sink;
         this.endpoint = endpoint;
         this.recordNanos = recordMs * 1_000_000;
+        this.decoder = new ScaleDecoder(ScaleDecoder.Model.of(link.info().vidPid()));
     }
 
     static ScaleSession open(DeviceLink link, SampleSink sink, long recordMs) throws UsbException {
@@ -57,11 +59,20 @@ final class ScaleSession implements DriverSession {
             first = false; // the first report after opening holds a stale weight
             return;
         }
+        // the scale's report rate is not documented, and a weight is a state rather than one of a series:
+        // it is stamped when it arrives
+        long now = sink.now();
         long badBefore = decoder.bad();
         ScaleDecoder.Reading r = decoder.decode(buffer, n);
         if (r == null) {
             if (decoder.bad() > badBefore && (decoder.bad() == 1 || decoder.bad() % 100 == 0)) {
                 sink.event("decode.bad", decoder.bad() + " report(s) were short or malformed");
+            }
+            if (decoder.implausible() > implausibleReported
+                    && (implausibleReported == 0 || implausibleReported / 100 != decoder.implausible() / 100)) {
+                implausibleReported = decoder.implausible();
+                sink.event("decode.implausible", implausibleReported + " weight(s) beyond the scale's capacity"
+                        + " were dropped; the last: " + decoder.lastImplausible());
             }
             return;
         }
@@ -81,12 +92,12 @@ final class ScaleSession implements DriverSession {
         if (declared.add(channel)) {
             sink.declare(new Channel(channel, r.unit(), "mass"));
         }
-        long now = System.nanoTime();
+        long nanos = System.nanoTime();
         String key = channel + "=" + r.weight();
-        if (!key.equals(lastKey) || now - lastRecordedAt >= recordNanos) {
-            sink.accept(channel, SampleSink.nowMicros(), r.weight());
+        if (!key.equals(lastKey) || nanos - lastRecordedAt >= recordNanos) {
+            sink.accept(channel, now, r.weight());
             lastKey = key;
-            lastRecordedAt = now;
+            lastRecordedAt = nanos;
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.HexFormat;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import org.usblogd.sim.twin.ScaleTwin;
 
 class ScaleDecoderTest {
     private static byte[] hex(String s) {
@@ -13,8 +14,8 @@ class ScaleDecoderTest {
     }
 
     @Test
-    void decodesTheDocumentedReports() {
-        ScaleDecoder d = new ScaleDecoder();
+    void decodesTheDocumentedReportsOfAnM25() {
+        ScaleDecoder d = new ScaleDecoder(ScaleDecoder.Model.M25);
 
         assertThat(d.decode(hex("03 02 0B FF 00 00"), 6))
                 .isEqualTo(new ScaleDecoder.Reading(ScaleDecoder.Status.STABLE_ZERO, "oz", 0.0));
@@ -24,17 +25,18 @@ class ScaleDecoderTest {
 
     @Test
     void gramsKilogramsAndPoundsWithTheirExponents() {
-        ScaleDecoder d = new ScaleDecoder();
+        ScaleDecoder d = new ScaleDecoder(ScaleDecoder.Model.M25);
 
         assertThat(d.decode(hex("04 04 02 00 73 47"), 6).weight()).isEqualTo(18291.0);
         assertThat(d.decode(hex("03 04 03 FD 73 47"), 6)).isEqualTo(
                 new ScaleDecoder.Reading(ScaleDecoder.Status.STABLE, "kg", 18.291));
-        assertThat(d.decode(hex("03 04 0C FE 10 27"), 6).unit()).isEqualTo("lb");
+        assertThat(d.decode(hex("03 04 0C FD 10 27"), 6)).isEqualTo(
+                new ScaleDecoder.Reading(ScaleDecoder.Status.STABLE, "lb", 10.0));
     }
 
     @Test
     void faultsAreStatusesThatCarryNoWeight() {
-        ScaleDecoder d = new ScaleDecoder();
+        ScaleDecoder d = new ScaleDecoder(ScaleDecoder.Model.M25);
 
         for (String report : new String[] { "03 01 02 00 00 00", "03 05 02 00 00 00", "03 06 02 00 00 00",
             "03 07 02 00 00 00", "03 08 02 00 00 00" }) {
@@ -47,7 +49,7 @@ class ScaleDecoderTest {
 
     @Test
     void shortOrUnknownReportsAreCounted() {
-        ScaleDecoder d = new ScaleDecoder();
+        ScaleDecoder d = new ScaleDecoder(ScaleDecoder.Model.M25);
 
         assertThat(d.decode(hex("03 04 0B FF 34"), 5)).isNull();
         assertThat(d.decode(hex("03 04 0B FF 34 19"), 4)).isNull();
@@ -60,7 +62,7 @@ class ScaleDecoderTest {
 
     @Test
     void garbageNeverThrowsAndEveryReportIsEitherDecodedOrCounted() {
-        ScaleDecoder d = new ScaleDecoder();
+        ScaleDecoder d = new ScaleDecoder(ScaleDecoder.Model.M25);
         Random random = new Random(5);
         int decoded = 0;
         for (int i = 0; i < 100_000; i++) {
@@ -73,7 +75,48 @@ class ScaleDecoderTest {
                 decoded++;
             }
         }
-        assertThat(decoded + d.bad()).isEqualTo(100_000);
+        assertThat(decoded + d.bad() + d.implausible()).isEqualTo(100_000);
         assertThat(d.bad()).isPositive();
+    }
+
+    @Test
+    void wellFormedReportsOfWeightsBeyondTheScalesCapacityAreCountedNotStored() {
+        ScaleDecoder m10 = new ScaleDecoder(ScaleDecoder.Model.M10);
+        ScaleDecoder m25 = new ScaleDecoder(ScaleDecoder.Model.M25);
+
+        assertThat(m10.decode(hex("03 04 0B FF 34 19"), 6)).as("40 lb 5.2 oz on a 10 kg scale").isNull();
+        assertThat(m10.decode(hex("03 04 02 00 73 47"), 6)).as("18291 g").isNull();
+        assertThat(m10.decode(hex("03 04 0B FF C7 0D"), 6)).as("352.7 oz, its capacity").isNotNull();
+        assertThat(m25.decode(hex("03 04 0B FF 34 19"), 6)).as("the same parcel on a 25 kg scale").isNotNull();
+        assertThat(m25.decode(hex("03 04 03 06 FF FF"), 6)).as("65535·10⁶ kg").isNull();
+        assertThat(m25.decode(hex("03 04 0C 00 38 00"), 6)).as("56 lb").isNull();
+        assertThat(m25.decode(hex("03 03 0C 00 38 00"), 6)).as("in motion: not stored, not judged").isNotNull();
+
+        assertThat(m10.implausible()).isEqualTo(2);
+        assertThat(m10.lastImplausible()).isEqualTo("18291 g on M10 (capacity 10 kg)");
+        assertThat(m25.implausible()).isEqualTo(2);
+        assertThat(m10.bad() + m25.bad()).isZero();
+    }
+
+    @Test
+    void theModelComesFromTheProductId() {
+        assertThat(ScaleDecoder.Model.of("0922:8003")).isEqualTo(ScaleDecoder.Model.M10);
+        assertThat(ScaleDecoder.Model.of("0922:8004")).isEqualTo(ScaleDecoder.Model.M25);
+    }
+
+    @Test
+    void theSessionStoresNoneOfTheImpossibleWeightsAndSaysSo() throws Exception {
+        ScriptedLink link = new ScriptedLink(new ScaleTwin(1).info()).then(hex("03 04 02 00 10 00"),
+                hex("03 04 0B FF 34 19"), hex("03 04 02 00 D2 04"), hex("03 04 02 00 73 47"));
+        RecordingSink sink = new RecordingSink();
+        ScaleSession session = ScaleSession.open(link, sink, 1_000);
+
+        for (int i = 0; i < 4; i++) {
+            session.poll();
+        }
+
+        assertThat(sink.samples).extracting(RecordingSink.Sample::value).containsExactly(1234.0);
+        assertThat(sink.events("decode.implausible")).containsExactly("1 weight(s) beyond the scale's capacity were"
+                + " dropped; the last: 645.2 oz on M10 (capacity 10 kg)");
     }
 }

@@ -6,7 +6,7 @@ import org.usblogd.api.usb.UsbInterfaceInfo;
 
 /**
  * USB CDC-ACM (Arduino, Raspberry Pi Pico, ESP32): SET_LINE_CODING and SET_CONTROL_LINE_STATE on the
- * communication interface, bytes as they come on the data interface's bulk IN (docs/devices.md §4).
+ * communication interface, bytes as they come on the data interface's bulk IN.
  */
 final class CdcAcmChip implements SerialChip {
     private int in;

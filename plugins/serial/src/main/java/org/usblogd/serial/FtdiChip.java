@@ -5,7 +5,7 @@ import org.usblogd.api.usb.UsbEndpointInfo;
 import org.usblogd.api.usb.UsbException;
 
 /**
- * FTDI FT232R/FT232H (docs/devices.md §5): vendor requests set the line up, and every max-packet-size
+ * FTDI FT232R/FT232H: vendor requests set the line up, and every max-packet-size
  * chunk of bulk IN starts with two modem/line status bytes that are not data.
  */
 final class FtdiChip implements SerialChip {

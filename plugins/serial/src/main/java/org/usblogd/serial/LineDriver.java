@@ -30,7 +30,8 @@ public class LineDriver implements Driver {
 
     @ObjectClassDefinition(name = "usblogd serial line driver",
             description = "match.*: the device; baud, data.bits, parity, stop.bits, dtr, rts: the line; format"
-                    + " (csv, keyvalue, regex), csv.columns, csv.separator, regex, channel.NAME.unit: the lines")
+                    + " (csv, keyvalue, regex), csv.columns, csv.separator, regex, channel.NAME.unit: the lines;"
+                    + " channel.NAME.min, channel.NAME.max: values outside are dropped and counted")
     public @interface Config {
         @AttributeDefinition(description = "auto (from the IDs and interfaces), cdc-acm, ftdi, ch340 or cp210x")
         String chip() default "auto";

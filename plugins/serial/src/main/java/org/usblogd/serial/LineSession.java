@@ -1,11 +1,16 @@
 package org.usblogd.serial;
 
+import java.util.List;
+
 import org.usblogd.api.driver.DriverSession;
 import org.usblogd.api.sample.SampleSink;
 import org.usblogd.api.usb.DeviceLink;
 import org.usblogd.api.usb.UsbException;
 
-/** Reads the line, reassembles lines across packets and stores the values each line carries. */
+/**
+ * Reads the line, reassembles lines across packets and stores the values each line carries, stamped by the
+ * device's line cadence (lines of one transfer do not share one time).
+ */
 final class LineSession implements DriverSession {
     private static final int TIMEOUT_MS = 1_000;
 
@@ -14,9 +19,11 @@ final class LineSession implements DriverSession {
     private final SerialChip chip;
     private final LineAssembler lines;
     private final LineFormat format;
+    private final LineCadence cadence = new LineCadence();
     private final byte[] buffer = new byte[512];
     private long cutReported;
     private long badReported;
+    private long implausibleReported;
 
     LineSession(DeviceLink link, SampleSink sink, SerialChip chip, LineAssembler lines, LineFormat format) {
         this.link = link;
@@ -29,10 +36,12 @@ final class LineSession implements DriverSession {
     @Override
     public void poll() throws UsbException {
         int n = chip.read(link, buffer, TIMEOUT_MS);
-        long now = SampleSink.nowMicros();
-        for (String line : lines.add(buffer, 0, n)) {
-            for (LineFormat.Value v : format.parse(line)) {
-                sink.accept(v.channel(), now, v.value());
+        long now = sink.now();
+        List<String> got = lines.add(buffer, 0, n);
+        long[] times = cadence.stamp(now, got.size());
+        for (int i = 0; i < got.size(); i++) {
+            for (LineFormat.Value v : format.parse(got.get(i))) {
+                sink.accept(v.channel(), times[i], v.value());
             }
         }
         if (lines.cut() > cutReported) {
@@ -42,6 +51,12 @@ final class LineSession implements DriverSession {
         if (format.bad() > badReported && (badReported == 0 || format.bad() - badReported >= 100)) {
             badReported = format.bad();
             sink.event("decode.bad", badReported + " line(s) carried no value in the configured format");
+        }
+        if (format.implausible() > implausibleReported
+                && (implausibleReported == 0 || implausibleReported / 100 != format.implausible() / 100)) {
+            implausibleReported = format.implausible();
+            sink.event("decode.implausible", implausibleReported + " value(s) that were no number or outside their"
+                    + " channel's range were dropped; the last: " + format.lastImplausible());
         }
     }
 }

@@ -3,6 +3,7 @@ package org.usblogd.serial;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -69,17 +70,68 @@ class LineFormatTest {
             LineFormat.parse(Map.of("format", "keyvalue", "channel.t.unit", "°C")),
             LineFormat.parse(Map.of("format", "regex", "regex", "T=(?<t>[-0-9.eE]+)")) }) {
             long withValues = 0;
+            long onlyImplausible = 0;
             for (int i = 0; i < 100_000; i++) {
                 char[] c = new char[random.nextInt(40)];
                 for (int j = 0; j < c.length; j++) {
                     c[j] = "0123456789.,;=:-eET t\u00e9x\u0000".charAt(random.nextInt(22));
                 }
-                if (!f.parse(new String(c)).isEmpty()) {
+                long implausibleBefore = f.implausible();
+                List<LineFormat.Value> values = f.parse(new String(c));
+                if (values.stream().anyMatch(v -> !Double.isFinite(v.value()))) {
+                    throw new AssertionError("kept " + values);
+                }
+                if (!values.isEmpty()) {
                     withValues++;
+                } else if (f.implausible() > implausibleBefore) {
+                    onlyImplausible++;
                 }
             }
-            assertThat(withValues + f.bad()).isEqualTo(100_000);
+            assertThat(withValues + onlyImplausible + f.bad()).isEqualTo(100_000);
             assertThat(f.bad()).isPositive();
         }
+    }
+
+    @Test
+    void valuesThatAreNoNumberOrOutsideTheirConfiguredRangeAreCountedNotKept() {
+        LineFormat f = LineFormat.parse(Map.of("format", "keyvalue", "channel.T.unit", "°C", "channel.H.unit", "%RH",
+                "channel.T.min", "-40", "channel.T.max", "80", "channel.H.min", "0", "channel.H.max", "100"));
+
+        assertThat(f.parse("T=nan H=45.2")).as("a failed sensor read, as Arduino prints it")
+                .containsExactly(new LineFormat.Value("H", 45.2));
+        assertThat(f.parse("T=-inf H=ovf")).isEmpty();
+        assertThat(f.parse("T=1e999 H=45")).as("a float beyond double").containsExactly(new LineFormat.Value("H", 45));
+        assertThat(f.parse("T=-273.15 H=45")).containsExactly(new LineFormat.Value("H", 45));
+        assertThat(f.parse("T=80 H=100.1")).containsExactly(new LineFormat.Value("T", 80));
+        assertThat(f.parse("T=-40 H=0")).hasSize(2);
+
+        assertThat(f.implausible()).isEqualTo(6);
+        assertThat(f.lastImplausible()).isEqualTo("H 100.1 (configured: 0 to 100)");
+        assertThat(f.bad()).as("every line carried values in the format").isZero();
+    }
+
+    @Test
+    void csvAndRegexCellsThatAreNoNumberAreCountedToo() {
+        LineFormat csv = LineFormat.parse(Map.of("csv.columns", "a, b", "channel.b.max", "10"));
+        LineFormat regex = LineFormat.parse(Map.of("format", "regex", "regex", "T=(?<t>\\S+)"));
+
+        assertThat(csv.parse("NaN,11")).isEmpty();
+        assertThat(csv.parse("Infinity,9")).containsExactly(new LineFormat.Value("b", 9));
+        assertThat(regex.parse("T=inf")).isEmpty();
+        assertThat(regex.parse("T=21.5")).containsExactly(new LineFormat.Value("t", 21.5));
+        assertThat(csv.implausible() + regex.implausible()).isEqualTo(4);
+        assertThat(csv.bad() + regex.bad()).isZero();
+    }
+
+    @Test
+    void aChannelRangeMustNameAChannelAndHoldNumbers() {
+        assertThatThrownBy(() -> LineFormat.parse(Map.of("csv.columns", "a", "channel.x.min", "0")))
+                .hasMessage("channel.x.min: the format has no channel x");
+        assertThatThrownBy(() -> LineFormat.parse(Map.of("csv.columns", "a", "channel.a.max", "high")))
+                .hasMessage("channel.a.max = high is not a number");
+        assertThatThrownBy(() -> LineFormat.parse(Map.of("csv.columns", "a", "channel.a.max", "NaN")))
+                .hasMessage("channel.a.max = NaN is not a number");
+        assertThatThrownBy(() -> LineFormat.parse(Map.of("csv.columns", "a", "channel.a.min", "5", "channel.a.max", "1")))
+                .hasMessage("channel.a.min is above channel.a.max");
     }
 }

@@ -29,6 +29,7 @@ final class TemperSession implements DriverSession {
     private final byte[] buffer = new byte[8];
     private long nextAt = System.nanoTime();
     private long missingReported;
+    private long implausibleReported;
 
     private TemperSession(DeviceLink link, SampleSink sink, TemperVariant variant, long pollMs) {
         this.link = link;
@@ -111,7 +112,7 @@ final class TemperSession implements DriverSession {
         nextAt = Math.max(nextAt + pollNanos, System.nanoTime());
         command(READ_SENSORS);
         int n = read();
-        long now = SampleSink.nowMicros();
+        long now = sink.now(); // polled: the reading is the sensor's value when asked
         long badBefore = decoder.bad();
         List<TemperDecoder.Reading> readings = decoder.decode(buffer, n);
         for (TemperDecoder.Reading r : readings) {
@@ -123,6 +124,12 @@ final class TemperSession implements DriverSession {
         if (decoder.missing() > missingReported && (missingReported == 0 || decoder.missing() % 1_000 == 0)) {
             missingReported = decoder.missing();
             sink.event("temper.no-sensor", "the thermometer reports no sensor (0x4E20) for a value");
+        }
+        if (decoder.implausible() > implausibleReported
+                && (implausibleReported == 0 || implausibleReported / 100 != decoder.implausible() / 100)) {
+            implausibleReported = decoder.implausible();
+            sink.event("decode.implausible", implausibleReported + " value(s) the sensors cannot measure were"
+                    + " dropped; the last: " + decoder.lastImplausible());
         }
     }
 }

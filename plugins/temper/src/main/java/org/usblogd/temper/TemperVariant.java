@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * What a TEMPer is, as its firmware string says (several hardware generations share USB IDs): how its
- * raw values scale and what its second value is. docs/devices.md §2.
+ * raw values scale, what its second value is, and what its sensors can measure.
  */
 record TemperVariant(String firmware, Scaling scaling, Second second) {
 
@@ -45,6 +45,28 @@ record TemperVariant(String firmware, Scaling scaling, Second second) {
             }
         }
         return new TemperVariant(f.isEmpty() ? "unknown (" + vidPid + ")" : f, scaling, second);
+    }
+
+    /**
+     * The coldest temperature the variant's sensors measure. The FM75 and the probes PCsensor fits measure
+     * from −55 °C; the Si7021 from −40 °C (its formula would reach −46.85 °C, which it never reports).
+     */
+    double minCelsius() {
+        return scaling == Scaling.SI7021 ? -40 : -55;
+    }
+
+    /** The hottest: 125 °C for the FM75, the Si7021 and the probes alike. */
+    double maxCelsius() {
+        return 125;
+    }
+
+    /**
+     * How far past 0 and 100 %RH a humidity reading may go and still be one (then taken as 0 or 100): the
+     * Si7021's datasheet says readings near the ends come out slightly beyond them, within its accuracy of
+     * ±3 %RH, and may be truncated; the V3.x/V4.x firmware sends values already within 0 to 100.
+     */
+    double humiditySlack() {
+        return scaling == Scaling.SI7021 ? 3 : 0;
     }
 
     double temperature(int raw) {

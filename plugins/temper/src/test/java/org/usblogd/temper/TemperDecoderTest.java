@@ -108,4 +108,64 @@ class TemperDecoderTest {
             assertThat(d.bad()).as(firmware).isPositive().isLessThanOrEqualTo(empty);
         }
     }
+
+    @Test
+    void repliesWithTemperaturesNoSensorCanMeasureAreCountedNotStored() {
+        TemperDecoder fm75 = new TemperDecoder(TemperVariant.of("TEMPer2V1.3", "0c45:7401"));
+        TemperDecoder centi = new TemperDecoder(TemperVariant.of("TEMPer2_V3.7", "1a86:e025"));
+
+        assertThat(fm75.decode(hex("80 04 7F FF 80 00 00 00"), 8)).as("127.996 and -128 °C").isEmpty();
+        assertThat(centi.decode(hex("80 04 7F FF 1D 60 00 00"), 8)).as("327.67 °C beside 75.2 °C")
+                .containsExactly(new TemperDecoder.Reading("probe_temperature", 75.2));
+        assertThat(centi.decode(hex("80 04 EA 84 30 D4 00 00"), 8)).as("-55 and 125 °C are in range").hasSize(2);
+
+        assertThat(fm75.implausible()).isEqualTo(2);
+        assertThat(fm75.lastImplausible()).isEqualTo("probe_temperature -128 °C (possible: -55 to 125 °C)");
+        assertThat(centi.implausible()).isEqualTo(1);
+        assertThat(fm75.bad() + centi.bad()).isZero();
+    }
+
+    @Test
+    void si7021ReadingsBeyondItsRangeAreCountedAndTheSlightlyBeyondAreTakenAsTheEnds() {
+        TemperDecoder d = new TemperDecoder(TemperVariant.of("TEMPerHUM1V1.3", "0c45:7402"));
+
+        assertThat(d.decode(hex("80 02 00 00 FF FF 00 00"), 8)).as("-46.85 °C and 119 %RH").isEmpty();
+        assertThat(d.decode(hex("80 02 66 66 00 00 00 00"), 8)).as("-6 %RH")
+                .containsExactly(new TemperDecoder.Reading("temperature", 23.4369));
+        assertThat(d.implausible()).isEqualTo(3);
+        // 0xD5C2 is 98.37 %RH; 0xD9A0 (100.26 %RH) and 0x0A3D (-1 %RH) are within the sensor's accuracy
+        assertThat(d.decode(hex("80 02 66 66 D9 A0 00 00"), 8)).contains(new TemperDecoder.Reading("humidity", 100.0));
+        assertThat(d.decode(hex("80 02 66 66 0A 3D 00 00"), 8)).contains(new TemperDecoder.Reading("humidity", 0.0));
+        assertThat(d.decode(hex("80 02 66 66 D5 C2 00 00"), 8)).contains(new TemperDecoder.Reading("humidity", 98.3739));
+        assertThat(d.implausible()).isEqualTo(3);
+    }
+
+    @Test
+    void humidityOfTheCentiFamiliesBeyondAHundredPercentIsCountedNotStored() {
+        TemperDecoder d = new TemperDecoder(TemperVariant.of("TEMPerHUM_V3.8", "1a86:e025"));
+
+        assertThat(d.decode(hex("80 20 09 01 27 11 00 00"), 8)).as("100.01 %RH")
+                .containsExactly(new TemperDecoder.Reading("temperature", 23.05));
+        assertThat(d.decode(hex("80 20 09 01 FF 9C 00 00"), 8)).as("-1 %RH").hasSize(1);
+        assertThat(d.implausible()).isEqualTo(2);
+        assertThat(d.lastImplausible()).isEqualTo("humidity -1 %RH (possible: 0 to 100 %RH)");
+    }
+
+    @Test
+    void theSessionStoresNoneOfTheImpossibleValuesAndSaysSo() throws Exception {
+        ScriptedLink link = new ScriptedLink(TemperTwin.gold(1).info()).then(hex("54 45 4D 50 65 72 47 6F"),
+                hex("6C 64 5F 56 33 2E 31 20"), hex("80 02 00 00 00 00 00 00"), hex("80 02 7F FF 00 00 00 00"),
+                hex("80 02 08 34 00 00 00 00"), hex("80 02 80 01 00 00 00 00"));
+        RecordingSink sink = new RecordingSink();
+        TemperSession session = TemperSession.open(link, sink, 10);
+
+        for (int i = 0; i < 3; i++) {
+            session.poll();
+        }
+
+        assertThat(sink.events("temper.firmware")).first().asString().startsWith("TEMPerGold_V3.1");
+        assertThat(sink.samples).extracting(RecordingSink.Sample::value).containsExactly(21.0);
+        assertThat(sink.events("decode.implausible")).containsExactly("1 value(s) the sensors cannot measure were"
+                + " dropped; the last: temperature 327.67 °C (possible: -55 to 125 °C)");
+    }
 }

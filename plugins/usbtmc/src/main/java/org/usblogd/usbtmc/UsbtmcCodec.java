@@ -3,7 +3,7 @@ package org.usblogd.usbtmc;
 import java.nio.charset.StandardCharsets;
 
 /**
- * USBTMC bulk message headers (docs/devices.md §3): 12 bytes of MsgID, bTag, ~bTag, 0, TransferSize
+ * USBTMC bulk message headers: 12 bytes of MsgID, bTag, ~bTag, 0, TransferSize
  * (little-endian, payload only), attributes, TermChar and two zeros; OUT messages padded to a multiple of 4.
  */
 final class UsbtmcCodec {
@@ -76,7 +76,10 @@ final class UsbtmcCodec {
         return new InHeader(msgId, tag, (int) size, (r[8] & 0x01) != 0);
     }
 
-    /** The first number of an SCPI reply ("+1.23456789E+00", "1.5,V", "+0,\"No error\""), or null. */
+    /**
+     * The first number of an SCPI reply ("+1.23456789E+00", "1.5,V", "+0,\"No error\""), or null. NaN and
+     * infinities ("NaN", "Infinity", "1E999") are returned as such, for the caller to reject.
+     */
     static Double scpiNumber(String reply) {
         String first = reply.strip();
         int comma = first.indexOf(',');
@@ -84,8 +87,7 @@ final class UsbtmcCodec {
             first = first.substring(0, comma);
         }
         try {
-            double d = Double.parseDouble(first.strip());
-            return Double.isFinite(d) ? d : null;
+            return Double.parseDouble(first.strip());
         } catch (NumberFormatException e) {
             return null;
         }

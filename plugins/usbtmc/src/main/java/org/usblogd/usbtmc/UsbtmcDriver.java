@@ -29,7 +29,7 @@ public class UsbtmcDriver implements Driver {
     public DriverSession open(DeviceLink link, SampleSink sink) throws Exception {
         List<ScpiQuery> queries = ScpiQuery.parse(link.settings().under("scpi."));
         UsbtmcLink tmc = UsbtmcLink.open(link, TIMEOUT_MS);
-        String identity = tmc.query("*IDN?").strip();
+        String identity = identity(tmc, sink);
         sink.event("usbtmc.identity", identity + " (" + tmc.capabilities() + ")");
         if (queries.isEmpty()) {
             sink.event("usbtmc.idle", "no scpi.N = COMMAND -> CHANNEL UNIT in the device's settings: nothing to poll");
@@ -38,5 +38,19 @@ public class UsbtmcDriver implements Driver {
             sink.declare(new Channel(q.channel(), q.unit(), q.channel()));
         }
         return new ScpiPoller(tmc, sink, queries, link.settings().pollMillis(DEFAULT_POLL_MS));
+    }
+
+    /** The answer to *IDN?, asked again when a reply breaks the protocol (the link resynchronised). */
+    private static String identity(UsbtmcLink tmc, SampleSink sink) throws Exception {
+        for (int attempt = 1;; attempt++) {
+            try {
+                return tmc.query("*IDN?").strip();
+            } catch (UsbtmcLink.ProtocolError e) {
+                if (attempt == ScpiPoller.BROKEN_IN_A_ROW) {
+                    throw e;
+                }
+                sink.event("usbtmc.resync", e.getMessage() + "; the transfer was aborted, asking again");
+            }
+        }
     }
 }

@@ -14,9 +14,23 @@ import org.usblogd.api.usb.UsbInterfaceInfo;
  * (DEV_DEP_MSG_OUT, then REQUEST_DEV_DEP_MSG_IN until EOM), each with a fresh bTag. A reply that breaks the
  * protocol, or a timeout, is followed by the abort sequence so that the next query starts clean.
  */
-final class UsbtmcLink {
+final class UsbtmcLink implements ScpiPoller.Instrument {
+
+    /**
+     * A reply that broke the protocol (no header, a wrong MsgID or bTag, too long): its transfer was
+     * aborted and the link resynchronised, so the conversation can go on with the next query.
+     */
+    static final class ProtocolError extends UsbException {
+        private static final long serialVersionUID = 1L;
+
+        ProtocolError(String message) {
+            super(Kind.OTHER, message);
+        }
+    }
+
     static final int STATUS_SUCCESS = 0x01;
     static final int STATUS_PENDING = 0x02;
+    static final int STATUS_TRANSFER_NOT_IN_PROGRESS = 0x81;
     private static final int MAX_REPLY = 1024;
     private static final int PENDING_TRIES = 50;
 
@@ -102,10 +116,13 @@ final class UsbtmcLink {
     }
 
     /**
-     * Sends an SCPI command and returns the whole reply (up to EOM), or throws; a timeout or a reply that
-     * breaks the protocol aborts the transfer first.
+     * Sends an SCPI command and returns the whole reply (up to EOM), or throws; a timeout aborts the
+     * transfer first, and a reply that breaks the protocol resynchronises the link first.
+     *
+     * @throws ProtocolError when the reply broke the protocol; the link is ready for the next query
      */
-    String query(String command) throws UsbException, InterruptedException {
+    @Override
+    public String query(String command) throws UsbException, InterruptedException {
         tag = UsbtmcCodec.nextTag(tag);
         byte[] msg = UsbtmcCodec.devDepMsgOut(tag, command.endsWith("\n") ? command : command + "\n");
         try {
@@ -139,8 +156,8 @@ final class UsbtmcLink {
                     throw new IllegalStateException("reply longer than " + 64 * MAX_REPLY + " bytes without EOM");
                 }
             } catch (IllegalStateException e) {
-                abortIn(tag);
-                throw new UsbException(UsbException.Kind.OTHER, "'" + command.strip() + "': " + e.getMessage());
+                resync(tag);
+                throw new ProtocolError("'" + command.strip() + "': " + e.getMessage());
             } catch (UsbException e) {
                 if (e.kind() == UsbException.Kind.TIMEOUT) {
                     abortIn(tag);
@@ -151,20 +168,43 @@ final class UsbtmcLink {
         return reply.toString(StandardCharsets.US_ASCII);
     }
 
-    /** INITIATE_ABORT_BULK_IN, then CHECK_ABORT_BULK_IN_STATUS while pending, reading what is left. */
-    private void abortIn(int abortedTag) throws UsbException, InterruptedException {
+    /**
+     * After a reply that broke the protocol, the instrument and the host disagree on where they are: the
+     * reply may have been a stale one with more behind it, or the instrument lost count. Abort the bulk-IN
+     * transfer; if the instrument does not confirm the abort, clear it as when opening; then read away
+     * whatever is still queued, so that the next reply read is the next query's.
+     */
+    private void resync(int tag) throws UsbException, InterruptedException {
+        if (!abortIn(tag)) {
+            clear();
+        }
+        for (int i = 0; i < PENDING_TRIES && drainIn(); i++) {
+            // a packet read away; look for another
+        }
+    }
+
+    /**
+     * INITIATE_ABORT_BULK_IN, then CHECK_ABORT_BULK_IN_STATUS while pending, reading what is left.
+     *
+     * @return whether the instrument aborted the transfer or had none in progress
+     */
+    private boolean abortIn(int abortedTag) throws UsbException, InterruptedException {
         byte[] status = new byte[8];
         int n = link.control(0xA2, 3, abortedTag, in, status, 2, timeoutMs);
+        if (n >= 1 && (status[0] & 0xFF) == STATUS_TRANSFER_NOT_IN_PROGRESS) {
+            return true; // the transfer had completed: nothing to abort
+        }
         if (n < 1 || status[0] != STATUS_SUCCESS) {
-            return; // FAILED or TRANSFER_NOT_IN_PROGRESS: nothing to abort
+            return false; // FAILED: the instrument knows of no such transfer
         }
         for (int tries = 0; tries < PENDING_TRIES; tries++) {
             n = link.control(0xA2, 4, 0, in, status, 8, timeoutMs);
             if (n < 1 || status[0] != STATUS_PENDING) {
-                return;
+                return n >= 1 && status[0] == STATUS_SUCCESS;
             }
             drainIn();
         }
+        return false;
     }
 
     /** INITIATE_ABORT_BULK_OUT, CHECK_ABORT_BULK_OUT_STATUS while pending, then clear the OUT halt. */
@@ -184,13 +224,16 @@ final class UsbtmcLink {
         link.clearHalt(out);
     }
 
-    private void drainIn() throws UsbException {
+    /** Reads one packet left on bulk IN, if any within 100 ms; returns whether there was one. */
+    private boolean drainIn() throws UsbException {
         try {
             link.bulk(in, buffer, Math.max(inPacket, 64), 100);
+            return true;
         } catch (UsbException e) {
             if (e.kind() != UsbException.Kind.TIMEOUT) {
                 throw e;
             }
+            return false;
         }
     }
 }

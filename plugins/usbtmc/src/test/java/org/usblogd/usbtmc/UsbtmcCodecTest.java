@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -70,6 +71,33 @@ class UsbtmcCodecTest {
         assertThat(UsbtmcCodec.isScpiOverload(UsbtmcCodec.scpiNumber("+9.90000000E+37"))).isTrue();
         assertThat(UsbtmcCodec.isScpiOverload(-9.91e37)).isTrue();
         assertThat(UsbtmcCodec.isScpiOverload(1e30)).isFalse();
+        assertThat(UsbtmcCodec.scpiNumber("NaN")).as("for the poller to reject").isNaN();
+        assertThat(UsbtmcCodec.scpiNumber("-1E999")).isEqualTo(Double.NEGATIVE_INFINITY);
+    }
+
+    @Test
+    void aQueryMayCarryTheRangeItsMeasurementCanTake() {
+        List<ScpiQuery> q = ScpiQuery.parse(Map.of("1", "MEAS:VOLT:DC? -> voltage V", "1.min", "-1000", "1.max",
+                "1000", "2", "MEAS:CURR:DC? -> current A", "2.max", "10"));
+
+        assertThat(q).containsExactly(new ScpiQuery("MEAS:VOLT:DC?", "voltage", "V", -1000, 1000),
+                new ScpiQuery("MEAS:CURR:DC?", "current", "A", Double.NEGATIVE_INFINITY, 10));
+        assertThat(q.get(1).accepts(-3)).isTrue();
+        assertThat(q.get(1).accepts(10.5)).isFalse();
+        assertThat(q.get(1).accepts(Double.NaN)).isFalse();
+        assertThat(new ScpiQuery("X?", "x", "1").accepts(Double.POSITIVE_INFINITY)).isFalse();
+    }
+
+    @Test
+    void mistakesInAQuerysRangeAreNamed() {
+        assertThatThrownBy(() -> ScpiQuery.parse(Map.of("1", "X? -> x", "2.max", "3")))
+                .hasMessage("scpi.2.max: there is no scpi.2");
+        assertThatThrownBy(() -> ScpiQuery.parse(Map.of("1", "X? -> x", "1.max", "lots")))
+                .hasMessage("scpi.1.max = lots is not a number");
+        assertThatThrownBy(() -> ScpiQuery.parse(Map.of("1", "X? -> x", "1.min", "3", "1.max", "2")))
+                .hasMessage("scpi.1.min is above scpi.1.max");
+        assertThatThrownBy(() -> ScpiQuery.parse(Map.of("1", "X? -> x", "1.unit", "V")))
+                .hasMessage("scpi.1.unit: unknown key (scpi.N, scpi.N.min or scpi.N.max)");
     }
 
     @Test

@@ -19,6 +19,7 @@ final class WensnSession implements DriverSession {
     private final byte[] buffer = new byte[2];
     private long nextAt = System.nanoTime();
     private String settings;
+    private long implausibleReported;
 
     WensnSession(DeviceLink link, SampleSink sink, long pollMs) {
         this.link = link;
@@ -37,15 +38,23 @@ final class WensnSession implements DriverSession {
             nextAt = System.nanoTime() + pollMs * 1_000_000; // a slow read: do not try to catch up
         }
         int n = link.control(REQUEST_TYPE, READ, 0, 0, buffer, buffer.length, TIMEOUT_MS);
+        long now = sink.now(); // polled: the level is the meter's when asked
         long badBefore = decoder.bad();
         WensnDecoder.Reading r = decoder.decode(buffer, n);
         if (r == null) {
             if (decoder.bad() > badBefore && (decoder.bad() == 1 || decoder.bad() % 100 == 0)) {
                 sink.event("decode.bad", decoder.bad() + " reading(s) were short or malformed");
             }
+            if (decoder.implausible() > implausibleReported
+                    && (implausibleReported == 0 || implausibleReported / 100 != decoder.implausible() / 100)) {
+                implausibleReported = decoder.implausible();
+                sink.event("decode.implausible", implausibleReported + " level(s) above the meter's "
+                        + WensnDecoder.MAX_DECIBELS + " dB were dropped; the last: " + decoder.lastImplausible()
+                        + " dB");
+            }
             return;
         }
-        sink.accept(WensnDriver.LEVEL.name(), SampleSink.nowMicros(), r.decibels());
+        sink.accept(WensnDriver.LEVEL.name(), now, r.decibels());
         if (!r.settings().equals(settings)) {
             settings = r.settings();
             sink.event("meter.settings", settings);
