@@ -20,8 +20,8 @@ public final class ScaleTwin implements DeviceModel {
     public static final int ENDPOINT = 0x82;
     /** status, unit, exponent, raw weight; one report each, the list repeating. */
     private static final int[][] SCRIPT = {
-        { 2, 11, -1, 0 }, { 2, 11, -1, 0 }, { 3, 11, -1, 4012 }, { 4, 11, -1, 6452 }, { 4, 11, -1, 6452 },
-        { 4, 11, -1, 6452 }, { 4, 2, 0, 18291 }, { 4, 2, 0, 18291 }, { 6, 2, 0, 0 }, { 6, 2, 0, 0 },
+        { 2, 11, -1, 0 }, { 2, 11, -1, 0 }, { 3, 11, -1, 4012 }, { 4, 11, -1, 2116 }, { 4, 11, -1, 2116 },
+        { 4, 11, -1, 2116 }, { 4, 2, 0, 5998 }, { 4, 2, 0, 5998 }, { 6, 2, 0, 0 }, { 6, 2, 0, 0 },
         { 3, 2, 0, 1200 }, { 2, 11, -1, 0 },
     };
 

@@ -82,7 +82,7 @@ final class CountingDriver implements Driver {
                 if (fault == Fault.TRANSIENT_IN_POLL && polls % 2 == 0) {
                     throw new UsbException(UsbException.Kind.OVERFLOW, "babble");
                 }
-                sink.accept("count", SampleSink.nowMicros(), ByteBuffer.wrap(buffer, 0, n).getInt());
+                sink.accept("count", sink.now(), ByteBuffer.wrap(buffer, 0, n).getInt());
             }
 
             @Override
@@ -96,7 +96,7 @@ final class CountingDriver implements Driver {
                     }
                 }
                 if (fault == Fault.HANG_IN_CLOSE_THEN_WRITE) {
-                    sink.accept("count", SampleSink.nowMicros(), -1);
+                    sink.accept("count", sink.now(), -1);
                     wroteAfterHang.countDown();
                 }
             }

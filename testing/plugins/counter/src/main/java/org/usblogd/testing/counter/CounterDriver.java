@@ -73,7 +73,7 @@ public class CounterDriver implements Driver {
             public void poll() throws Exception {
                 int n = link.interrupt(0x81, report, report.length, 500);
                 if (n == 8) {
-                    sink.accept(channel, SampleSink.nowMicros(), ByteBuffer.wrap(report).getLong());
+                    sink.accept(channel, sink.now(), ByteBuffer.wrap(report).getLong());
                 }
             }
 

@@ -42,7 +42,7 @@ public class StreamDriver implements Driver {
             long periodNanos = Math.max(1, b.getInt());
             int count = (n - 12) / 4;
             if (anchor[0] == Long.MIN_VALUE) {
-                anchor[0] = SampleSink.nowMicros() * 1_000 - (first + count - 1) * periodNanos;
+                anchor[0] = sink.now() * 1_000 - (first + count - 1) * periodNanos;
             }
             for (int i = 0; i < count; i++) {
                 long seq = first + i;
