@@ -68,6 +68,9 @@ class InstalledServiceIT {
                         .as("the daemon's real and effective uid").anySatisfy(l -> assertThat(l)
                                 .matches("Uid:\\s+" + uid + "\\s+" + uid + "\\s+" + uid + "\\s+" + uid));
 
+                // data flows: a writer with nothing to commit is healthy, one that cannot commit is not
+                Files.writeString(CONF.resolve("org.usblogd.sim.counters.cfg"), "count = 1\nperiod.ms = 20\n");
+                Dist.await("a device logging", 20_000, () -> notify.hasStatusContaining("1 device(s) logging"));
                 WatchdogChecks.keepAlivesEveryHalfSecond(notify);
                 WatchdogChecks.noKeepAlivesWhileTheWriterIsWedged(notify, Path.of("/var/lib/usblogd"));
 
