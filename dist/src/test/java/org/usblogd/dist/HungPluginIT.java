@@ -22,6 +22,8 @@ class HungPluginIT {
     static final String COUNTER = HotSwapIT.COUNTER;
     /** The launcher's budget for stopping the framework (Daemon); systemd allows 60 s (TimeoutStopSec). */
     static final long STOP_TIMEOUT_MS = 30_000;
+    private static final Pattern LEFT_COUNTER = Pattern.compile("driver counter \\S+ left");
+    private static final Pattern LEFT_STREAM = Pattern.compile("driver stream \\S+ left");
     private static final Pattern CLOSED = Pattern.compile(
             "store closed: (\\d+) samples accepted, (\\d+) written, (\\d+) dropped");
 
@@ -59,16 +61,19 @@ class HungPluginIT {
 
             // ... and removed: its drivers leave.
             Files.delete(plugins.resolve("counter-driver.jar"));
-            Dist.await("the removed plugin's drivers gone", 20_000,
-                    () -> read(log).contains("driver counter left") && read(log).contains("driver stream left"));
+            Dist.await("the removed plugin's drivers gone", 20_000, () -> LEFT_COUNTER.matcher(read(log)).find()
+                    && LEFT_STREAM.matcher(read(log)).find());
 
             // The hung plugin is reported once, in the log and as an event naming its jar.
             Dist.await("the hung plugin reported as broken", 30_000, quietly(() -> samples.events("plugin.broken")
                     .stream().anyMatch(m -> m.contains("hung-driver.jar"))));
             System.out.println("hung plugin reported " + (System.currentTimeMillis() - hungDropped)
                     + " ms after it was dropped: " + samples.events("plugin.broken"));
+            Thread.sleep(1_000);
             assertThat(read(log).lines().filter(l -> l.contains("ERROR") && l.contains("hung-driver.jar")))
                     .as("one error line naming the hung jar").hasSize(1);
+            assertThat(samples.events("plugin.broken")).as("one plugin.broken event")
+                    .filteredOn(m -> m.contains("hung-driver.jar")).hasSize(1);
 
             // The plugin added again: the stream logs while the daemon is told to stop.
             int before = samples.times(STREAM, "seq").size();
