@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.felix.main.AutoProcessor;
 import org.osgi.framework.Bundle;
@@ -65,6 +67,8 @@ public final class Daemon {
     private final boolean demo;
     private volatile Framework framework;
     private volatile PluginDirectory plugins;
+    /** Set by the shutdown hook: the framework is stopped because usblogd was told to stop. */
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
 
     public Daemon(Path home, Path state, boolean demo) {
         this.home = home;
@@ -72,31 +76,66 @@ public final class Daemon {
         this.demo = demo;
     }
 
-    /** Runs in the foreground until the framework stops; SIGTERM stops it through a shutdown hook. */
+    /**
+     * Runs in the foreground until the framework stops; SIGTERM stops it through a shutdown hook (the JVM then
+     * exits with 143). A framework that stops on its own ends run with status 1, so that systemd
+     * (Restart=on-failure) starts usblogd again.
+     */
     int runUntilStopped() {
+        SystemdNotifier notifier = new SystemdNotifier(System.getenv());
+        AtomicReference<ServiceWatchdog> watchdog = new AtomicReference<>();
+        // Before the framework starts: a SIGTERM while it starts (plugins may take seconds) still stops it cleanly.
+        Thread hook = new Thread(() -> {
+            stopRequested.set(true);
+            notifier.send("STOPPING=1");
+            ServiceWatchdog w = watchdog.get();
+            if (w != null) {
+                w.stop();
+            }
+            stop();
+        }, "usblogd-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         Framework fw;
         try {
             fw = start();
         } catch (Exception e) {
+            if (stopRequested.get()) {
+                return 0;
+            }
             log.error("usblogd could not start: {}", e.getMessage(), e);
             return 1;
         }
-        SystemdNotifier notifier = new SystemdNotifier(System.getenv());
-        ServiceWatchdog watchdog = new ServiceWatchdog(fw.getBundleContext(), notifier,
+        ServiceWatchdog w = new ServiceWatchdog(fw.getBundleContext(), notifier,
                 Long.getLong("usblogd.watchdog.stall.ms", 10_000));
-        watchdog.start();
-        Thread hook = new Thread(() -> {
-            notifier.send("STOPPING=1");
-            watchdog.stop();
-            stop();
-        }, "usblogd-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        watchdog.set(w);
+        w.start();
+        FrameworkEvent stopped;
         try {
-            fw.waitForStop(0);
+            stopped = fw.waitForStop(0);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return 1;
         }
-        return 0;
+        if (stopRequested.get()) {
+            return 0; // SIGTERM: the JVM's own status (143) stands
+        }
+        closePlugins(System.currentTimeMillis());
+        w.stop();
+        log.error("the framework stopped by itself ({}), not because usblogd was told to stop: usblogd exits with"
+                + " status 1 so that systemd restarts it; the lines above say what stopped it", describe(stopped));
+        return 1;
+    }
+
+    private static String describe(FrameworkEvent e) {
+        String type = switch (e.getType()) {
+        case FrameworkEvent.STOPPED -> "a bundle stopped it";
+        case FrameworkEvent.STOPPED_UPDATE -> "it was updated";
+        case FrameworkEvent.STOPPED_SYSTEM_REFRESHED -> "the system bundle was refreshed";
+        case FrameworkEvent.STOPPED_BOOTCLASSPATH_MODIFIED -> "its boot class path changed";
+        case FrameworkEvent.ERROR -> "an error";
+        default -> "event type " + e.getType();
+        };
+        return e.getThrowable() == null ? type : type + ": " + e.getThrowable();
     }
 
     /**
