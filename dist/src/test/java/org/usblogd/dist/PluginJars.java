@@ -19,9 +19,18 @@ final class PluginJars {
 
     /** The counter driver jar built by testing/plugins/counter. */
     static Path counterDriver() {
-        String p = System.getProperty("usblogd.counterDriver");
+        return built("counter", "usblogd.counterDriver");
+    }
+
+    /** The driver whose activation never returns, built by testing/plugins/hung. */
+    static Path hungDriver() {
+        return built("hung", "usblogd.hungDriver");
+    }
+
+    private static Path built(String plugin, String property) {
+        String p = System.getProperty(property);
         if (p == null || !Files.isRegularFile(Path.of(p))) {
-            throw new AssertionError("the counter test plugin was not built (usblogd.counterDriver=" + p + ")");
+            throw new AssertionError("the " + plugin + " test plugin was not built (" + property + "=" + p + ")");
         }
         return Path.of(p);
     }

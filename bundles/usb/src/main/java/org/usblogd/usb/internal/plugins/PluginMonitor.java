@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,9 +39,9 @@ import org.usblogd.api.store.SampleRecorder;
 
 /**
  * Tells the operator, in one log line and one event each, why a jar in plugins/ is not driving anything:
- * not a jar, not an OSGi bundle, an import nothing exports, or a component that failed to activate.
- * FileInstall and SCR report these in their own words somewhere in the log; this says it where an operator
- * looks (the log and the events) and names the file.
+ * not a jar, not an OSGi bundle, an import nothing exports, a component that failed to activate, or one whose
+ * activation does not return. The launcher and SCR report some of these in their own words somewhere in the
+ * log; this says it where an operator looks (the log and the events) and names the file.
  */
 @Component(immediate = true, configurationPid = PluginMonitor.PID)
 @Designate(ocd = PluginMonitor.Config.class)
@@ -64,6 +66,10 @@ public class PluginMonitor {
     private final Path plugins;
     private final long graceMs;
     private final Set<String> reported = new HashSet<>();
+    /** Each jar's size and modification time as last seen, and since when (ms): a jar moved in keeps its old time. */
+    private final Map<Path, long[]> seen = new HashMap<>();
+    /** Immediate component configurations seen activating (SCR state SATISFIED): id to first seen, ms. */
+    private final Map<Long, Long> activatingSince = new HashMap<>();
     private final ScheduledExecutorService timer;
 
     @Activate
@@ -92,24 +98,39 @@ public class PluginMonitor {
     }
 
     void check() {
+        if (context.getBundle(0).getState() != Bundle.ACTIVE) {
+            return; // the framework is stopping: bundles are going, not broken
+        }
         try {
+            long now = System.currentTimeMillis();
+            Set<Long> activating = new HashSet<>();
             Set<String> current = new HashSet<>();
-            for (Path jar : jars()) {
+            List<Path> jars = jars();
+            seen.keySet().retainAll(jars);
+            for (Path jar : jars) {
                 Bundle b = bundleOf(jar);
-                String problem = b == null ? notInstalled(jar) : notWorking(b);
+                Problem problem = b == null ? Problem.of(notInstalled(jar, now)) : notWorking(b, now, activating);
                 if (problem != null) {
-                    String key = jar.getFileName() + ": " + problem;
+                    String key = jar.getFileName() + ": " + problem.key();
                     current.add(key);
                     if (reported.add(key)) {
-                        String message = "plugin " + plugins.relativize(jar) + " " + problem;
+                        String message = "plugin " + plugins.relativize(jar) + " " + problem.message();
                         log.error(message);
                         recorder.event(null, "plugin.broken", message);
                     }
                 }
             }
             reported.retainAll(current); // fixed or removed: report again if it breaks again
+            activatingSince.keySet().retainAll(activating);
         } catch (RuntimeException e) {
             log.warn("checking {} failed: {}", plugins, e.toString());
+        }
+    }
+
+    /** What is wrong with a plugin: the message, and the part of it that stays the same while it lasts. */
+    record Problem(String key, String message) {
+        static Problem of(String message) {
+            return message == null ? null : new Problem(message, message);
         }
     }
 
@@ -123,7 +144,7 @@ public class PluginMonitor {
         return jars;
     }
 
-    /** The bundle FileInstall installed from this jar: its location is the file's URI, in some spelling. */
+    /** The bundle installed from this jar: its location is the file's URI, in some spelling. */
     private Bundle bundleOf(Path jar) {
         for (Bundle b : context.getBundles()) {
             String location = b.getLocation();
@@ -141,9 +162,9 @@ public class PluginMonitor {
         return null;
     }
 
-    private String notInstalled(Path jar) {
-        if (age(jar) < graceMs) {
-            return null;
+    private String notInstalled(Path jar, long now) {
+        if (now - firstSeen(jar, now) < graceMs) {
+            return null; // the launcher installs new jars within a second
         }
         try (JarFile f = new JarFile(jar.toFile())) {
             Manifest m = f.getManifest();
@@ -152,15 +173,19 @@ public class PluginMonitor {
                         + " is a bundle built against usblogd's API";
             }
             return "is a bundle (" + m.getMainAttributes().getValue("Bundle-SymbolicName")
-                    + ") but was not installed: see the log of FileInstall above";
+                    + ") but was not installed: see the log above";
         } catch (IOException e) {
             return "is not a jar (" + e.getMessage() + "): ignored";
         }
     }
 
-    private String notWorking(Bundle b) {
+    private Problem notWorking(Bundle b, long now, Set<Long> activating) {
         if (b.getState() == Bundle.INSTALLED) {
-            return "(" + b.getSymbolicName() + " " + b.getVersion() + ") cannot be resolved: " + missingImports(b);
+            if (now - b.getLastModified() < graceMs) {
+                return null; // just installed or updated: the launcher resolves and starts it next
+            }
+            return Problem.of("(" + b.getSymbolicName() + " " + b.getVersion() + ") cannot be resolved: "
+                    + missingImports(b));
         }
         if (b.getState() != Bundle.ACTIVE) {
             return null;
@@ -169,12 +194,40 @@ public class PluginMonitor {
             for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
                 if (c.state == ComponentConfigurationDTO.FAILED_ACTIVATION) {
                     String failure = rootCause(c.failure);
-                    return "(" + b.getSymbolicName() + " " + b.getVersion() + "): component " + d.name
-                            + " failed to activate: " + failure;
+                    return Problem.of("(" + b.getSymbolicName() + " " + b.getVersion() + "): component " + d.name
+                            + " failed to activate: " + failure);
+                }
+                // An immediate component stays SATISFIED only while SCR is creating and activating it.
+                if (d.immediate && c.state == ComponentConfigurationDTO.SATISFIED) {
+                    activating.add(c.id);
+                    long since = activatingSince.computeIfAbsent(c.id, k -> now);
+                    if (now - since >= graceMs) {
+                        String what = "(" + b.getSymbolicName() + " " + b.getVersion() + "): component " + d.name
+                                + " has not finished activating";
+                        return new Problem(what, what + " after " + (now - since + 500) / 1000 + " s: its"
+                                + " constructor or activate method does not return (" + whereRunning(
+                                        d.implementationClass) + "). It drives nothing, and the rest of usblogd goes"
+                                + " on without it; remove or replace the jar");
+                    }
                 }
             }
         }
         return null;
+    }
+
+    /** Which thread runs a class's code, and where: what a thread dump would show an operator. */
+    static String whereRunning(String className) {
+        for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+            StackTraceElement[] stack = e.getValue();
+            for (StackTraceElement frame : stack) {
+                String c = frame.getClassName();
+                if (c.equals(className) || c.startsWith(className + "$")) {
+                    String where = "thread " + e.getKey().getName() + " is in " + stack[0];
+                    return frame == stack[0] ? where : where + ", called from " + frame;
+                }
+            }
+        }
+        return "no thread is in its code now";
     }
 
     /** SCR gives a stack trace; the operator needs its innermost cause. */
@@ -189,31 +242,52 @@ public class PluginMonitor {
     private String missingImports(Bundle b) {
         BundleRevision revision = b.adapt(BundleRevision.class);
         Set<String> exported = new HashSet<>();
+        List<BundleCapability> exports = new ArrayList<>();
         for (Bundle other : context.getBundles()) {
             BundleRevision r = other.adapt(BundleRevision.class);
             if (r != null && (other.getState() & (Bundle.RESOLVED | Bundle.STARTING | Bundle.ACTIVE)) != 0) {
                 for (BundleCapability c : r.getDeclaredCapabilities(BundleRevision.PACKAGE_NAMESPACE)) {
                     exported.add(String.valueOf(c.getAttributes().get(BundleRevision.PACKAGE_NAMESPACE)));
+                    exports.add(c);
                 }
             }
         }
         List<String> missing = new ArrayList<>();
+        List<String> wrongVersion = new ArrayList<>();
         for (BundleRequirement req : revision.getDeclaredRequirements(BundleRevision.PACKAGE_NAMESPACE)) {
             Matcher m = PACKAGE_FILTER.matcher(String.valueOf(req.getDirectives().get("filter")));
-            if (m.find() && !exported.contains(m.group(1))
-                    && !"optional".equals(req.getDirectives().get("resolution"))) {
+            if (!m.find() || "optional".equals(req.getDirectives().get("resolution"))) {
+                continue;
+            }
+            if (!exported.contains(m.group(1))) {
                 missing.add(m.group(1));
+            } else if (exports.stream().noneMatch(req::matches)) {
+                wrongVersion.add(m.group(1) + " " + req.getDirectives().get("filter") + ", exported as " + exports
+                        .stream().filter(c -> m.group(1).equals(c.getAttributes().get(BundleRevision.PACKAGE_NAMESPACE)))
+                        .map(c -> String.valueOf(c.getAttributes().get("version"))).distinct().toList());
             }
         }
-        return missing.isEmpty() ? "a required version is not available (see FileInstall's log)"
-                : "it imports " + String.join(", ", missing) + ", which no installed bundle exports";
+        if (!missing.isEmpty()) {
+            return "it imports " + String.join(", ", missing) + ", which no installed bundle exports";
+        }
+        return wrongVersion.isEmpty() ? "a requirement that is not a package import is not met"
+                : "no installed bundle exports a version it accepts of " + String.join("; ", wrongVersion)
+                        + ": it was built against another version of usblogd";
     }
 
-    private static long age(Path p) {
+    /** When this version of the jar was first seen: a change of size or time starts the grace again. */
+    private long firstSeen(Path jar, long now) {
+        long[] stamp;
         try {
-            return System.currentTimeMillis() - Files.getLastModifiedTime(p).toMillis();
+            stamp = new long[] { Files.size(jar), Files.getLastModifiedTime(jar).toMillis(), now };
         } catch (IOException e) {
-            return 0;
+            return now;
         }
+        long[] before = seen.get(jar);
+        if (before == null || before[0] != stamp[0] || before[1] != stamp[1]) {
+            seen.put(jar, stamp);
+            return now;
+        }
+        return before[2];
     }
 }

@@ -3,6 +3,9 @@ package org.usblogd.testing.counter;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CountDownLatch;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -32,7 +35,8 @@ public class CounterDriver implements Driver {
         String channel() default "sequence";
 
         @AttributeDefinition(description = "none, activate (throw on activation), open (throw when opening a"
-                + " session) or close-hang (take 20 s to close a session)")
+                + " session), close-hang (take 20 s to close a session) or stop-framework (stop the whole framework"
+                + " once activated, as a bundle that ends the daemon by itself would)")
         String fault() default "none";
     }
 
@@ -42,11 +46,15 @@ public class CounterDriver implements Driver {
     private final CountDownLatch deactivated = new CountDownLatch(1);
 
     @Activate
-    public CounterDriver(Config config) {
+    public CounterDriver(Config config, BundleContext context) throws BundleException {
         this.channel = config.channel();
         this.fault = config.fault();
         if ("activate".equals(fault)) {
             throw new IllegalStateException("counter driver configured to fail on activation");
+        }
+        if ("stop-framework".equals(fault)) {
+            System.out.println("counter test driver: stopping the framework");
+            context.getBundle(Constants.SYSTEM_BUNDLE_ID).stop(); // returns at once; the framework stops on a thread of its own
         }
     }
 
