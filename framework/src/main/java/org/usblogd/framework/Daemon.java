@@ -119,7 +119,7 @@ public final class Daemon {
         if (stopRequested.get()) {
             return 0; // SIGTERM: the JVM's own status (143) stands
         }
-        closePlugins(System.currentTimeMillis());
+        closePlugins(System.nanoTime() / 1_000_000);
         w.stop();
         log.error("the framework stopped by itself ({}), not because usblogd was told to stop: usblogd exits with"
                 + " status 1 so that systemd restarts it; the lines above say what stopped it", describe(stopped));
@@ -203,11 +203,11 @@ public final class Daemon {
             return;
         }
         log.info("usblogd stopping");
-        long deadline = System.currentTimeMillis() + STOP_TIMEOUT_MS;
+        long deadline = System.nanoTime() / 1_000_000 + STOP_TIMEOUT_MS;
         Bundle store = bundle(fw, STORE_BUNDLE);
         boolean storeWasActive = store != null && store.getState() == Bundle.ACTIVE;
         // A plugin given up here keeps its bundle stopping for ever: the framework gets past the store, not past it.
-        long afterStore = closePlugins(System.currentTimeMillis() + PLUGIN_STOP_TIMEOUT_MS).isEmpty() ? AFTER_STORE_MS
+        long afterStore = closePlugins(System.nanoTime() / 1_000_000 + PLUGIN_STOP_TIMEOUT_MS).isEmpty() ? AFTER_STORE_MS
                 : 0;
         try {
             fw.stop();
@@ -237,13 +237,13 @@ public final class Daemon {
     private boolean awaitStop(Framework fw, Bundle store, long afterStoreMs, long until) throws InterruptedException {
         long storeStoppedAt = 0;
         while (true) {
-            long now = System.currentTimeMillis();
+            long now = System.nanoTime() / 1_000_000;
             FrameworkEvent e = fw.waitForStop(Math.max(1, Math.min(250, until - now)));
             if (e.getType() != FrameworkEvent.WAIT_TIMEDOUT) {
                 log.info("usblogd stopped");
                 return true;
             }
-            now = System.currentTimeMillis();
+            now = System.nanoTime() / 1_000_000;
             if (store != null && (store.getState() & (Bundle.ACTIVE | Bundle.STOPPING)) == 0) {
                 storeStoppedAt = storeStoppedAt == 0 ? now : storeStoppedAt;
                 if (now - storeStoppedAt >= afterStoreMs) {
@@ -297,7 +297,7 @@ public final class Daemon {
         }, "usblogd-store-stop");
         t.setDaemon(true);
         t.start();
-        t.join(Math.max(1, deadline - System.currentTimeMillis()));
+        t.join(Math.max(1, deadline - (System.nanoTime() / 1_000_000)));
         if (t.isAlive()) {
             log.error("the store did not stop before the stop timeout ran out: samples it still held are lost");
         }

@@ -102,9 +102,9 @@ final class PluginDirectory {
 
     /** Waits until the starts under way have returned, or the time is up. */
     void awaitStarts(long timeoutMs) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMs;
+        long deadline = System.nanoTime() / 1_000_000 + timeoutMs;
         for (Start s : new ArrayList<>(starting.values())) {
-            long left = deadline - System.currentTimeMillis();
+            long left = deadline - (System.nanoTime() / 1_000_000);
             if (left <= 0) {
                 return;
             }
@@ -115,16 +115,17 @@ final class PluginDirectory {
     /**
      * Stops watching, then stops every plugin whose activation has not returned, each on a thread that is left
      * to it, and waits until they have withdrawn their services (or the deadline): the framework can then stop
-     * the USB core. The core's unbind of a driver asks Felix for the driver object, and Felix waits without a
-     * timeout while another call (the hung activation) is creating it; whichever thread unbinds such a driver
-     * first stays there. Done here, that is a thread of ours, and the service is gone before the core stops.
-     * Returns the plugins given up that way.
+     * the USB core. Anything that asks Felix for such a driver object waits without a timeout while the hung
+     * activation is creating it; done here, whatever waits is a thread of ours, and the service is gone before
+     * the core stops. Returns the plugins given up that way.
+     *
+     * @param deadline on the monotonic clock, in ms ({@code System.nanoTime() / 1_000_000})
      */
     List<Bundle> close(long deadline) {
         closed = true;
         watcher.interrupt();
         try {
-            watcher.join(Math.max(1, Math.min(2_000, deadline - System.currentTimeMillis())));
+            watcher.join(Math.max(1, Math.min(2_000, deadline - (System.nanoTime() / 1_000_000))));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -138,12 +139,12 @@ final class PluginDirectory {
             if (!stopping.containsKey(b.getBundleId())) {
                 log.warn("plugin {} ({} {}): its activation has not returned after {} ms ({}); it is stopped first, on"
                         + " a thread left to it, so that the rest can stop", name(b), b.getSymbolicName(),
-                        b.getVersion(), System.currentTimeMillis() - e.getValue().since(), where(e.getValue().thread()));
+                        b.getVersion(), (System.nanoTime() / 1_000_000) - e.getValue().since(), where(e.getValue().thread()));
                 stopping.put(b.getBundleId(), stopOn(b, "usblogd-plugin-stop " + name(b)));
             }
         }
         for (Bundle b : hung) {
-            while (hasServices(b) && System.currentTimeMillis() < deadline) {
+            while (hasServices(b) && (System.nanoTime() / 1_000_000) < deadline) {
                 try {
                     Thread.sleep(50);
                 } catch (InterruptedException e) {
@@ -424,7 +425,7 @@ final class PluginDirectory {
             }
         }, "usblogd-plugin-start " + p.getFileName());
         t.setDaemon(true);
-        starting.put(id, new Start(t, System.currentTimeMillis()));
+        starting.put(id, new Start(t, (System.nanoTime() / 1_000_000)));
         t.start();
     }
 

@@ -74,7 +74,7 @@ class PluginDirectoryTest {
 
     @AfterEach
     void stop() throws Exception {
-        directory.close(System.currentTimeMillis() + 1_000);
+        directory.close(System.nanoTime() / 1_000_000 + 1_000);
         release.countDown();
         fw.stop();
         fw.waitForStop(10_000);
@@ -116,7 +116,7 @@ class PluginDirectoryTest {
         drop("d.jar", bundle("d", "1.0.0"));
         await("d active", () -> active("d", "1.0.0"));
 
-        assertThat(directory.close(System.currentTimeMillis() + 2_000)).extracting(Bundle::getSymbolicName)
+        assertThat(directory.close(System.nanoTime() / 1_000_000 + 2_000)).extracting(Bundle::getSymbolicName)
                 .containsExactlyInAnyOrder("hung", "c");
     }
 

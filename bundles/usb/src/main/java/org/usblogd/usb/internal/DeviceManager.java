@@ -252,12 +252,20 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
         settingsChanged();
     }
 
-    /** New service properties may come with new configured match rows. */
-    void updatedDriver(Driver driver, ServiceReference<Driver> ref) {
-        addDriver(toRef(driver, ref));
+    /**
+     * New service properties may come with new configured match rows. Only the reference is taken here and
+     * in unbind: SCR would otherwise fetch the service object, and fetching one whose activation never
+     * returned waits for ever (the framework's service registry waits for the first getter, without a
+     * timeout), which would freeze the caller: a plugin update, or the framework stopping.
+     */
+    void updatedDriver(ServiceReference<Driver> ref) {
+        DriverRef known = drivers.get((Long) ref.getProperty("service.id"));
+        if (known != null) {
+            addDriver(toRef(known.driver(), ref));
+        }
     }
 
-    void unbindDriver(Driver driver, ServiceReference<Driver> ref) {
+    void unbindDriver(ServiceReference<Driver> ref) {
         removeDriver((Long) ref.getProperty("service.id"));
     }
 
