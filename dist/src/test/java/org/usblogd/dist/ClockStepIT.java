@@ -75,13 +75,14 @@ class ClockStepIT {
         assertThat(closed.group(2)).as("written").isEqualTo(closed.group(1));
         assertThat(closed.group(3)).as("dropped").isEqualTo("0");
 
-        List<Long> byTime = samples.values(DEVICE, "sequence");
+        Samples stored = Samples.afterStop(state);
+        List<Long> byTime = stored.values(DEVICE, "sequence");
         for (int i = 1; i < byTime.size(); i++) {
             if (byTime.get(i) <= byTime.get(i - 1)) {
                 fail("sample times ran backwards: report " + byTime.get(i) + " is stored before " + byTime.get(i - 1));
             }
         }
-        assertThat(samples.events("clock.step")).hasSize(2);
+        assertThat(stored.events("clock.step")).hasSize(2);
     }
 
     private static int stored(Samples samples) {

@@ -169,15 +169,16 @@ class DiskFullIT {
 
         // a report the twin made while its reader was late is the device's loss, not the store's: the store must
         // hold exactly what it accepted, every sample once
-        List<Long> first = samples.values(one, "sequence");
-        List<Long> second = samples.values(two, "sequence");
+        Samples stored = Samples.afterStop(state);
+        List<Long> first = stored.values(one, "sequence");
+        List<Long> second = stored.values(two, "sequence");
         assertThat(first.size() + second.size()).as("samples in the database").isEqualTo(Long.parseLong(closed.group(1)));
         assertThat(first).as("each report once, in order").isSorted().doesNotHaveDuplicates();
         assertThat(second).as("each report once, in order").isSorted().doesNotHaveDuplicates();
-        assertThat(samples.eventTimes("plugin.broken")).as("the event of the outage was recorded")
+        assertThat(stored.eventTimes("plugin.broken")).as("the event of the outage was recorded")
                 .anySatisfy(t -> assertThat(t).isBetween(outageFrom, outageTo));
         // H2 reuses free pages inside its file, so some writes succeed between failures: one or more outages
-        assertThat(samples.events("store.outage")).isNotEmpty().allSatisfy(m -> assertThat(m).contains("is full"));
+        assertThat(stored.events("store.outage")).isNotEmpty().allSatisfy(m -> assertThat(m).contains("is full"));
     }
 
     private static void fill(Path filler) {

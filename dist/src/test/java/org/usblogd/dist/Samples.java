@@ -19,9 +19,21 @@ import org.usblogd.store.jdbc.StoreLocation;
 /** Reads what a running daemon stored, through its loopback H2 server. */
 final class Samples {
     private final StoreLocation db;
+    private final boolean daemonStopped;
 
+    /** Reads through the running daemon's server only: opening the file would lock the daemon out of it. */
     Samples(Path state) {
+        this(state, false);
+    }
+
+    private Samples(Path state, boolean daemonStopped) {
         this.db = new StoreLocation(state);
+        this.daemonStopped = daemonStopped;
+    }
+
+    /** Reads the file itself, once the daemon has stopped. */
+    static Samples afterStop(Path state) {
+        return new Samples(state, true);
     }
 
     /** Sample times (µs) of one device's channel, in order. */
@@ -47,7 +59,7 @@ final class Samples {
     /** The running daemon's server, or the file itself once the daemon has stopped. */
     private String url() {
         try {
-            if (!Files.exists(db.serverFile())) {
+            if (daemonStopped) {
                 return "jdbc:h2:file:" + db.databasePath() + ";IFEXISTS=TRUE";
             }
             return db.serverUrl(Integer.parseInt(Files.readString(db.serverFile()).strip()));
