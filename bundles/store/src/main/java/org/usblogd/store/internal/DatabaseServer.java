@@ -2,12 +2,12 @@ package org.usblogd.store.internal;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 
 import org.h2.tools.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.usblogd.store.jdbc.DurableFile;
 import org.usblogd.store.jdbc.StoreLocation;
 
 /**
@@ -31,9 +31,7 @@ final class DatabaseServer {
         try {
             Server s = Server.createTcpServer("-tcpPort", "0", "-ifExists", "-key", StoreLocation.SERVED_NAME,
                     location.databasePath()).start();
-            var tmp = location.serverFile().resolveSibling("server.port.tmp");
-            Files.writeString(tmp, s.getPort() + "\n");
-            Files.move(tmp, location.serverFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            DurableFile.write(location.serverFile(), s.getPort() + "\n", false);
             log.debug("database served on 127.0.0.1:{}", s.getPort());
             return new DatabaseServer(s, location);
         } catch (SQLException | IOException e) {

@@ -3,7 +3,6 @@ package org.usblogd.store.jdbc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -62,22 +61,24 @@ public final class StoreLocation {
      * daemon's TCP server is reachable by every local user.
      */
     public String password() throws IOException {
-        Path file = directory.resolve("credentials");
+        Path file = credentialsFile();
         if (Files.exists(file)) {
-            return Files.readString(file).strip();
+            return DurableFile.read(file, "the database's password; if the database was made with it, it cannot be"
+                    + " opened without it: restore the file from a backup, or move the database aside to start a new"
+                    + " one");
         }
         if (exists()) {
-            return ""; // a database made without one
+            return ""; // a database made before the password existed
         }
         Files.createDirectories(directory);
         byte[] secret = new byte[18];
         new SecureRandom().nextBytes(secret);
         String password = HexFormat.of().formatHex(secret);
-        Path tmp = directory.resolve("credentials.tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, password + "\n");
-        Files.move(tmp, file);
+        DurableFile.write(file, password + "\n", true);
         return password;
+    }
+
+    public Path credentialsFile() {
+        return directory.resolve("credentials");
     }
 }
