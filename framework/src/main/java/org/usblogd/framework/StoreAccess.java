@@ -13,7 +13,8 @@ import org.usblogd.store.jdbc.StoreLocation;
 
 /**
  * The command line's way into the database: through the running daemon's loopback server when there is
- * one, else straight from the file.
+ * one, else straight from the file, read-only (H2 would otherwise rewrite the file when it closes it: a
+ * command that reads must not write the record).
  */
 final class StoreAccess {
     /** A daemon that is starting holds the file before it publishes its server: wait that long for it. */
@@ -40,7 +41,7 @@ final class StoreAccess {
                 }
                 // a port file left by a daemon that was killed is served by nobody: open the file
             }
-            JdbcDataSource file = dataSource("jdbc:h2:file:" + location.databasePath() + ";IFEXISTS=TRUE", password);
+            JdbcDataSource file = dataSource(location.readOnlyUrl(), password);
             try (Connection c = file.getConnection()) {
                 return new SqlSampleStore(file);
             } catch (SQLException e) {
@@ -81,6 +82,8 @@ final class StoreAccess {
         try {
             return Integer.valueOf(Files.readString(file).strip());
         } catch (NumberFormatException | IOException e) {
+            System.err.println("usblogd: " + file + " does not hold a port (" + e.getMessage() + "): it was cut short"
+                    + " (a power cut while the daemon started?); reading the database file instead");
             return null;
         }
     }

@@ -52,6 +52,14 @@ public final class StoreLocation {
         return "jdbc:h2:file:" + databasePath() + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;RETENTION_TIME=5000;COMPRESS=TRUE";
     }
 
+    /**
+     * For the command line while the daemon is stopped: read-only, so that nothing is written to the file, not
+     * even when it is closed (H2 compacts a file it opened for writing).
+     */
+    public String readOnlyUrl() {
+        return "jdbc:h2:file:" + databasePath() + ";IFEXISTS=TRUE;ACCESS_MODE_DATA=r";
+    }
+
     public String serverUrl(int port) {
         return "jdbc:h2:tcp://127.0.0.1:" + port + "/" + SERVED_NAME;
     }
