@@ -176,11 +176,6 @@ final class BlockBuffer {
         return false;
     }
 
-    /** Whether sealed blocks wait for a sync. */
-    boolean unsynced() {
-        return !sealed.isEmpty();
-    }
-
     DropCounter drops() {
         return drops;
     }

@@ -55,6 +55,11 @@ final class DatabaseRescue {
         }
         Path aside = file.resolveSibling(file.getFileName() + ".damaged-" + STAMP.format(now));
         Files.move(file, aside);
+        // the mark belongs to the file: a new database starts without one
+        Path mark = location.highWaterFile();
+        if (Files.exists(mark)) {
+            Files.move(mark, mark.resolveSibling(mark.getFileName() + ".damaged-" + STAMP.format(now)));
+        }
         return Optional.of(aside);
     }
 }

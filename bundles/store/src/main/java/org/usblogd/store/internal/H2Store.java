@@ -36,6 +36,7 @@ import org.usblogd.api.store.StoredSummary;
 import org.usblogd.api.store.Tier;
 import org.usblogd.api.usb.DeviceIdentity;
 import org.usblogd.api.usb.UsbDeviceInfo;
+import org.usblogd.store.jdbc.HighWaterMark;
 import org.usblogd.store.jdbc.Schema;
 import org.usblogd.store.jdbc.SqlSampleStore;
 import org.usblogd.store.jdbc.StoreLocation;
@@ -157,6 +158,8 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
             upgradedFrom = open(opened);
         }
         this.pool = opened;
+        RollbackCheck.Result rollback = location == null ? null
+                : RollbackCheck.atOpen(pool, new HighWaterMark(location.highWaterFile()));
         this.server = location == null ? null : DatabaseServer.start(location);
         this.queries = new SqlSampleStore(pool);
         this.writer = new StoreWriter(pool, new StoreWriter.Settings(config.queue_capacity(), config.block_samples(),
@@ -164,6 +167,7 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
                 StoreClock.SYSTEM);
         if (location != null) {
             writer.databaseDirectory(location.directory());
+            writer.highWaterMark(new HighWaterMark(location.highWaterFile()), rollback.mark());
         }
         writer.start();
         RetentionPolicy policy = new RetentionPolicy(config.retention_raw_days(), config.retention_minute_days(),
@@ -175,6 +179,9 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
         writer.event(null, "daemon.started", "store opened");
         if (rescued != null) {
             writer.event(null, "store.rescued", rescued);
+        }
+        if (rollback != null) {
+            rollback.lost().ifPresent(message -> writer.event(null, "store.rollback", message));
         }
         if (upgradedFrom > 0) {
             log.info("database upgraded from schema {} to {}; its samples stay readable where they are",

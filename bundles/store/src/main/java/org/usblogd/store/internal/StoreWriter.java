@@ -1,10 +1,13 @@
 package org.usblogd.store.internal;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
@@ -14,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.usblogd.api.usb.UsbDeviceInfo;
 import org.usblogd.store.jdbc.DeviceRow;
 import org.usblogd.store.jdbc.Dialect;
+import org.usblogd.store.jdbc.HighWaterMark;
 import org.usblogd.store.jdbc.IdCache;
 import org.usblogd.store.jdbc.WriteTransaction;
 
@@ -74,6 +78,12 @@ final class StoreWriter implements Runnable {
     private Connection connection;
     private Dialect dialect;
     private long lastSync;
+    /** Whether a commit happened since the last sync: only then is there anything to force to the disk. */
+    private boolean committedSinceSync;
+    /** Each channel's newest committed sample (key device TAB channel): what the next sync makes durable. */
+    private final Map<String, Long> committedUpTo = new HashMap<>();
+    /** Kept outside the database after each sync; null where the database makes commits durable itself. */
+    private volatile HighWaterMark highWaterMark;
 
     StoreWriter(DataSource dataSource, int capacity, int blockSamples, long visibilityMs, long flushIntervalMs) {
         this(dataSource, Settings.of(capacity, blockSamples, visibilityMs, flushIntervalMs), StoreClock.SYSTEM);
@@ -99,6 +109,15 @@ final class StoreWriter implements Runnable {
 
     void databaseDirectory(Path directory) {
         outage.databaseDirectory(directory);
+    }
+
+    /**
+     * Keeps {@code mark} up to date after every sync, starting from what it held at open (a channel not
+     * written in this run keeps its mark). Before {@link #start()}.
+     */
+    void highWaterMark(HighWaterMark mark, Map<String, Long> atOpen) {
+        committedUpTo.putAll(atOpen);
+        this.highWaterMark = mark;
     }
 
     // ---- producers (any thread) ----
@@ -238,7 +257,7 @@ final class StoreWriter implements Runnable {
                 progress.incrementAndGet();
             }
             if (stopping) {
-                if (ok && !pending() && !buffer.unsynced()) {
+                if (ok && !pending() && !committedSinceSync) {
                     break;
                 }
                 if (!ok && clock.nanos() - stopDeadline >= 0) {
@@ -334,6 +353,10 @@ final class StoreWriter implements Runnable {
         }
         events.written(batch.lastSeq());
         long added = buffer.committed(blocks, !dialect.needsSync());
+        committedSinceSync = true;
+        for (Block b : blocks) {
+            committedUpTo.merge(b.channel.deviceKey + '\t' + b.channel.channel.name(), b.last(), Math::max);
+        }
         long total = written.addAndGet(added);
         report.committed(blocks, total, now);
         outage.worked().ifPresent(message -> event(null, "store.outage", message));
@@ -353,19 +376,28 @@ final class StoreWriter implements Runnable {
      * power cut. Sealed blocks stay in memory until then.
      */
     private boolean syncIfDue(long now, boolean force) {
-        if (dialect == null || !dialect.needsSync() || !buffer.unsynced() && !force
-                || !force && now - lastSync < flushNanos) {
+        if (dialect == null || !dialect.needsSync() || !committedSinceSync || !force && now - lastSync < flushNanos) {
             return true;
         }
         try {
             dialect.sync(connection());
             lastSync = now;
+            committedSinceSync = false;
             buffer.synced();
-            return true;
         } catch (SQLException | RuntimeException e) {
             failed(e);
             return false;
         }
+        HighWaterMark mark = highWaterMark;
+        if (mark != null) {
+            try {
+                mark.write(committedUpTo);
+            } catch (IOException e) {
+                // the data is synced; only the check at the next open is weaker until a later write works
+                log.warn("store: cannot write its high-water mark {}: {}", mark.file(), e.getMessage());
+            }
+        }
+        return true;
     }
 
     private void failed(Exception e) {

@@ -86,6 +86,11 @@ public final class StoreLocation {
         return password;
     }
 
+    /** What the store had forced to the disk, kept beside the database ({@link HighWaterMark}). */
+    public Path highWaterFile() {
+        return directory.resolve("highwater");
+    }
+
     public Path credentialsFile() {
         return directory.resolve("credentials");
     }
