@@ -134,8 +134,14 @@ final class PowerCuts {
                 tail--;
             }
             long window = tail == first + fed ? 0 : (cut - feeder.sentAt(tail)) / 1_000_000;
+            // lines missing inside what was kept; before the run's first stored line they are the adapter's (the
+            // driver purges its buffer when it opens it), not the store's
+            long firstStored = first;
+            while (firstStored < tail && !stored.contains(firstStored)) {
+                firstStored++;
+            }
             int holes = 0;
-            for (long n = first; n < tail; n++) {
+            for (long n = firstStored; n < tail; n++) {
                 if (!stored.contains(n)) {
                     holes++;
                 }

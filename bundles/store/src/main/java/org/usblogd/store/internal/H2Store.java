@@ -1,18 +1,14 @@
 package org.usblogd.store.internal;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-import javax.sql.DataSource;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -40,9 +36,7 @@ import org.usblogd.store.jdbc.HighWaterMark;
 import org.usblogd.store.jdbc.Schema;
 import org.usblogd.store.jdbc.SqlSampleStore;
 import org.usblogd.store.jdbc.StoreLocation;
-import org.usblogd.store.jdbc.WriteTransaction;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 /** The embedded store: an H2 file in the state directory, pooled by HikariCP, written by one thread. */
@@ -107,6 +101,9 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
         @AttributeDefinition(description = "Pause between maintenance passes when there is nothing to do (ms)")
         long maintenance_interval_ms() default 10_000;
 
+        @AttributeDefinition(description = "How often the H2 file is compacted, right after a sync (ms); 0: never")
+        long compact_interval_ms() default 10_000;
+
         @AttributeDefinition(description = "How long stopping may take to write what is queued (ms)")
         long stop_timeout_ms() default 20_000;
 
@@ -119,106 +116,45 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
     private final SqlSampleStore queries;
     private final MaintenanceLoop maintenance;
     private final Config config;
+    /** The embedded database's place; null for a server. */
+    private final StoreLocation location;
     private final Map<String, RecorderSink> sinks = new ConcurrentHashMap<>();
 
     @Activate
     public H2Store(@Reference(name = "dataSourceFactory") DataSourceFactory dsf, Config config, BundleContext context)
             throws SQLException, IOException {
         this.config = config;
-        String url = config.url();
-        StoreLocation location = null;
-        String password = config.password();
-        if (url.isBlank()) {
-            String state = context.getProperty(STATE_PROPERTY);
-            location = new StoreLocation(Path.of(state == null ? "state" : state));
-            Files.createDirectories(location.directory());
-            password = location.password();
-            url = location.embeddedUrl();
-        }
-        Properties p = new Properties();
-        p.setProperty(DataSourceFactory.JDBC_URL, url);
-        p.setProperty(DataSourceFactory.JDBC_USER, location != null ? StoreLocation.USER : config.user());
-        p.setProperty(DataSourceFactory.JDBC_PASSWORD, password);
-        String rescued = null;
-        HikariDataSource opened;
-        int upgradedFrom;
-        try {
-            opened = pool(dsf.createDataSource(p));
-            upgradedFrom = open(opened);
-        } catch (SQLException | RuntimeException e) {
-            SQLException cause = e instanceof SQLException se ? se : findSql(e);
-            if (location == null || cause == null || !DatabaseRescue.damaged(cause, location)) {
-                throw new SQLException("cannot open the database " + url + ": " + e.getMessage(), e);
-            }
-            Path aside = DatabaseRescue.moveAside(location, java.time.Instant.now()).orElseThrow();
-            rescued = "the database " + location.databaseFile() + " could not be opened (" + cause.getMessage()
-                    + "); it is kept as " + aside + " and logging goes on in a new database";
-            log.error("{}", rescued);
-            opened = pool(dsf.createDataSource(p));
-            upgradedFrom = open(opened);
-        }
-        this.pool = opened;
-        RollbackCheck.Result rollback = location == null ? null
-                : RollbackCheck.atOpen(pool, new HighWaterMark(location.highWaterFile()));
+        String state = context.getProperty(STATE_PROPERTY);
+        this.location = config.url().isBlank() ? new StoreLocation(Path.of(state == null ? "state" : state)) : null;
+        StoreOpening.Opened opened = location != null ? StoreOpening.embedded(dsf, location)
+                : StoreOpening.server(dsf, config.url(), config.user(), config.password());
+        this.pool = opened.pool();
+        CompactionWindows windows = new CompactionWindows();
         this.server = location == null ? null : DatabaseServer.start(location);
         this.queries = new SqlSampleStore(pool);
         this.writer = new StoreWriter(pool, new StoreWriter.Settings(config.queue_capacity(), config.block_samples(),
-                config.visibility_ms(), config.flush_interval_ms(), config.memory_mb() * 1_048_576L, 10_000, 1_000),
-                StoreClock.SYSTEM);
+                config.visibility_ms(), config.flush_interval_ms(), config.memory_mb() * 1_048_576L, 10_000, 1_000,
+                config.compact_interval_ms()), StoreClock.SYSTEM, windows);
         if (location != null) {
             writer.databaseDirectory(location.directory());
-            writer.highWaterMark(new HighWaterMark(location.highWaterFile()), rollback.mark());
+            writer.highWaterMark(new HighWaterMark(location.highWaterFile()), opened.mark());
         }
         writer.start();
         RetentionPolicy policy = new RetentionPolicy(config.retention_raw_days(), config.retention_minute_days(),
                 config.retention_hour_days(), config.retention_disk_mb() * 1_048_576L,
                 RetentionPolicy.parseOverrides(config.retention_raw_overrides()));
         this.maintenance = new MaintenanceLoop(new Maintenance(pool, policy, StoreClock.SYSTEM::wallMicros,
-                (kind, message) -> writer.event(null, kind, message)), config.maintenance_interval_ms());
+                (kind, message) -> writer.event(null, kind, message), windows), config.maintenance_interval_ms());
         maintenance.start();
         writer.event(null, "daemon.started", "store opened");
-        if (rescued != null) {
-            writer.event(null, "store.rescued", rescued);
-        }
-        if (rollback != null) {
-            rollback.lost().ifPresent(message -> writer.event(null, "store.rollback", message));
-        }
-        if (upgradedFrom > 0) {
+        opened.rescued().ifPresent(message -> writer.event(null, "store.rescued", message));
+        opened.rolledBack().ifPresent(message -> writer.event(null, "store.rollback", message));
+        if (opened.upgradedFrom() > 0) {
             log.info("database upgraded from schema {} to {}; its samples stay readable where they are",
-                    upgradedFrom, Schema.VERSION);
-            writer.event(null, "store.upgraded", "schema " + upgradedFrom + " -> " + Schema.VERSION);
+                    opened.upgradedFrom(), Schema.VERSION);
+            writer.event(null, "store.upgraded", "schema " + opened.upgradedFrom() + " -> " + Schema.VERSION);
         }
-        log.info("store open: {}", url);
-    }
-
-    /** Creates or upgrades the tables; closes the pool when that fails. */
-    private static int open(HikariDataSource pool) throws SQLException {
-        try (Connection c = pool.getConnection()) {
-            int upgradedFrom = Schema.ensure(c);
-            WriteTransaction.atOpen(c);
-            return upgradedFrom;
-        } catch (SQLException | RuntimeException e) {
-            pool.close();
-            throw e;
-        }
-    }
-
-    private static SQLException findSql(Throwable t) {
-        for (Throwable x = t; x != null; x = x.getCause()) {
-            if (x instanceof SQLException se) {
-                return se;
-            }
-        }
-        return null;
-    }
-
-    private static HikariDataSource pool(DataSource raw) {
-        HikariConfig hc = new HikariConfig();
-        hc.setDataSource(raw);
-        hc.setPoolName("usblogd-store");
-        hc.setMaximumPoolSize(4);
-        hc.setMinimumIdle(1);
-        return new HikariDataSource(hc);
+        log.info("store open: {}", location != null ? location.databaseFile() : config.url());
     }
 
     @Deactivate
@@ -232,6 +168,9 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
             server.stop();
         }
         pool.close();
+        if (location != null && done) {
+            StoreOpening.closed(location);
+        }
     }
 
     @Override

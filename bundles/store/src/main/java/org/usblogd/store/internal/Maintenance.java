@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.usblogd.api.store.Tier;
 import org.usblogd.store.jdbc.BlockMerge;
+import org.usblogd.store.jdbc.Dialect;
 
 /**
  * The store's housekeeping, in small steps so that it never holds up the writer: summarise finished
@@ -44,10 +45,22 @@ final class Maintenance {
     private final java.util.function.BiConsumer<String, String> events;
     private long blockBytes = -1;
     private long maxBlockId;
+    private final CompactionWindows windows;
+    /** The compaction window the budget was last measured after; -1 while the file is within the budget. */
+    private long budgetWindow = -1;
+    /** Bytes of samples given up for the budget since that window; -1 until a window followed going over. */
+    private long budgetFreed = -1;
+    /** The file's size and the windows done when data was last given up for the budget. */
+    private long budgetSizeAtGiveUp = -1;
+    private long budgetWindowAtGiveUp;
+    private long lastDeletedBytes;
+    /** Windows after giving up data before more may go although the file has not shrunk yet. */
+    private static final int WINDOWS_TO_SHOW = 3;
 
     /** @param events (kind, message) for the store's event table */
     Maintenance(DataSource dataSource, RetentionPolicy policy, LongSupplier nowMicros,
-            java.util.function.BiConsumer<String, String> events) {
+            java.util.function.BiConsumer<String, String> events, CompactionWindows windows) {
+        this.windows = windows;
         this.dataSource = dataSource;
         this.policy = policy;
         this.nowMicros = nowMicros;
@@ -58,14 +71,16 @@ final class Maintenance {
     boolean step() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try {
-                boolean did = summariseMinutes(c) || summariseHours(c) || expire(c) || holdBudget(c);
-                c.commit();
-                return did;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                blockBytes = -1; // recount after a failed step
-                throw e;
+            synchronized (windows.lock()) {
+                try {
+                    boolean did = summariseMinutes(c) || summariseHours(c) || expire(c) || holdBudget(c);
+                    c.commit();
+                    return did;
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    blockBytes = -1; // recount after a failed step
+                    throw e;
+                }
             }
         }
     }
@@ -277,22 +292,72 @@ final class Maintenance {
         }
         long used = bytes(c);
         if (used <= policy.budgetBytes()) {
+            budgetWindow = -1;
+            budgetSizeAtGiveUp = -1;
+            return false;
+        }
+        boolean file = Dialect.of(c) == Dialect.H2;
+        if (file && !budgetMayGiveUp(used)) {
             return false;
         }
         int n = deleteBlocks(c, "SELECT b.id, LENGTH(b.data), b.n FROM sample_block b JOIN rollup_progress p"
                 + " ON p.channel_id = b.channel_id AND p.tier = " + Tier.MINUTE.ordinal()
                 + " WHERE b.sealed AND b.t_last < p.done ORDER BY b.t_last LIMIT " + DELETE_BATCH);
         if (n > 0) {
-            note("retention.budget", "samples' bytes " + used + " over the budget of " + policy.budgetBytes()
-                    + ": the oldest summarised raw samples removed");
+            if (file) {
+                budgetFreed += lastDeletedBytes;
+                budgetSizeAtGiveUp = used;
+                budgetWindowAtGiveUp = windows.done();
+            }
+            note("retention.budget", (file ? "the database file's " : "samples' ") + used + " bytes over the budget of "
+                    + policy.budgetBytes() + ": the oldest summarised raw samples removed");
             return true;
         }
         // nothing raw is summarised yet: give up the oldest minute summaries, then hours
         return deleteOldestSummaries(c, Tier.MINUTE) || deleteOldestSummaries(c, Tier.HOUR);
     }
 
+    /**
+     * What the data costs on the disk: for an H2 file its real size (dead space included until the writer's
+     * next compaction, within seconds); for a server, the samples' encoded bytes plus an estimate per summary.
+     */
+    /**
+     * Whether an H2 file over the budget may give up data now. It may be over only by dead space, which the
+     * writer's compaction windows remove: nothing is given up before a window has passed since it went over,
+     * then only about as much as it is over, and more only once the file has shrunk (or a few windows have
+     * passed), so that a compaction that lags behind does not cost data that did not need to go.
+     */
+    private boolean budgetMayGiveUp(long used) {
+        long window = windows.done();
+        if (budgetWindow < 0) {
+            budgetWindow = window;
+            budgetFreed = -1;
+            budgetSizeAtGiveUp = -1;
+            return false;
+        }
+        if (window == budgetWindow && budgetFreed < 0) {
+            return false;
+        }
+        if (budgetSizeAtGiveUp >= 0 && used >= budgetSizeAtGiveUp && window < budgetWindowAtGiveUp + WINDOWS_TO_SHOW) {
+            return false; // what was given up has not shown in the file yet
+        }
+        if (window != budgetWindow) {
+            budgetWindow = window;
+            budgetFreed = 0;
+        }
+        return used - budgetFreed > policy.budgetBytes();
+    }
+
     private long bytes(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
+            if (Dialect.of(c) == Dialect.H2) {
+                try (ResultSet rs = s.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+                        + " WHERE SETTING_NAME = 'info.FILE_SIZE'")) {
+                    if (rs.next()) {
+                        return Long.parseLong(rs.getString(1));
+                    }
+                }
+            }
             if (blockBytes < 0) {
                 try (ResultSet rs = s.executeQuery("SELECT COALESCE(SUM(LENGTH(data)), 0), COALESCE(MAX(id), 0)"
                         + " FROM sample_block")) {
@@ -338,6 +403,7 @@ final class Maintenance {
         if (blockBytes >= 0) {
             blockBytes -= bytes;
         }
+        lastDeletedBytes = bytes;
         return ids.size();
     }
 

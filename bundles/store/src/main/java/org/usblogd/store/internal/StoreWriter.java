@@ -36,20 +36,26 @@ final class StoreWriter implements Runnable {
 
     /** How the writer is tuned; see the store's configuration for what each means. */
     record Settings(int queueCapacity, int blockSamples, long visibilityMs, long flushIntervalMs, long memoryBytes,
-            int eventCapacity, long retryMs) {
+            int eventCapacity, long retryMs, long compactIntervalMs) {
 
         static Settings of(int queueCapacity, int blockSamples, long visibilityMs, long flushIntervalMs) {
-            return new Settings(queueCapacity, blockSamples, visibilityMs, flushIntervalMs, 32L << 20, 10_000, 1_000);
+            return new Settings(queueCapacity, blockSamples, visibilityMs, flushIntervalMs, 32L << 20, 10_000, 1_000,
+                    10_000);
         }
 
         Settings withRetryMs(long ms) {
             return new Settings(queueCapacity, blockSamples, visibilityMs, flushIntervalMs, memoryBytes, eventCapacity,
-                    ms);
+                    ms, compactIntervalMs);
         }
 
         Settings withMemoryBytes(long bytes) {
             return new Settings(queueCapacity, blockSamples, visibilityMs, flushIntervalMs, bytes, eventCapacity,
-                    retryMs);
+                    retryMs, compactIntervalMs);
+        }
+
+        Settings withCompactIntervalMs(long ms) {
+            return new Settings(queueCapacity, blockSamples, visibilityMs, flushIntervalMs, memoryBytes, eventCapacity,
+                    retryMs, ms);
         }
     }
 
@@ -58,6 +64,9 @@ final class StoreWriter implements Runnable {
     private final long visibilityNanos;
     private final long flushNanos;
     private final long retryMs;
+    private final FileCompaction compaction;
+    private final CompactionWindows windows;
+    private String compactionError;
     private final SampleQueue queue;
     private final EventQueue events;
     private final DeviceStates states = new DeviceStates();
@@ -90,12 +99,18 @@ final class StoreWriter implements Runnable {
     }
 
     StoreWriter(DataSource dataSource, Settings settings, StoreClock clock) {
+        this(dataSource, settings, clock, new CompactionWindows());
+    }
+
+    StoreWriter(DataSource dataSource, Settings settings, StoreClock clock, CompactionWindows windows) {
+        this.windows = windows;
         this.dataSource = dataSource;
         this.clock = clock;
         long flushMs = Math.max(1, settings.flushIntervalMs());
         this.visibilityNanos = Math.max(1, Math.min(settings.visibilityMs(), flushMs)) * 1_000_000L;
         this.flushNanos = flushMs * 1_000_000L;
         this.retryMs = Math.max(1, settings.retryMs());
+        this.compaction = new FileCompaction(settings.compactIntervalMs(), clock.nanos());
         this.queue = new SampleQueue(settings.queueCapacity());
         this.events = new EventQueue(settings.eventCapacity());
         this.buffer = new BlockBuffer(settings.blockSamples(), settings.memoryBytes(), IDLE_BLOCK_NANOS);
@@ -353,7 +368,7 @@ final class StoreWriter implements Runnable {
         }
         events.written(batch.lastSeq());
         long added = buffer.committed(blocks, !dialect.needsSync());
-        committedSinceSync = true;
+        committedSinceSync = dialect.needsSync();
         for (Block b : blocks) {
             committedUpTo.merge(b.channel.deviceKey + '\t' + b.channel.channel.name(), b.last(), Math::max);
         }
@@ -388,6 +403,9 @@ final class StoreWriter implements Runnable {
             failed(e);
             return false;
         }
+        if (dialect.compactsAfterSync() && compaction.due(now)) {
+            compact(now);
+        }
         HighWaterMark mark = highWaterMark;
         if (mark != null) {
             try {
@@ -398,6 +416,28 @@ final class StoreWriter implements Runnable {
             }
         }
         return true;
+    }
+
+    /**
+     * A compaction window right after a sync, and a sync after it; a failure costs space, not data. The sync
+     * before it is repeated under the lock that keeps maintenance from committing in between.
+     */
+    private void compact(long now) {
+        try {
+            Connection c = connection();
+            synchronized (windows.lock()) {
+                dialect.sync(c);
+                compaction.compact(c, now);
+                dialect.sync(c);
+            }
+            windows.windowDone();
+            compactionError = null;
+        } catch (SQLException | RuntimeException e) {
+            if (!String.valueOf(e.getMessage()).equals(compactionError)) {
+                log.warn("store: compacting the database file failed ({}); it may grow until the next try", e.getMessage());
+            }
+            compactionError = String.valueOf(e.getMessage());
+        }
     }
 
     private void failed(Exception e) {

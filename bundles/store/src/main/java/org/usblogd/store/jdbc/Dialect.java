@@ -32,6 +32,11 @@ public enum Dialect {
         return sync != null;
     }
 
+    /** Whether the file is compacted by the writer right after a sync (an H2 file that never reuses space). */
+    public boolean compactsAfterSync() {
+        return this == H2;
+    }
+
     /** Forces what is committed to the disk; nothing where the database does that at each commit. */
     public void sync(Connection c) throws SQLException {
         if (sync == null) {

@@ -46,10 +46,16 @@ public final class StoreLocation {
     /**
      * For the daemon. DB_CLOSE_ON_EXIT=FALSE because the store writes its queue on SIGTERM and must close
      * the database itself, after that; H2's own shutdown hook would race it. WRITE_DELAY=0: a commit is in the
-     * file when it returns, so a killed daemon loses nothing it committed.
+     * file when it returns, so a killed daemon loses nothing it committed. REUSE_SPACE=FALSE: H2 appends
+     * every chunk and never overwrites the space of a dead one while it runs, so a power cut cannot make it
+     * open an older version than the last sync (with reuse, H2 2.5.252's header may point at a chunk older than
+     * the newest, and a chunk the synced version needs may be overwritten by one that never reached the disk
+     * whole); the writer reclaims the space in short windows right after a sync. RETENTION_TIME only governs
+     * those windows (dead chunks younger than 5 s are left alone).
      */
     public String embeddedUrl() {
-        return "jdbc:h2:file:" + databasePath() + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;RETENTION_TIME=5000;COMPRESS=TRUE";
+        return "jdbc:h2:file:" + databasePath() + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0;RETENTION_TIME=5000"
+                + ";COMPRESS=TRUE;REUSE_SPACE=FALSE";
     }
 
     /**

@@ -36,6 +36,7 @@ class MaintenanceTest {
     private JdbcDataSource ds;
     private final AtomicLong now = new AtomicLong();
     private final List<String> events = new ArrayList<>();
+    private final CompactionWindows windows = new CompactionWindows();
 
     @BeforeEach
     void openDatabase() throws Exception {
@@ -51,6 +52,11 @@ class MaintenanceTest {
 
     /** One sample every {@code everyMicros} for {@code days}, valued by its minute of the hour. */
     private void record(String device, long everyMicros, int days) throws Exception {
+        record(device, everyMicros, days, t -> (t - T0) / MINUTE % 60);
+    }
+
+    private void record(String device, long everyMicros, int days, java.util.function.LongToDoubleFunction value)
+            throws Exception {
         StoreWriter writer = new StoreWriter(ds, 1_000_000, 4_096, 60_000, 60_000);
         writer.start();
         UsbDeviceInfo info = new UsbDeviceInfo(0x1209, 0x0001, 0x100, 0, 0, 0, "m", "p", device.substring(10), "1-1", 3,
@@ -59,14 +65,14 @@ class MaintenanceTest {
         RecorderSink sink = new RecorderSink(device, writer);
         sink.declare(new Channel("temperature", "°C", "temperature"));
         for (long t = T0; t < T0 + days * DAY; t += everyMicros) {
-            sink.accept("temperature", t, (t - T0) / MINUTE % 60);
+            sink.accept("temperature", t, value.applyAsDouble(t));
         }
         assertThat(writer.stop(60_000)).isTrue();
         assertThat(writer.dropped()).isZero();
     }
 
     private Maintenance maintenance(RetentionPolicy policy) {
-        return new Maintenance(ds, policy, now::get, (kind, message) -> events.add(kind + ": " + message));
+        return new Maintenance(ds, policy, now::get, (kind, message) -> events.add(kind + ": " + message), windows);
     }
 
     @Test
@@ -157,20 +163,83 @@ class MaintenanceTest {
 
     @Test
     void theBudgetIsHeldByGivingUpTheOldestSummarisedSamplesFirst() throws Exception {
-        record("1209:0001:A", 10_000_000L, 30); // every 10 s for 30 days: 259,200 samples
-        now.set(T0 + 30 * DAY);
-        long budget = 2_000_000;
-        maintenance(new RetentionPolicy(0, 0, 0, budget, List.of())).runUntilIdle(1_000_000);
+        // ten a second for a day, noisy tenths (about 2 bytes a sample): the raw samples are most of the file
+        record("1209:0001:A", 100_000L, 1, t -> ((t * 2_654_435_761L) >>> 20) % 1_000 / 10.0);
+        now.set(T0 + DAY + 3 * MINUTE);
+        maintenance(new RetentionPolicy(0, 0, 0, 0, List.of())).runUntilIdle(1_000_000); // summaries first
+        long compacted = fileSize();
+        for (int i = 0; i < 4; i++) { // as small as compaction alone makes it
+            compactionWindow();
+            compacted = Math.min(compacted, fileSize());
+        }
+        long budget = compacted * 3 / 4; // less than the raw samples take: some of them have to go
+        Maintenance m = maintenance(new RetentionPolicy(0, 0, 0, budget, List.of()));
 
+        // maintenance between the writer's compaction windows, as in the daemon
+        for (int window = 0; window < 20 && (m.runUntilIdle(1_000_000) > 0 || fileSize() > budget); window++) {
+            compactionWindow();
+        }
+
+        assertThat(fileSize()).as("the database file within the budget").isLessThanOrEqualTo(budget);
         try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT (SELECT COALESCE(SUM(LENGTH(data)), 0) FROM sample_block), (SELECT COUNT(*) FROM sample_rollup),"
-                        + " (SELECT MIN(t_first) FROM sample_block), (SELECT MIN(t) FROM sample_rollup WHERE tier = 2)")) {
+                "SELECT (SELECT MIN(t_first) FROM sample_block), (SELECT MIN(t) FROM sample_rollup WHERE tier = 2)")) {
             rs.next();
-            assertThat(rs.getLong(1) + 48 * rs.getLong(2)).as("bytes within the budget").isLessThanOrEqualTo(budget);
-            assertThat(rs.getLong(3)).as("the oldest raw samples went").isGreaterThan(T0);
-            assertThat(rs.getLong(4)).as("hour summaries from the start stay").isEqualTo(T0);
+            assertThat(rs.getLong(1)).as("the oldest raw samples went").isGreaterThan(T0);
+            assertThat(rs.getLong(2)).as("hour summaries from the start stay").isEqualTo(T0);
         }
         assertThat(events).anySatisfy(e -> assertThat(e).startsWith("retention.budget: "));
+    }
+
+    @Test
+    void deadSpaceAloneGivesUpNoDataItIsCompactedAway() throws Exception {
+        record("1209:0001:A", 60_000_000L, 2);
+        now.set(T0 + 2 * DAY);
+        Maintenance m = maintenance(new RetentionPolicy(0, 0, 0, 3_000_000, List.of()));
+        m.runUntilIdle(1_000_000);
+        compactionWindow();
+        long live = fileSize();
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            for (int i = 0; i < 3_000; i++) { // rewrites that leave dead chunks behind, as an unclean stop does
+                s.execute("UPDATE device SET last_seen = " + i);
+            }
+        }
+        assertThat(fileSize()).as("dead space over the budget").isGreaterThan(3_000_000);
+        int before = blocks();
+
+        m.runUntilIdle(1_000_000);
+        compactionWindow();
+        compactionWindow();
+        m.runUntilIdle(1_000_000);
+
+        assertThat(blocks()).as("no sample given up").isEqualTo(before);
+        assertThat(fileSize()).as("compacted back near %d bytes", live).isLessThan(3_000_000);
+    }
+
+    /** As the writer does it: a sync, a window, a sync; after H2's retention time (5 s), as in the daemon's 10 s. */
+    private void compactionWindow() throws Exception {
+        Thread.sleep(5_100);
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT SYNC");
+            new FileCompaction(1, System.nanoTime()).compact(c, System.nanoTime());
+            s.execute("CHECKPOINT SYNC");
+        }
+        windows.windowDone();
+    }
+
+    private long fileSize() throws Exception {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'info.FILE_SIZE'")) {
+            rs.next();
+            return Long.parseLong(rs.getString(1));
+        }
+    }
+
+    private int blocks() throws Exception {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM sample_block")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     @Test

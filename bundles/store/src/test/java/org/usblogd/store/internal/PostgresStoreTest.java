@@ -80,7 +80,7 @@ class PostgresStoreTest {
         assertThat(store.devices()).singleElement().satisfies(d -> assertThat(d.samples()).isEqualTo(14_400));
 
         Maintenance m = new Maintenance(ds, new RetentionPolicy(0, 0, 0, 0, List.of()), () -> T0 + 86_400_000_000L + 3 * MINUTE,
-                (kind, message) -> { });
+                (kind, message) -> { }, new CompactionWindows());
         m.runUntilIdle(10_000);
         List<StoredSummary> hours = new ArrayList<>();
         store.summaries(SampleQuery.all(), Tier.HOUR, hours::add);
@@ -90,7 +90,7 @@ class PostgresStoreTest {
             assertThat(h.max()).isEqualTo(20.9);
         });
         new Maintenance(ds, new RetentionPolicy(0, 0, 0, 1, List.of()), () -> T0 + 86_400_000_000L + 3 * MINUTE,
-                (kind, message) -> { }).runUntilIdle(100_000);
+                (kind, message) -> { }, new CompactionWindows()).runUntilIdle(100_000);
         List<StoredSample> left = new ArrayList<>();
         store.samples(SampleQuery.all(), left::add);
         assertThat(left.size()).as("a 1-byte budget leaves no summarised raw sample").isLessThan(14_400);
