@@ -32,6 +32,16 @@ class PowerCutIT {
         List<PowerCuts.Cut> result = cuts.run(n);
 
         PowerCuts.figures(result, WINDOW_MS).forEach(System.out::println);
+        if (result.size() >= 10) {
+            // bytes per line after ten cuts against a clean run that stored about as many lines
+            PowerCuts.Cut tenth = result.get(9);
+            long fedSeconds = result.subList(0, 10).stream().mapToLong(PowerCuts.Cut::fedLines).sum() / 50;
+            long[] clean = cuts.cleanRun((int) Math.max(10, fedSeconds));
+            double afterCuts = tenth.fileBytes() / (double) tenth.storedLines();
+            double cleanRun = clean[0] / (double) clean[1];
+            System.out.printf("power cuts: bytes a line after 10 cuts %.1f (%d lines), clean run %.1f (%d lines):"
+                    + " %.2f times%n", afterCuts, tenth.storedLines(), cleanRun, clean[1], afterCuts / cleanRun);
+        }
         assertThat(result).as("every cut").allSatisfy(c -> {
             assertThat(c.openedAsIs()).as("cut %d: the file opened as it was", c.number()).isTrue();
             assertThat(c.lostBeyond(WINDOW_MS) && !c.rollbackSaid())

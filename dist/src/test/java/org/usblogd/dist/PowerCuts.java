@@ -84,6 +84,38 @@ final class PowerCuts {
         return feeder.stop();
     }
 
+    /** What a clean run holds: a fresh disk, lines fed for {@code seconds}, a clean stop; bytes and lines. */
+    long[] cleanRun(int seconds) throws Exception {
+        Path disk = work.resolve("clean.img");
+        QemuGuest.formatDisk(disk, 512);
+        String k = "clean";
+        Path socket = work.resolve("ftdi-clean.sock");
+        String opts = "USBLOGD_JAVA_OPTS='-Djava.io.tmpdir=/tmp -Xmx256m -XX:TieredStopAtLevel=1'";
+        Path script = work.resolve("boot-clean.sh");
+        Files.writeString(script, "set -u\nW=" + work + "\nK=" + k + "\n"
+                + "mkdir -p /run/state && mount -t ext4 /dev/vda /run/state || exit 1\n"
+                + opts + " $W/home/bin/usblogd run --state /run/state > $W/out/$K.daemon.log 2>&1 &\n"
+                + "while [ ! -e $W/out/$K.stop ]; do sleep 0.5; done\nkill -TERM $!; wait\n"
+                + "stat -c %s /run/state/db/usblogd.mv.db > $W/out/$K.size\n"
+                + opts + " $W/home/bin/usblogd export --channel n --state /run/state > $W/out/$K.export.csv\n"
+                + "umount /run/state\n");
+        try (QemuGuest g = QemuGuest.boot(guest, work, script, disk, socket, work.resolve("out/clean.console"));
+                LineFeeder feeder = new LineFeeder(0, 50)) {
+            await(() -> logHas(work.resolve("out/clean.daemon.log"), "binding driver serial") || !g.running(), 300_000,
+                    "the clean run's daemon reading the serial adapter");
+            feeder.start(socket);
+            Thread.sleep(seconds * 1_000L);
+            feeder.stop();
+            Thread.sleep(2_000);
+            Files.writeString(work.resolve("out/clean.stop"), "");
+            if (!g.awaitPowerOff(300)) {
+                throw new IOException("the clean run did not finish: see " + work.resolve("out/clean.console"));
+            }
+        }
+        return new long[] { Long.parseLong(read(work.resolve("out/clean.size")).strip()),
+                Dist.csvRows(read(work.resolve("out/clean.export.csv"))).size() };
+    }
+
     /** The last boot: export what the last cut left, and let the daemon check it. */
     private void check(int k, Path disk) throws Exception {
         try (QemuGuest g = QemuGuest.boot(guest, work, script(k, false), disk, null,
