@@ -75,6 +75,15 @@ class HungPluginIT {
             assertThat(samples.events("plugin.broken")).as("one plugin.broken event")
                     .filteredOn(m -> m.contains("hung-driver.jar")).hasSize(1);
 
+            // The hung plugin's jar removed while the daemon runs: the core unbinds its driver by reference, so
+            // nothing waits for the driver object its activation never made, and the plugin goes.
+            Files.delete(plugins.resolve("hung-driver.jar"));
+            Dist.await("the hung plugin removed while the daemon runs", 30_000,
+                    () -> read(log).contains("plugin hung-driver.jar removed"));
+            PluginJars.drop(Files.readAllBytes(PluginJars.hungDriver()), plugins, "hung-driver.jar");
+            Dist.await("the hung driver activating again", 20_000,
+                    () -> read(log).split("hung test driver: activating", -1).length > 2);
+
             // The plugin added again: the stream logs while the daemon is told to stop.
             int before = samples.times(STREAM, "seq").size();
             PluginJars.drop(counterJar, plugins, "counter-driver.jar");

@@ -98,8 +98,12 @@ public class PluginMonitor {
     }
 
     void check() {
-        if (context.getBundle(0).getState() != Bundle.ACTIVE) {
-            return; // the framework is stopping: bundles are going, not broken
+        try {
+            if (context.getBundle(0).getState() != Bundle.ACTIVE) {
+                return; // the framework is stopping: bundles are going, not broken
+            }
+        } catch (IllegalStateException e) {
+            return; // this bundle is stopping: its context is no longer valid
         }
         try {
             long now = System.currentTimeMillis();
