@@ -57,8 +57,10 @@ final class LibUsbConnection implements DeviceConnection {
                 who);
     }
 
+    /** Allowed after {@link #abort()}, which leaves the handle open for giving the device back. */
     @Override
-    public void attachKernelDriver(int iface) throws UsbException {
+    public synchronized void attachKernelDriver(int iface) throws UsbException {
+        checkHandle();
         LibUsbErrors.check(LibUsb.attachKernelDriver(handle, iface), "re-attach kernel driver of interface " + iface,
                 who);
     }
@@ -76,7 +78,8 @@ final class LibUsbConnection implements DeviceConnection {
     }
 
     @Override
-    public void releaseInterface(int iface) throws UsbException {
+    public synchronized void releaseInterface(int iface) throws UsbException {
+        checkHandle();
         LibUsbErrors.check(LibUsb.releaseInterface(handle, iface), "release interface " + iface, who);
     }
 
@@ -262,6 +265,13 @@ final class LibUsbConnection implements DeviceConnection {
     private void give(ByteBuffer b) {
         if (b.capacity() <= POOLED_BUFFER_LIMIT && buffers.size() < 4) {
             buffers.offer(b);
+        }
+    }
+
+    /** A closed handle is freed memory, and its context may be exited already. */
+    private void checkHandle() throws UsbException {
+        if (handleClosed) {
+            throw new UsbException(Kind.CLOSED, "connection to " + who + " is closed");
         }
     }
 

@@ -39,7 +39,7 @@ final class SysfsWatcher {
     private final Consumer<Change> listener;
     private volatile boolean running;
     private Thread thread;
-    private Map<String, Entry> last = Map.of();
+    private Map<String, Entry> last;
 
     SysfsWatcher(Path devices, long intervalMs, Consumer<Change> listener) {
         this.devices = devices;
@@ -47,9 +47,15 @@ final class SysfsWatcher {
         this.listener = listener;
     }
 
-    /** Takes the first listing synchronously, so that only later changes are reported. */
-    void start() {
+    /** Takes the listing later changes are reported against; {@link #start()} takes one unless this did. */
+    synchronized void snapshot() {
         last = list();
+    }
+
+    synchronized void start() {
+        if (last == null) {
+            last = list();
+        }
         running = true;
         thread = new Thread(this::run, "usb-sysfs-watcher");
         thread.setDaemon(true);
@@ -80,7 +86,7 @@ final class SysfsWatcher {
         }
     }
 
-    Change poll() {
+    synchronized Change poll() {
         Map<String, Entry> now = list();
         Map<String, Entry> arrived = new HashMap<>();
         Map<String, Entry> left = new HashMap<>();
