@@ -118,7 +118,7 @@ public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> 
     private boolean closing;
     private volatile LibUsbContext anchor;
     private HotplugCallbackHandle hotplug;
-    private SysfsWatcher watcher;
+    private volatile SysfsWatcher watcher;
 
     public LibUsbBackend() {
         this(SystemPaths.REAL);
@@ -318,6 +318,7 @@ public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> 
         }
         contextsCreated.incrementAndGet();
         anchor = a;
+        a.connections().onUnplugged(this::lookAtSysfsSoon);
         if (mode == Mode.UDEV && LibUsb.hasCapability(LibUsb.CAP_HAS_HOTPLUG)) {
             HotplugCallbackHandle handle = new HotplugCallbackHandle();
             int r = LibUsb.hotplugRegisterCallback(a.context(),
@@ -409,6 +410,13 @@ public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> 
         }
     }
 
+    private void lookAtSysfsSoon() {
+        SysfsWatcher w = watcher;
+        if (w != null) {
+            w.lookSoon();
+        }
+    }
+
     private LibUsbDevice find(int bus, int address) {
         synchronized (registry) {
             return devices.values().stream().filter(d -> d.bus() == bus && d.address() == address).findFirst()
@@ -483,6 +491,7 @@ public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> 
             return;
         }
         c.connections().onIdle(() -> later(() -> retireIfUnused(c)));
+        c.connections().onUnplugged(this::lookAtSysfsSoon);
         c.startEvents(config.event_thread_restart_ms());
         synchronized (registry) {
             extras.add(c);

@@ -13,10 +13,21 @@ final class LibUsbConnections {
     private int inUse;
     private volatile Runnable onIdle = () -> {
     };
+    private volatile Runnable onUnplugged = () -> {
+    };
 
     /** Runs (on the thread that closed the last handle or ended the last call) whenever nothing is left. */
     void onIdle(Runnable r) {
         onIdle = r;
+    }
+
+    /** Runs whenever an operation on one of the handles finds its device unplugged. */
+    void onUnplugged(Runnable r) {
+        onUnplugged = r;
+    }
+
+    void unplugged() {
+        onUnplugged.run();
     }
 
     synchronized LibUsbConnection opened(LibUsbConnection c) {

@@ -24,15 +24,17 @@ final class LibUsbStream implements InStream {
     private final String what;
     private final Deque<LibUsbTransfer> order = new ArrayDeque<>();
     private final Runnable onClose;
+    private final Runnable onUnplugged;
     private volatile boolean closed;
     private volatile UsbException ended;
     private long completed;
 
     LibUsbStream(DeviceHandle handle, int endpoint, TransferType type, int transferSize, int packetSize,
-            int inFlight, String who, Runnable onClose) throws UsbException {
+            int inFlight, String who, Runnable onClose, Runnable onUnplugged) throws UsbException {
         this.endpoint = endpoint;
         this.who = who;
         this.onClose = onClose;
+        this.onUnplugged = onUnplugged;
         this.what = type.name().toLowerCase() + " stream on endpoint 0x" + Integer.toHexString(endpoint);
         int[] packets = null;
         if (type == TransferType.ISOCHRONOUS) {
@@ -88,6 +90,9 @@ final class LibUsbStream implements InStream {
             failure = head.failure(what, who);
             if (failure != null && (failure.kind() == Kind.GONE || failure.kind() == Kind.CLOSED)) {
                 ended = failure;
+                if (failure.kind() == Kind.GONE) {
+                    onUnplugged.run();
+                }
                 throw failure;
             }
             n = failure == null ? head.copyTo(buffer, null) : 0;
