@@ -133,7 +133,7 @@ public final class UsbTestbed implements AutoCloseable {
                 .append("E: DEVTYPE=usb_device\nE: DRIVER=usb\nE: SUBSYSTEM=usb\n")
                 .append(String.format("E: BUSNUM=%03d\nE: DEVNUM=%03d\n", bus, address))
                 .append(String.format("E: PRODUCT=%x/%x/%x\n", info.vendorId(), info.productId(), info.bcdDevice()))
-                .append(String.format("A: busnum=%d\\n\nA: devnum=%d\\n\n", bus, address))
+                .append(udevd ? String.format("A: busnum=%d\\n\nA: devnum=%d\\n\n", bus, address) : "")
                 .append(String.format("A: idVendor=%04x\\n\nA: idProduct=%04x\\n\n", info.vendorId(),
                         info.productId()))
                 .append("A: bConfigurationValue=")
@@ -168,6 +168,13 @@ public final class UsbTestbed implements AutoCloseable {
         unlinkUeventSockets();
         if (!U.umockdev_testbed_add_from_string(testbed, sb.toString(), error)) {
             throw new IllegalStateException("umockdev refused the device description of " + device);
+        }
+        if (!udevd) {
+            // Whoever polls sysfs sees a device once its address is there: written last, so that nothing is
+            // seen half-written (unless on purpose, see plugStillEnumerating). With udevd the "add" event has
+            // gone out already, and libusb reads the address when it handles it.
+            U.umockdev_testbed_set_attribute(testbed, sysfs, "busnum", bus + "\n");
+            U.umockdev_testbed_set_attribute(testbed, sysfs, "devnum", address + "\n");
         }
         device.readiness().install(root.resolve("dev").resolve(devname).toString());
         plugged.add(device);
