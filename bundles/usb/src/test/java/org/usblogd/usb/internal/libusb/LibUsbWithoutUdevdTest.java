@@ -3,10 +3,14 @@ package org.usblogd.usb.internal.libusb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,6 +70,7 @@ class LibUsbWithoutUdevdTest {
         backend.start(sessions);
         sessions.awaitReading("STEADY", 1);
         ReportModel late = new ReportModel("LATE", PERIOD, DEPTH);
+        long fds = openFileDescriptors();
 
         int address = 10;
         for (int cycle = 1; cycle <= CYCLES; cycle++) {
@@ -89,13 +94,14 @@ class LibUsbWithoutUdevdTest {
         }
         Thread.sleep(500);
 
+        long moreFds = openFileDescriptors() - fds;
         System.out.printf("replug storm: steady device %d reports read, %d lost, %d session(s), gaps %s; the one"
                 + " that came with A %d read, %d lost, %d session(s); A and B %d + %d sessions; libusb contexts"
-                + " created %d, exited %d, alive %d%n", sessions.reports("STEADY").size(), steady.lost(),
-                sessions.sessions("STEADY").size(), sessions.gaps("STEADY"), sessions.reports("LATE").size(),
-                late.lost(), sessions.sessions("LATE").size(), sessions.sessions("STORM-A").size(),
-                sessions.sessions("STORM-B").size(), backend.contextsCreated(), backend.contextsExited(),
-                backend.contexts().size());
+                + " created %d, exited %d, alive %d; %d more file descriptors%n", sessions.reports("STEADY").size(),
+                steady.lost(), sessions.sessions("STEADY").size(), sessions.gaps("STEADY"),
+                sessions.reports("LATE").size(), late.lost(), sessions.sessions("LATE").size(),
+                sessions.sessions("STORM-A").size(), sessions.sessions("STORM-B").size(), backend.contextsCreated(),
+                backend.contextsExited(), backend.contexts().size(), moreFds);
         assertThat(sessions.problems).isEmpty();
         assertThat(sessions.departures).as("departures reported").doesNotContain("STEADY", "LATE");
         assertThat(sessions.sessions("STEADY")).as("sessions of the steady device").hasSize(1);
@@ -111,6 +117,14 @@ class LibUsbWithoutUdevdTest {
         assertThat(sessions.sessions("STORM-B")).allSatisfy(s -> assertThat(s.reports).isNotEmpty());
         assertThat(backend.contexts()).as("the anchor and the context LATE came in").hasSize(2);
         assertThat(backend.contextsExited()).isEqualTo(backend.contextsCreated() - 2);
+        // each context keeps three while it lives: 48 contexts not exited would show here
+        assertThat(moreFds).as("file descriptors more than before the storm").isLessThan(30);
+    }
+
+    private static long openFileDescriptors() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
     }
 
     @Test
