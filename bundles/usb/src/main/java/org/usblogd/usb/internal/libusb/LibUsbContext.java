@@ -13,8 +13,8 @@ import org.usb4java.LibUsbException;
 /**
  * One libusb context with its own event thread and its own devices and handles. The anchor is created
  * first and lives as long as the backend; where udevd does not run, each generation of arrivals gets an
- * extra context, because only a context initialised after a device appeared lists it. Created, exited and
- * (apart from the anchor's hotplug callbacks) changed on the backend's lifecycle thread only.
+ * extra context, because only a context initialised after a device appeared lists it. Created and exited
+ * on the backend's lifecycle thread only: libusb's init rescans the bus under a global lock.
  */
 final class LibUsbContext {
     private static final Logger log = LoggerFactory.getLogger(LibUsbContext.class);
