@@ -43,8 +43,16 @@ public final class Doctor {
         out.println("hotplug: " + (udevd
                 ? "udevd runs (" + paths.udevControl() + "): devices are noticed the moment they arrive, and udev"
                         + " rules apply"
-                : "no udevd (" + paths.udevControl() + " is missing): usblogd notices devices by watching "
-                        + paths.sysBusUsbDevices() + " (hotplug = auto), and no udev rule sets permissions here"));
+                : "no udevd (" + paths.udevControl() + " is missing): usblogd follows arrivals by watching "
+                        + paths.sysBusUsbDevices() + " (hotplug = auto) and opens each new device in a libusb context"
+                        + " of its own, so devices already logging are not interrupted; no udev rule sets"
+                        + " permissions here"));
+        if (!udevd) {
+            out.println("  for libusb's own hotplug in a container instead, give the daemon the host's udev events:"
+                    + " bind-mount the host's /run/udev (e.g. -v /run/udev:/run/udev:ro) and share the host's network"
+                    + " namespace (--network host): udevd's events are netlink messages, which stay in the"
+                    + " host's network namespace");
+        }
 
         List<PluginTables.Plugin> tables = PluginTables.read(plugins);
         out.println("plugins in " + plugins + ":" + (tables.isEmpty() ? " none (no device will be logged)" : ""));

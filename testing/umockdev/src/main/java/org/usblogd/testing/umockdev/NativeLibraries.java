@@ -23,6 +23,9 @@ final class NativeLibraries {
 
         void umockdev_testbed_set_attribute(Pointer testbed, String devpath, String name, String value);
 
+        void umockdev_testbed_set_attribute_binary(Pointer testbed, String devpath, String name, byte[] value,
+                long length);
+
         void umockdev_testbed_remove_device(Pointer testbed, String syspath);
 
         void umockdev_testbed_uevent(Pointer testbed, String devpath, String action);

@@ -45,6 +45,7 @@ public final class UsbTestbed implements AutoCloseable {
     private final List<EmulatedUsbDevice> plugged = new CopyOnWriteArrayList<>();
     /** sysfs paths of the interface children of each plugged device. */
     private final Map<EmulatedUsbDevice, List<String>> interfacesOf = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile boolean udevd = true;
 
     public UsbTestbed() {
         if (!isPreloaded()) {
@@ -84,8 +85,35 @@ public final class UsbTestbed implements AutoCloseable {
         return Map.of("LD_PRELOAD", PRELOAD, "UMOCKDEV_DIR", root.toString());
     }
 
+    /**
+     * From now on plugging and unplugging changes /sys and /dev only, as on a system without udevd: libusb's
+     * udev monitor hears nothing, so a long-lived libusb context never learns of new devices.
+     */
+    public UsbTestbed withoutUdevd() {
+        udevd = false;
+        return this;
+    }
+
     /** Plugs the model's device into {@code bus}-{@code port} at {@code address}; libusb sees it arrive. */
     public EmulatedUsbDevice plug(DeviceModel model, int bus, int port, int address) {
+        return plug(model, bus, port, address, true);
+    }
+
+    /**
+     * Plugs a device that sysfs lists (bus number, address) before its descriptors can be read, as while
+     * the kernel still enumerates it behind a busy hub: libusb leaves it out of a device list until
+     * {@link #finishEnumeration} makes the descriptors readable.
+     */
+    public EmulatedUsbDevice plugStillEnumerating(DeviceModel model, int bus, int port, int address) {
+        return plug(model, bus, port, address, false);
+    }
+
+    public void finishEnumeration(EmulatedUsbDevice device) {
+        byte[] d = device.sysfsDescriptors();
+        U.umockdev_testbed_set_attribute_binary(testbed, device.sysfsPath(), "descriptors", d, d.length);
+    }
+
+    private EmulatedUsbDevice plug(DeviceModel model, int bus, int port, int address, boolean enumerated) {
         String name = bus + "-" + port;
         UsbDeviceInfo info = model.info().at(name, address);
         String sysfs = "/sys/devices/pci0000:00/0000:00:14.0/usb" + bus + "/" + name;
@@ -105,7 +133,7 @@ public final class UsbTestbed implements AutoCloseable {
                 .append("E: DEVTYPE=usb_device\nE: DRIVER=usb\nE: SUBSYSTEM=usb\n")
                 .append(String.format("E: BUSNUM=%03d\nE: DEVNUM=%03d\n", bus, address))
                 .append(String.format("E: PRODUCT=%x/%x/%x\n", info.vendorId(), info.productId(), info.bcdDevice()))
-                .append(String.format("A: busnum=%d\\n\nA: devnum=%d\\n\n", bus, address))
+                .append(udevd ? String.format("A: busnum=%d\\n\nA: devnum=%d\\n\n", bus, address) : "")
                 .append(String.format("A: idVendor=%04x\\n\nA: idProduct=%04x\\n\n", info.vendorId(),
                         info.productId()))
                 .append("A: bConfigurationValue=")
@@ -114,7 +142,8 @@ public final class UsbTestbed implements AutoCloseable {
                 .append("A: speed=480\\n\n")
                 .append(String.format("A: bDeviceClass=%02x\\n\nA: bDeviceSubClass=%02x\\n\nA: bDeviceProtocol=%02x\\n\n",
                         info.deviceClass(), info.deviceSubClass(), info.deviceProtocol()))
-                .append("H: descriptors=").append(HexFormat.of().formatHex(device.sysfsDescriptors())).append('\n');
+                .append(enumerated ? "H: descriptors=" + HexFormat.of().formatHex(device.sysfsDescriptors()) + "\n"
+                        : "");
         // The kernel's string attributes and one child per interface, with its kernel driver, as sysfs has them
         // (read by `usblogd doctor`; libusb itself reads only the descriptors above).
         appendString(sb, "manufacturer", info.manufacturer());
@@ -136,8 +165,16 @@ public final class UsbTestbed implements AutoCloseable {
                             + "A: bInterfaceProtocol=%02x\\n\n", i.interfaceClass(), i.interfaceSubClass(),
                             i.interfaceProtocol()));
         }
+        unlinkUeventSockets();
         if (!U.umockdev_testbed_add_from_string(testbed, sb.toString(), error)) {
             throw new IllegalStateException("umockdev refused the device description of " + device);
+        }
+        if (!udevd) {
+            // Whoever polls sysfs sees a device once its address is there: written last, so that nothing is
+            // seen half-written (unless on purpose, see plugStillEnumerating). With udevd the "add" event has
+            // gone out already, and libusb reads the address when it handles it.
+            U.umockdev_testbed_set_attribute(testbed, sysfs, "busnum", bus + "\n");
+            U.umockdev_testbed_set_attribute(testbed, sysfs, "devnum", address + "\n");
         }
         device.readiness().install(root.resolve("dev").resolve(devname).toString());
         plugged.add(device);
@@ -156,6 +193,7 @@ public final class UsbTestbed implements AutoCloseable {
             return;
         }
         device.disconnect();
+        unlinkUeventSockets();
         // children first: umockdev leaves their /sys/bus/usb/devices links behind otherwise, and the next
         // device plugged into the same port could not be added
         for (String child : interfacesOf.getOrDefault(device, List.of())) {
@@ -166,6 +204,23 @@ public final class UsbTestbed implements AutoCloseable {
         U.umockdev_testbed_remove_device(testbed, device.sysfsPath());
         U.umockdev_testbed_detach_ioctl(testbed, device.node(), null);
         device.close();
+    }
+
+    /**
+     * umockdev delivers uevents to every socket named event* in the testbed, which is where it bound each
+     * netlink socket of this process; without udevd no such message is ever sent, so the sockets' names go.
+     */
+    private void unlinkUeventSockets() {
+        if (udevd) {
+            return;
+        }
+        try (java.nio.file.DirectoryStream<Path> sockets = Files.newDirectoryStream(root, "event[0-9]*")) {
+            for (Path s : sockets) {
+                Files.deleteIfExists(s);
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot silence udev in " + root, e);
+        }
     }
 
     /** Unplugs and plugs the same model into the same port; the bus gives it a new address. */

@@ -3,11 +3,24 @@ package org.usblogd.usb.internal.libusb;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiPredicate;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -17,7 +30,6 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.usb4java.Context;
 import org.usb4java.Device;
 import org.usb4java.DeviceList;
 import org.usb4java.HotplugCallbackHandle;
@@ -28,13 +40,19 @@ import org.usblogd.api.usb.spi.BackendListener;
 import org.usblogd.api.usb.spi.UsbBackend;
 
 /**
- * The real bus, through usb4java and the libusb it bundles. One libusb context at a time, one supervised
- * event thread, and one of two ways to follow devices coming and going: libusb's hotplug callbacks where
- * udevd runs, otherwise a sysfs watcher. The libusb 1.0.22 in usb4java crashes when a second context is
- * created or exited while an event thread runs, and its long-lived context never sees new devices without
- * udevd; so without udevd an arrival restarts the context: every device is reported gone, the backend waits
- * for all handles to close, stops the event thread, exits, and starts afresh. On a machine without USB
- * device nodes it says so once and reports no devices.
+ * The real bus, through usb4java and the libusb it bundles, following devices coming and going one of two
+ * ways: libusb's hotplug callbacks where udevd runs, otherwise a sysfs watcher.
+ *
+ * <p>Without udevd the libusb 1.0.22 in usb4java never learns of a new device on a context it already
+ * has: only a context initialised after the device appeared lists it. So the first context, the anchor,
+ * stays for the backend's whole life (libusb keeps the first context as its default and reads it from other
+ * threads), and each generation of arrivals gets an extra context with its own event thread, holding only
+ * the devices it was opened for. A departure ends only that device; an extra context whose devices have all
+ * left and whose handles are closed is exited. No other device's handle or transfers are touched, so no
+ * other device notices. Contexts are created and exited on one lifecycle thread: libusb's rescan at init
+ * holds a global lock and may block for seconds behind a hub that is still enumerating.
+ *
+ * <p>On a machine without USB device nodes it says so once and reports no devices.
  */
 @Component(service = { UsbBackend.class, Supplier.class }, immediate = true, configurationPid = LibUsbBackend.PID,
         property = "usblogd.health=libusb-events")
@@ -42,6 +60,13 @@ import org.usblogd.api.usb.spi.UsbBackend;
 public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> {
     static final String PID = "org.usblogd.usb.libusb";
     private static final Logger log = LoggerFactory.getLogger(LibUsbBackend.class);
+    /**
+     * How many fresh contexts look for a device that sysfs lists but a new context did not (the kernel may
+     * still be enumerating it: reading a busy hub blocks for seconds); they are a poll interval apart at
+     * first, doubling.
+     */
+    static final int LOOKS = 6;
+    private static final long HANDLES_CLOSE_WAIT_MS = 5_000;
 
     @ObjectClassDefinition(name = "usblogd libusb backend")
     public @interface Config {
@@ -54,10 +79,6 @@ public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> 
 
         @AttributeDefinition(description = "Pause before a dead libusb event thread is restarted, in milliseconds")
         long event_thread_restart_ms() default 1000;
-
-        @AttributeDefinition(description = "How long a context restart waits for sessions to close their"
-                + " device handles, in milliseconds")
-        long restart_wait_ms() default 10000;
     }
 
     /** Where the backend looks; tests point it into an emulated system. */
@@ -70,19 +91,34 @@ public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> 
         UDEV, SYSFS, NONE
     }
 
+    /** A device sysfs lists that no context has shown yet, and when to look for it next. */
+    private record Wanted(SysfsWatcher.Entry entry, int looks, long dueNanos) {
+    }
+
     private final SystemPaths paths;
     private final List<BackendListener> listeners = new CopyOnWriteArrayList<>();
+    /**
+     * Guards devices and extras, and orders what listeners hear: a device's departure is never reported
+     * before its arrival, whichever threads report them.
+     */
+    private final Object registry = new Object();
     /** Keyed by the native device, which libusb hands out again on departure. */
-    private final Map<Device, LibUsbDevice> devices = new ConcurrentHashMap<>();
-    private final Object lifecycle = new Object();
+    private final Map<Device, LibUsbDevice> devices = new HashMap<>();
+    private final List<LibUsbContext> extras = new ArrayList<>();
+    /** Confined to the lifecycle thread, as is everything that creates or exits a context. */
+    private final Map<String, Wanted> wanted = new LinkedHashMap<>();
+    private final AtomicInteger contextsCreated = new AtomicInteger();
+    private final AtomicInteger contextsExited = new AtomicInteger();
+    private final Map<LibUsbEventThread, Long> roundsAtSweep = new HashMap<>();
+    private long sweeps;
     private Config config;
     private Mode mode;
-    private Context context;
-    private LibUsbConnections connections;
+    private volatile ScheduledExecutorService lifecycle;
+    private ScheduledFuture<?> nextLook;
+    private boolean closing;
+    private volatile LibUsbContext anchor;
     private HotplugCallbackHandle hotplug;
-    private LibUsbEventThread events;
-    private SysfsWatcher watcher;
-    private volatile int contextStarts;
+    private volatile SysfsWatcher watcher;
 
     public LibUsbBackend() {
         this(SystemPaths.REAL);
@@ -101,16 +137,38 @@ public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> 
             return;
         }
         mode = mode(config.hotplug());
-        synchronized (lifecycle) {
-            if (!startContext()) {
-                return;
-            }
-        }
+        lifecycle = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "usb-libusb-lifecycle");
+            t.setDaemon(true);
+            return t;
+        });
         if (mode == Mode.SYSFS) {
-            watcher = new SysfsWatcher(paths.sysfsDevices(), config.sysfs_poll_ms(), this::sysfsChanged);
+            watcher = new SysfsWatcher(paths.sysfsDevices(), config.sysfs_poll_ms(),
+                    change -> later(() -> sysfsChanged(change)));
+            // before the anchor lists devices: one that appears meanwhile is reported as an arrival, not missed
+            watcher.snapshot();
+        }
+        boolean started;
+        try {
+            started = onLifecycle(this::startAnchor);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            started = false;
+        }
+        if (!started) {
+            watcher = null;
+            lifecycle.shutdownNow();
+            lifecycle = null;
+            return;
+        }
+        if (watcher != null) {
             watcher.start();
         }
-        log.info("libusb {} ready ({}), {} device(s) present", version(), describeMode(), devices.size());
+        int present;
+        synchronized (registry) {
+            present = devices.size();
+        }
+        log.info("libusb {} ready ({}), {} device(s) present", version(), describeMode(), present);
     }
 
     private Mode mode(String configured) {
@@ -152,8 +210,10 @@ public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> 
 
     @Override
     public void start(BackendListener listener) {
-        listeners.add(listener);
-        devices.values().forEach(listener::arrived);
+        synchronized (registry) {
+            listeners.add(listener);
+            devices.values().forEach(listener::arrived);
+        }
     }
 
     @Override
@@ -161,60 +221,120 @@ public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> 
         listeners.remove(listener);
     }
 
+    /** The shutdown order libusb 1.0.22 survives: per context its event thread, then the context; the anchor last. */
     @Deactivate
     void deactivate() throws InterruptedException {
         if (watcher != null) {
             watcher.stop();
             watcher = null;
         }
-        synchronized (lifecycle) {
-            stopContext();
+        if (lifecycle == null) {
+            return;
         }
+        onLifecycle(() -> {
+            closing = true;
+            List<LibUsbContext> all = contexts();
+            synchronized (registry) {
+                extras.clear();
+                devices.clear();
+            }
+            // A handle closed after its context was exited is freed memory: sessions the core is ending now
+            // get a moment, with the event threads still running for their streams to finish cancelling.
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HANDLES_CLOSE_WAIT_MS);
+            for (LibUsbContext c : all) {
+                c.connections().awaitIdle(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
+            for (LibUsbContext c : all) {
+                if (!c.anchor()) {
+                    exit(c);
+                }
+            }
+            LibUsbContext a = anchor;
+            if (a != null) {
+                if (a.events() != null) {
+                    a.events().stop();
+                }
+                if (hotplug != null) {
+                    LibUsb.hotplugDeregisterCallback(a.context(), hotplug);
+                    hotplug = null;
+                }
+                exit(a);
+                anchor = null;
+            }
+            return true;
+        });
+        lifecycle.shutdownNow();
+        lifecycle.awaitTermination(5, TimeUnit.SECONDS);
+        lifecycle = null;
     }
 
-    /** How many times a libusb context was started: 1, plus one per restart. */
-    int contextStarts() {
-        return contextStarts;
+    /** Contexts created so far: the anchor, plus one per generation of arrivals without udevd. */
+    int contextsCreated() {
+        return contextsCreated.get();
     }
 
+    int contextsExited() {
+        return contextsExited.get();
+    }
+
+    /** The contexts alive now, anchor first. */
+    List<LibUsbContext> contexts() {
+        List<LibUsbContext> all = new ArrayList<>();
+        LibUsbContext a = anchor;
+        if (a != null) {
+            all.add(a);
+        }
+        synchronized (registry) {
+            all.addAll(extras);
+        }
+        return all;
+    }
+
+    /** The anchor's event thread. */
     LibUsbEventThread eventThread() {
-        synchronized (lifecycle) {
-            return events;
-        }
+        LibUsbContext a = anchor;
+        return a == null ? null : a.events();
+    }
+
+    List<LibUsbEventThread> eventThreads() {
+        return contexts().stream().map(LibUsbContext::events).filter(e -> e != null).toList();
     }
 
     int openConnections() {
-        synchronized (lifecycle) {
-            return connections == null ? 0 : connections.count();
-        }
+        return contexts().stream().mapToInt(c -> c.connections().count()).sum();
     }
 
-    private boolean startContext() {
-        Context ctx = new Context();
-        int r;
+    private boolean startAnchor() {
+        LibUsbContext a;
         try {
-            r = LibUsb.init(ctx);
-        } catch (LibUsbException | UnsatisfiedLinkError e) {
+            a = LibUsbContext.init(contextsCreated.get() + 1, true);
+        } catch (LibUsbException e) {
+            log.error("libusb failed to initialise: {}; the real USB bus is not available",
+                    LibUsb.strError(e.getErrorCode()));
+            return false;
+        } catch (UnsatisfiedLinkError | RuntimeException e) {
             log.error("libusb could not be loaded ({}); the real USB bus is not available", e.toString());
             return false;
         }
-        if (r != LibUsb.SUCCESS) {
-            log.error("libusb failed to initialise: {}; the real USB bus is not available", LibUsb.strError(r));
-            return false;
-        }
-        context = ctx;
-        connections = new LibUsbConnections();
-        contextStarts++;
+        contextsCreated.incrementAndGet();
+        anchor = a;
+        a.connections().onUnplugged(this::lookAtSysfsSoon);
         if (mode == Mode.UDEV && LibUsb.hasCapability(LibUsb.CAP_HAS_HOTPLUG)) {
             HotplugCallbackHandle handle = new HotplugCallbackHandle();
-            r = LibUsb.hotplugRegisterCallback(context,
+            int r = LibUsb.hotplugRegisterCallback(a.context(),
                     LibUsb.HOTPLUG_EVENT_DEVICE_ARRIVED | LibUsb.HOTPLUG_EVENT_DEVICE_LEFT, LibUsb.HOTPLUG_ENUMERATE,
                     LibUsb.HOTPLUG_MATCH_ANY, LibUsb.HOTPLUG_MATCH_ANY, LibUsb.HOTPLUG_MATCH_ANY,
                     (c, device, event, data) -> {
                         if (event == LibUsb.HOTPLUG_EVENT_DEVICE_ARRIVED) {
-                            add(device);
+                            describe(device, a).ifPresent(this::register);
                         } else {
-                            remove(device);
+                            LibUsbDevice d;
+                            synchronized (registry) {
+                                d = devices.get(device);
+                            }
+                            if (d != null) {
+                                remove(d);
+                            }
                         }
                         return 0;
                     }, null, handle);
@@ -225,97 +345,254 @@ public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> 
             }
         }
         if (hotplug == null) {
-            enumerate();
+            list(a, null).forEach(this::register);
         }
-        events = new LibUsbEventThread(context, config.event_thread_restart_ms());
-        events.start();
+        a.startEvents(config.event_thread_restart_ms());
         return true;
     }
 
-    /** The shutdown order libusb 1.0.22 survives: event thread, callbacks, handles, devices, context. */
-    private void stopContext() throws InterruptedException {
-        if (context == null) {
-            return;
-        }
-        events.stop();
-        events = null;
-        if (hotplug != null) {
-            LibUsb.hotplugDeregisterCallback(context, hotplug);
-            hotplug = null;
-        }
-        if (connections.count() > 0) {
-            log.warn("{} USB device handle(s) still open while libusb shuts down", connections.count());
-        }
-        devices.values().forEach(LibUsbDevice::dispose);
-        devices.clear();
-        LibUsb.exit(context);
-        context = null;
-    }
-
-    private void sysfsChanged(SysfsWatcher.Change change) {
-        change.left().values().forEach(e -> devices.values().stream()
-                .filter(d -> d.bus() == e.bus() && d.address() == e.address()).findFirst()
-                .ifPresent(d -> remove(d.device())));
-        if (!change.arrived().isEmpty()) {
-            log.info("USB device(s) {} arrived; restarting libusb to see them (without udevd libusb cannot"
-                    + " follow new devices)", change.arrived().keySet());
-            try {
-                restartContext();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private void restartContext() throws InterruptedException {
-        synchronized (lifecycle) {
-            if (context == null) {
-                return;
-            }
-            new ArrayList<>(devices.keySet()).forEach(this::remove);
-            if (!connections.awaitAllClosed(config.restart_wait_ms())) {
-                log.error("{} session(s) kept their USB devices open for {} ms; restarting libusb anyway",
-                        connections.count(), config.restart_wait_ms());
-            }
-            stopContext();
-            startContext();
-        }
-    }
-
-    private void enumerate() {
+    /**
+     * The devices the context lists at the wanted bus addresses (all when null), described; freed from the
+     * list, referenced by the descriptions.
+     */
+    private List<LibUsbDevice> list(LibUsbContext c, BiPredicate<Integer, Integer> wantedAt) {
+        List<LibUsbDevice> result = new ArrayList<>();
         DeviceList list = new DeviceList();
-        int n = LibUsb.getDeviceList(context, list);
+        int n = LibUsb.getDeviceList(c.context(), list);
         if (n < 0) {
             log.error("libusb could not list devices: {}", LibUsb.strError(n));
-            return;
+            return result;
         }
         try {
-            List<Device> all = new ArrayList<>();
-            list.forEach(all::add);
-            all.forEach(this::add);
+            for (Device d : list) {
+                if (wantedAt == null || wantedAt.test(LibUsb.getBusNumber(d), LibUsb.getDeviceAddress(d))) {
+                    describe(d, c).ifPresent(result::add);
+                }
+            }
         } finally {
             LibUsb.freeDeviceList(list, true);
         }
+        return result;
     }
 
-    private void add(Device device) {
+    private Optional<LibUsbDevice> describe(Device device, LibUsbContext home) {
         try {
-            LibUsbDevice d = new LibUsbDevice(device, connections);
-            if (devices.putIfAbsent(d.device(), d) == null) {
-                listeners.forEach(l -> l.arrived(d));
-            } else {
-                d.dispose();
-            }
+            return Optional.of(new LibUsbDevice(device, home));
         } catch (UsbException e) {
             log.warn("ignoring a USB device libusb could not describe: {}", e.getMessage());
+            return Optional.empty();
         }
     }
 
-    private void remove(Device device) {
-        LibUsbDevice d = devices.remove(device);
-        if (d != null) {
+    private void register(LibUsbDevice d) {
+        synchronized (registry) {
+            if (devices.putIfAbsent(d.device(), d) == null) {
+                d.home().add(d);
+                listeners.forEach(l -> l.arrived(d));
+                return;
+            }
+        }
+        d.dispose();
+    }
+
+    private void remove(LibUsbDevice d) {
+        LibUsbContext home = d.home();
+        synchronized (registry) {
+            if (!devices.remove(d.device(), d)) {
+                return;
+            }
+            home.remove(d);
             listeners.forEach(l -> l.left(d));
             d.dispose();
+        }
+        if (home.unused()) {
+            later(() -> retireIfUnused(home));
+        }
+    }
+
+    private void lookAtSysfsSoon() {
+        SysfsWatcher w = watcher;
+        if (w != null) {
+            w.lookSoon();
+        }
+    }
+
+    private LibUsbDevice find(int bus, int address) {
+        synchronized (registry) {
+            return devices.values().stream().filter(d -> d.bus() == bus && d.address() == address).findFirst()
+                    .orElse(null);
+        }
+    }
+
+    /** On the lifecycle thread, in the order the watcher saw the changes. */
+    private void sysfsChanged(SysfsWatcher.Change change) {
+        if (closing) {
+            return;
+        }
+        for (SysfsWatcher.Entry e : change.left().values()) {
+            Wanted w = wanted.get(e.name());
+            if (w != null && w.entry().equals(e)) {
+                wanted.remove(e.name());
+            }
+            LibUsbDevice d = find(e.bus(), e.address());
+            if (d != null) {
+                remove(d);
+            }
+        }
+        long now = System.nanoTime();
+        for (SysfsWatcher.Entry e : change.arrived().values()) {
+            if (find(e.bus(), e.address()) == null) {
+                wanted.put(e.name(), new Wanted(e, 0, now));
+            }
+        }
+        if (!change.arrived().isEmpty()) {
+            // queued behind changes already waiting, so that a burst of arrivals shares one context
+            later(this::lookForWanted);
+        }
+    }
+
+    /** Opens one context for every wanted device that is due, and plans the next look for the others. */
+    private void lookForWanted() {
+        if (closing) {
+            return;
+        }
+        long now = System.nanoTime();
+        List<Wanted> due = wanted.values().stream().filter(w -> w.dueNanos() - now <= 0).toList();
+        if (!due.isEmpty()) {
+            openGeneration(due);
+        }
+        if (nextLook != null) {
+            nextLook.cancel(false);
+            nextLook = null;
+        }
+        wanted.values().stream().mapToLong(Wanted::dueNanos).min().ifPresent(at -> nextLook = later(
+                this::lookForWanted, Math.max(0, at - System.nanoTime())));
+    }
+
+    private void openGeneration(List<Wanted> due) {
+        String names = due.stream().map(w -> w.entry().name()).sorted().collect(Collectors.joining(", "));
+        LibUsbContext c;
+        try {
+            c = LibUsbContext.init(contextsCreated.get() + 1, false);
+        } catch (LibUsbException e) {
+            log.warn("libusb refused a context to see USB device(s) {}: {}", names, LibUsb.strError(e.getErrorCode()));
+            lookAgain(due);
+            return;
+        }
+        contextsCreated.incrementAndGet();
+        // any wanted device, due or not: one the context happens to list needs no context of its own later
+        List<LibUsbDevice> found = list(c, (bus, address) -> wanted(bus, address) != null);
+        for (LibUsbDevice d : found) {
+            wanted.remove(wanted(d.bus(), d.address()).entry().name());
+        }
+        lookAgain(due.stream().filter(w -> wanted.containsKey(w.entry().name())).toList());
+        if (found.isEmpty()) {
+            exit(c);
+            return;
+        }
+        c.connections().onIdle(() -> later(() -> retireIfUnused(c)));
+        c.connections().onUnplugged(this::lookAtSysfsSoon);
+        c.startEvents(config.event_thread_restart_ms());
+        synchronized (registry) {
+            extras.add(c);
+        }
+        found.forEach(this::register);
+        log.info("USB device(s) {} arrived; libusb context #{} opened for them (without udevd a context lists only"
+                + " the devices present when it starts)", found.stream().map(LibUsbDevice::describe)
+                        .collect(Collectors.joining(", ")), c.number());
+        // every device found was known already: nothing else would retire the context
+        if (c.unused()) {
+            retireIfUnused(c);
+        }
+    }
+
+    private Wanted wanted(int bus, int address) {
+        return wanted.values().stream().filter(w -> w.entry().bus() == bus && w.entry().address() == address)
+                .findFirst().orElse(null);
+    }
+
+    private void lookAgain(Collection<Wanted> missing) {
+        long now = System.nanoTime();
+        for (Wanted w : missing) {
+            int looks = w.looks() + 1;
+            SysfsWatcher.Entry e = w.entry();
+            if (looks >= LOOKS) {
+                wanted.remove(e.name());
+                log.warn("USB device {} (bus {}, address {}) is in {} but libusb has not listed it in {} fresh"
+                        + " contexts; it is ignored until it is plugged in again", e.name(), e.bus(), e.address(),
+                        paths.sysfsDevices(), looks);
+            } else {
+                long wait = config.sysfs_poll_ms() << (looks - 1);
+                log.debug("USB device {} is in sysfs but not yet in libusb's list; looking again in {} ms",
+                        e.name(), wait);
+                wanted.put(e.name(), new Wanted(e, looks, now + TimeUnit.MILLISECONDS.toNanos(wait)));
+            }
+        }
+    }
+
+    /** On the lifecycle thread: an extra context whose devices left and whose handles closed is exited. */
+    private void retireIfUnused(LibUsbContext c) {
+        if (closing || c.exited() || !c.unused()) {
+            return;
+        }
+        synchronized (registry) {
+            if (!extras.remove(c)) {
+                return;
+            }
+        }
+        if (!exit(c)) {
+            synchronized (registry) {
+                extras.add(c); // still there for the health check to see its stuck event thread
+            }
+        }
+    }
+
+    private boolean exit(LibUsbContext c) {
+        try {
+            if (c.exit()) {
+                contextsExited.incrementAndGet();
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
+    private <T> T onLifecycle(Callable<T> task) throws InterruptedException {
+        try {
+            return lifecycle.submit(task).get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    private void later(Runnable task) {
+        later(task, 0);
+    }
+
+    private ScheduledFuture<?> later(Runnable task, long delayNanos) {
+        ScheduledExecutorService l = lifecycle;
+        if (l == null) {
+            return null;
+        }
+        try {
+            return l.schedule(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    log.error("libusb lifecycle task failed: {}", e.toString(), e);
+                }
+            }, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return null; // the backend is stopping; it exits every context itself
         }
     }
 
@@ -325,19 +602,39 @@ public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> 
     }
 
     /**
-     * Health for the service watchdog: the event thread's rounds (it goes round at least twice a second) and
-     * whether it is alive; "idle" without USB, where there is no event thread to watch.
+     * Health for the service watchdog: progress counts the moments by which every event thread has gone
+     * round again since the last (each goes round at least twice a second), so one stuck thread among many
+     * stops it; unhealthy when any event thread is dead. "idle" without USB, where there is none to watch.
      */
     @Override
     public Map<String, Object> get() {
-        LibUsbEventThread e;
-        synchronized (lifecycle) {
-            e = events;
-        }
-        if (e == null) {
+        List<LibUsbEventThread> threads = eventThreads();
+        if (threads.isEmpty()) {
             return Map.of("idle", true, "healthy", true, "progress", 0L, "status", "no USB bus");
         }
-        return Map.of("progress", e.rounds(), "healthy", e.isAlive(), "status",
-                e.restarts() == 0 ? "libusb events ok" : "libusb event thread restarted " + e.restarts() + " time(s)");
+        long progress;
+        synchronized (roundsAtSweep) {
+            boolean all = true;
+            for (LibUsbEventThread t : threads) {
+                Long before = roundsAtSweep.get(t);
+                if (before != null && before == t.rounds()) {
+                    all = false;
+                }
+            }
+            if (all) {
+                sweeps++;
+                roundsAtSweep.clear();
+                threads.forEach(t -> roundsAtSweep.put(t, t.rounds()));
+            } else {
+                roundsAtSweep.keySet().retainAll(threads);
+            }
+            progress = sweeps;
+        }
+        List<String> dead = threads.stream().filter(t -> !t.isAlive()).map(LibUsbEventThread::name).toList();
+        int restarts = threads.stream().mapToInt(LibUsbEventThread::restarts).sum();
+        String status = !dead.isEmpty() ? "libusb event thread(s) not running: " + String.join(", ", dead)
+                : restarts > 0 ? "libusb event thread restarted " + restarts + " time(s)"
+                        : "libusb events ok (" + threads.size() + " context(s))";
+        return Map.of("progress", progress, "healthy", dead.isEmpty(), "status", status);
     }
 }

@@ -57,8 +57,10 @@ final class LibUsbConnection implements DeviceConnection {
                 who);
     }
 
+    /** Allowed after {@link #abort()}, which leaves the handle open for giving the device back. */
     @Override
-    public void attachKernelDriver(int iface) throws UsbException {
+    public synchronized void attachKernelDriver(int iface) throws UsbException {
+        checkHandle();
         LibUsbErrors.check(LibUsb.attachKernelDriver(handle, iface), "re-attach kernel driver of interface " + iface,
                 who);
     }
@@ -76,7 +78,8 @@ final class LibUsbConnection implements DeviceConnection {
     }
 
     @Override
-    public void releaseInterface(int iface) throws UsbException {
+    public synchronized void releaseInterface(int iface) throws UsbException {
+        checkHandle();
         LibUsbErrors.check(LibUsb.releaseInterface(handle, iface), "release interface " + iface, who);
     }
 
@@ -133,7 +136,10 @@ final class LibUsbConnection implements DeviceConnection {
             }
             int r = LibUsb.controlTransfer(handle, (byte) requestType, (byte) request, (short) value, (short) index,
                     buffer, timeoutMs);
-            LibUsbErrors.check(r, String.format("control request %02x/%02x", requestType, request), who);
+            if (r < 0) {
+                throw seen(LibUsbErrors.exception(r, String.format("control request %02x/%02x", requestType, request),
+                        who));
+            }
             if (in) {
                 buffer.get(0, data, 0, r);
             }
@@ -166,8 +172,8 @@ final class LibUsbConnection implements DeviceConnection {
             int r = bulk ? LibUsb.bulkTransfer(handle, (byte) endpoint, buffer, transferred, timeoutMs)
                     : LibUsb.interruptTransfer(handle, (byte) endpoint, buffer, transferred, timeoutMs);
             if (r < 0) {
-                throw LibUsbErrors.exception(r, (bulk ? "bulk" : "interrupt") + " transfer on endpoint 0x"
-                        + Integer.toHexString(endpoint), who);
+                throw seen(LibUsbErrors.exception(r, (bulk ? "bulk" : "interrupt") + " transfer on endpoint 0x"
+                        + Integer.toHexString(endpoint), who));
             }
             int n = transferred.get(0);
             if (in) {
@@ -204,7 +210,7 @@ final class LibUsbConnection implements DeviceConnection {
             }
             UsbException failure = t.failure(what, who);
             if (failure != null) {
-                throw failure;
+                throw seen(failure);
             }
             return t.copyTo(in ? data : new byte[total], packetLengths);
         } catch (InterruptedException e) {
@@ -227,7 +233,7 @@ final class LibUsbConnection implements DeviceConnection {
         int packet = ep.maxPacketSize() & 0x7FF;
         LibUsbStream[] self = new LibUsbStream[1];
         LibUsbStream s = new LibUsbStream(handle, endpoint, ep.type(), transferSize, packet, inFlight, who,
-                () -> streams.remove(self[0]));
+                () -> streams.remove(self[0]), registry::unplugged);
         self[0] = s;
         streams.add(s);
         return s;
@@ -262,6 +268,21 @@ final class LibUsbConnection implements DeviceConnection {
     private void give(ByteBuffer b) {
         if (b.capacity() <= POOLED_BUFFER_LIMIT && buffers.size() < 4) {
             buffers.offer(b);
+        }
+    }
+
+    /** Tells the backend when a transfer found the device unplugged, before its departure is noticed. */
+    private UsbException seen(UsbException e) {
+        if (e.kind() == Kind.GONE) {
+            registry.unplugged();
+        }
+        return e;
+    }
+
+    /** A closed handle is freed memory, and its context may be exited already. */
+    private void checkHandle() throws UsbException {
+        if (handleClosed) {
+            throw new UsbException(Kind.CLOSED, "connection to " + who + " is closed");
         }
     }
 

@@ -23,16 +23,22 @@ import org.usblogd.api.usb.spi.BackendDevice;
 import org.usblogd.api.usb.spi.DeviceConnection;
 
 /**
- * A device libusb reported. Holds a reference on the native device until {@link #dispose()}. The descriptor
- * tree comes from libusb's cached copy (no I/O); string descriptors need control transfers, which must not
- * run inside a hotplug callback, so they are read once, on first use of {@link #info()}, from the caller's
- * thread.
+ * A device libusb reported, living in the libusb context that listed it. Holds a reference on the native
+ * device until {@link #dispose()}; after that it can no longer be opened (the context may be exited), and
+ * the reference is dropped once no call that uses it is under way. The descriptor tree comes from libusb's
+ * cached copy (no I/O); string descriptors need control transfers, which must not run inside a hotplug
+ * callback, so they are read once, on first use of {@link #info()}, from the caller's thread.
  */
 final class LibUsbDevice implements BackendDevice {
     private static final int DT_INTERFACE_ASSOCIATION = 0x0B;
 
     private final Device device;
+    private final LibUsbContext home;
     private final LibUsbConnections connections;
+    private final Object use = new Object();
+    private int users;
+    private boolean disposed;
+    private boolean referenced = true;
     private final DeviceDescriptor descriptor = new DeviceDescriptor();
     private final String portPath;
     private final int bus;
@@ -41,9 +47,10 @@ final class LibUsbDevice implements BackendDevice {
     private final int activeConfiguration;
     private volatile UsbDeviceInfo info;
 
-    LibUsbDevice(Device device, LibUsbConnections connections) throws UsbException {
+    LibUsbDevice(Device device, LibUsbContext home) throws UsbException {
         this.device = LibUsb.refDevice(device);
-        this.connections = connections;
+        this.home = home;
+        this.connections = home.connections();
         this.bus = LibUsb.getBusNumber(device);
         this.address = LibUsb.getDeviceAddress(device);
         this.portPath = portPath(device, bus);
@@ -59,6 +66,10 @@ final class LibUsbDevice implements BackendDevice {
 
     Device device() {
         return device;
+    }
+
+    LibUsbContext home() {
+        return home;
     }
 
     int bus() {
@@ -95,19 +106,66 @@ final class LibUsbDevice implements BackendDevice {
 
     @Override
     public DeviceConnection open() throws UsbException {
-        DeviceHandle handle = new DeviceHandle();
-        LibUsbErrors.check(LibUsb.open(device, handle), "open", describe());
-        return connections.opened(new LibUsbConnection(handle, this, connections));
+        if (!enter()) {
+            throw new UsbException(UsbException.Kind.GONE, "open " + describe() + " failed: the device was unplugged");
+        }
+        try {
+            DeviceHandle handle = new DeviceHandle();
+            LibUsbErrors.check(LibUsb.open(device, handle), "open", describe());
+            return connections.opened(new LibUsbConnection(handle, this, connections));
+        } finally {
+            leave();
+        }
     }
 
+    /** The device left: no new handle may be opened on it, and the native device is let go. */
     void dispose() {
+        synchronized (use) {
+            if (disposed) {
+                return;
+            }
+            disposed = true;
+            if (users > 0) {
+                return; // the last user lets go
+            }
+            referenced = false;
+        }
         LibUsb.unrefDevice(device);
+    }
+
+    /** @return false once disposed: the native device may be gone with its context */
+    private boolean enter() {
+        synchronized (use) {
+            if (disposed) {
+                return false;
+            }
+            users++;
+            connections.enter();
+            return true;
+        }
+    }
+
+    private void leave() {
+        boolean unref;
+        synchronized (use) {
+            users--;
+            unref = disposed && users == 0 && referenced;
+            if (unref) {
+                referenced = false;
+            }
+        }
+        if (unref) {
+            LibUsb.unrefDevice(device);
+        }
+        // only now: the context must outlive the reference dropped above
+        connections.leave();
     }
 
     private UsbDeviceInfo readInfo() {
         Strings strings = new Strings();
         DeviceHandle handle = new DeviceHandle();
-        if (LibUsb.open(device, handle) == LibUsb.SUCCESS) {
+        boolean entered = enter();
+        if (entered && LibUsb.open(device, handle) == LibUsb.SUCCESS) {
             strings.handle = handle;
         }
         try {
@@ -123,6 +181,9 @@ final class LibUsbDevice implements BackendDevice {
         } finally {
             if (strings.handle != null) {
                 LibUsb.close(handle);
+            }
+            if (entered) {
+                leave();
             }
         }
     }

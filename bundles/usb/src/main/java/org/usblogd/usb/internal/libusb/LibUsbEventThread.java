@@ -17,6 +17,7 @@ final class LibUsbEventThread {
     private static final long WAIT_MICROS = 500_000;
 
     private final Context context;
+    private final String name;
     private final long restartDelayMs;
     private final AtomicLong rounds = new AtomicLong();
     private volatile boolean running;
@@ -25,8 +26,9 @@ final class LibUsbEventThread {
     /** Test hook: thrown once inside the loop, as if libusb or the JNI layer had failed. */
     volatile RuntimeException injectFailure;
 
-    LibUsbEventThread(Context context, long restartDelayMs) {
+    LibUsbEventThread(Context context, String name, long restartDelayMs) {
         this.context = context;
+        this.name = name;
         this.restartDelayMs = restartDelayMs;
     }
 
@@ -36,14 +38,17 @@ final class LibUsbEventThread {
     }
 
     private void spawn() {
-        Thread t = new Thread(this::run, "usb-libusb-events");
+        Thread t = new Thread(this::run, name);
         t.setDaemon(true);
         thread = t;
         t.start();
     }
 
-    /** Stops handling events and waits for the thread; libusb must not be exited before this returns. */
-    void stop() throws InterruptedException {
+    /**
+     * Stops handling events and waits for the thread; the context must not be exited before this returned
+     * true.
+     */
+    boolean stop() throws InterruptedException {
         Thread t;
         synchronized (this) {
             running = false;
@@ -53,9 +58,11 @@ final class LibUsbEventThread {
         if (t != null) {
             t.join(5_000);
             if (t.isAlive()) {
-                log.error("the libusb event thread did not stop within 5 s");
+                log.error("the libusb event thread {} did not stop within 5 s", name);
+                return false;
             }
         }
+        return true;
     }
 
     /** Event-handling rounds so far; a stuck thread stops counting. */
@@ -65,6 +72,10 @@ final class LibUsbEventThread {
 
     int restarts() {
         return restarts;
+    }
+
+    String name() {
+        return name;
     }
 
     boolean isAlive() {

@@ -24,15 +24,17 @@ final class LibUsbStream implements InStream {
     private final String what;
     private final Deque<LibUsbTransfer> order = new ArrayDeque<>();
     private final Runnable onClose;
+    private final Runnable onUnplugged;
     private volatile boolean closed;
     private volatile UsbException ended;
     private long completed;
 
     LibUsbStream(DeviceHandle handle, int endpoint, TransferType type, int transferSize, int packetSize,
-            int inFlight, String who, Runnable onClose) throws UsbException {
+            int inFlight, String who, Runnable onClose, Runnable onUnplugged) throws UsbException {
         this.endpoint = endpoint;
         this.who = who;
         this.onClose = onClose;
+        this.onUnplugged = onUnplugged;
         this.what = type.name().toLowerCase() + " stream on endpoint 0x" + Integer.toHexString(endpoint);
         int[] packets = null;
         if (type == TransferType.ISOCHRONOUS) {
@@ -77,18 +79,26 @@ final class LibUsbStream implements InStream {
             throw new UsbException(Kind.CLOSED, what + " on " + who + " interrupted");
         }
         completed++;
-        UsbException failure = head.failure(what, who);
-        if (failure != null && (failure.kind() == Kind.GONE || failure.kind() == Kind.CLOSED)) {
-            ended = failure;
-            throw failure;
-        }
-        int n = failure == null ? head.copyTo(buffer, null) : 0;
+        UsbException failure;
+        int n;
+        // close() frees the transfers once they are back, possibly while this reader wakes from the same
+        // completion: a transfer is only looked at under the lock close() frees them under, and not after.
         synchronized (order) {
+            if (closed) {
+                throw new UsbException(Kind.CLOSED, what + " on " + who + " is closed");
+            }
+            failure = head.failure(what, who);
+            if (failure != null && (failure.kind() == Kind.GONE || failure.kind() == Kind.CLOSED)) {
+                ended = failure;
+                if (failure.kind() == Kind.GONE) {
+                    onUnplugged.run();
+                }
+                throw failure;
+            }
+            n = failure == null ? head.copyTo(buffer, null) : 0;
             order.removeFirst();
             order.addLast(head);
-            if (!closed) {
-                head.submit(what, who);
-            }
+            head.submit(what, who);
         }
         if (failure != null) {
             throw failure;
@@ -115,15 +125,19 @@ final class LibUsbStream implements InStream {
         for (LibUsbTransfer t : all) {
             t.cancel();
         }
-        int leaked = 0;
         for (LibUsbTransfer t : all) {
             try {
                 t.awaitDone(CANCEL_WAIT_MS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            if (!t.free()) {
-                leaked++;
+        }
+        int leaked = 0;
+        synchronized (order) {
+            for (LibUsbTransfer t : all) {
+                if (!t.free()) {
+                    leaked++;
+                }
             }
         }
         if (leaked > 0) {

@@ -22,6 +22,8 @@ final class SysfsWatcher {
     private static final Logger log = LoggerFactory.getLogger(SysfsWatcher.class);
     /** "1-1", "2-1.4.3"; not root hubs ("usb1") and not interfaces ("1-1:1.0"). */
     private static final Pattern DEVICE = Pattern.compile("\\d+-\\d+(\\.\\d+)*");
+    private static final int QUICK_LOOKS = 5;
+    private static final long QUICK_LOOK_MS = 20;
 
     /** A device directory and the bus address it had when seen. */
     record Entry(String name, int bus, int address) {
@@ -37,9 +39,11 @@ final class SysfsWatcher {
     private final Path devices;
     private final long intervalMs;
     private final Consumer<Change> listener;
+    private final Object tick = new Object();
+    private int quickLooks;
     private volatile boolean running;
     private Thread thread;
-    private Map<String, Entry> last = Map.of();
+    private Map<String, Entry> last;
 
     SysfsWatcher(Path devices, long intervalMs, Consumer<Change> listener) {
         this.devices = devices;
@@ -47,9 +51,15 @@ final class SysfsWatcher {
         this.listener = listener;
     }
 
-    /** Takes the first listing synchronously, so that only later changes are reported. */
-    void start() {
+    /** Takes the listing later changes are reported against; {@link #start()} takes one unless this did. */
+    synchronized void snapshot() {
         last = list();
+    }
+
+    synchronized void start() {
+        if (last == null) {
+            last = list();
+        }
         running = true;
         thread = new Thread(this::run, "usb-sysfs-watcher");
         thread.setDaemon(true);
@@ -64,11 +74,31 @@ final class SysfsWatcher {
         }
     }
 
+    /**
+     * Looks a few times in quick succession rather than at the end of the interval: a device just failed as
+     * unplugged, and its departure, reported promptly, keeps the core from reopening a device that is gone.
+     * The kernel removes the device from sysfs only after it failed its transfers, hence more than one look.
+     */
+    void lookSoon() {
+        synchronized (tick) {
+            quickLooks = QUICK_LOOKS;
+            tick.notifyAll();
+        }
+    }
+
     private void run() {
         while (running) {
             try {
-                Thread.sleep(intervalMs);
+                synchronized (tick) {
+                    tick.wait(quickLooks > 0 ? Math.min(QUICK_LOOK_MS, intervalMs) : intervalMs);
+                    quickLooks = Math.max(0, quickLooks - 1);
+                }
                 Change change = poll();
+                if (!change.left().isEmpty()) {
+                    synchronized (tick) {
+                        quickLooks = 0;
+                    }
+                }
                 if (!change.isEmpty()) {
                     listener.accept(change);
                 }
@@ -80,7 +110,7 @@ final class SysfsWatcher {
         }
     }
 
-    Change poll() {
+    synchronized Change poll() {
         Map<String, Entry> now = list();
         Map<String, Entry> arrived = new HashMap<>();
         Map<String, Entry> left = new HashMap<>();

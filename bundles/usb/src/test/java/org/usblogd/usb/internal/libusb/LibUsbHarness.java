@@ -38,10 +38,14 @@ public final class LibUsbHarness {
     }
 
     public static void activate(LibUsbBackend backend, String hotplug) {
-        backend.activate(config(hotplug));
+        backend.activate(config(hotplug, 100));
     }
 
-    static LibUsbBackend.Config config(String hotplug) {
+    static void activate(LibUsbBackend backend, String hotplug, long sysfsPollMs) {
+        backend.activate(config(hotplug, sysfsPollMs));
+    }
+
+    static LibUsbBackend.Config config(String hotplug, long sysfsPollMs) {
         return new LibUsbBackend.Config() {
             @Override
             public Class<? extends Annotation> annotationType() {
@@ -55,17 +59,12 @@ public final class LibUsbHarness {
 
             @Override
             public long sysfs_poll_ms() {
-                return 100;
+                return sysfsPollMs;
             }
 
             @Override
             public long event_thread_restart_ms() {
                 return 100;
-            }
-
-            @Override
-            public long restart_wait_ms() {
-                return 5_000;
             }
         };
     }

@@ -37,7 +37,7 @@ class LibUsbHotplugTest {
     void stop() throws InterruptedException {
         backend.deactivate();
         testbed.close();
-        assertThat(threads("usb-libusb-events")).as("event threads after stop").isZero();
+        assertThat(threads("usb-libusb-")).as("event and lifecycle threads after stop").isZero();
         assertThat(threads("usb-sysfs-watcher")).as("watcher threads after stop").isZero();
     }
 
@@ -59,7 +59,7 @@ class LibUsbHotplugTest {
         testbed.unplug(again);
         listener.awaitDeparture();
         assertThat(listener.present).isEmpty();
-        assertThat(backend.contextStarts()).as("hotplug needs no context restart").isEqualTo(1);
+        assertThat(backend.contextsCreated()).as("hotplug needs no other context").isEqualTo(1);
     }
 
     @Test
@@ -77,28 +77,48 @@ class LibUsbHotplugTest {
     }
 
     @Test
-    void withoutUdevTheSysfsWatcherFollowsDevicesByRestartingLibusbSafely() throws Exception {
+    void withoutUdevdAnArrivalGetsAContextOfItsOwnAndAnOpenDeviceNeverNotices() throws Exception {
+        testbed.withoutUdevd();
         EmulatedUsbDevice present = testbed.plug(new CompositeModel("CT-0001", PERIOD), 1, 1, 3);
         LibUsbHarness.activate(backend, "sysfs");
         backend.start(listener);
         BackendDevice before = listener.awaitArrival();
-        DeviceConnection open = before.open();
+        try (DeviceConnection open = before.open()) {
+            open.claimInterface(1);
+            try (InStream s = open.openStream(0x85, 512, 2)) {
+                s.read(new byte[512], 2_000);
 
-        testbed.plug(new CompositeModel("CT-0002", PERIOD), 1, 2, 4);
+                EmulatedUsbDevice second = testbed.plug(new CompositeModel("CT-0002", PERIOD), 1, 2, 4);
 
-        // The open device is reported gone so that its session closes the handle before the restart.
-        assertThat(listener.awaitDeparture()).isSameAs(before);
-        open.close();
-        BackendDevice x = listener.awaitArrival();
-        BackendDevice y = listener.awaitArrival();
-        assertThat(java.util.List.of(x.info().serialNumber(), y.info().serialNumber()))
-                .containsExactlyInAnyOrder("CT-0001", "CT-0002");
-        assertThat(backend.contextStarts()).isEqualTo(2);
+                BackendDevice arrived = listener.awaitArrival();
+                assertThat(arrived.info().serialNumber()).isEqualTo("CT-0002");
+                assertThat(listener.present).containsExactlyInAnyOrder(before, arrived);
+                assertThat(backend.contextsCreated()).isEqualTo(2);
+                try (DeviceConnection c = arrived.open()) {
+                    c.claimInterface(1);
+                    try (InStream s2 = c.openStream(0x85, 512, 2)) {
+                        assertThat(s2.read(new byte[512], 2_000)).as("a stream on the new context").isEqualTo(512);
+                    }
+                }
+                testbed.unplug(second);
+                assertThat(listener.awaitDeparture()).isSameAs(arrived);
+                awaitContextsExited(1);
 
+                assertThat(s.read(new byte[512], 2_000)).as("the open device's stream, all along").isEqualTo(512);
+            }
+        }
         testbed.unplug(present);
-        BackendDevice gone = listener.awaitDeparture();
-        assertThat(gone.info().serialNumber()).isEqualTo("CT-0001");
-        assertThat(backend.contextStarts()).as("a departure needs no restart").isEqualTo(2);
+        assertThat(listener.awaitDeparture()).isSameAs(before);
+        assertThat(backend.contextsCreated()).as("a departure needs no context").isEqualTo(2);
+        assertThat(backend.contexts()).as("the anchor stays").hasSize(1);
+    }
+
+    private void awaitContextsExited(int n) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (backend.contextsExited() < n && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(backend.contextsExited()).as("contexts exited").isEqualTo(n);
     }
 
     @Test
@@ -151,11 +171,12 @@ class LibUsbHotplugTest {
                 .orElseThrow();
     }
 
-    private static long threads(String name) throws InterruptedException {
+    /** Threads whose name starts so, once those that are ending have ended. */
+    static long threads(String prefix) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 3_000;
         long n;
         do {
-            n = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name)).count();
+            n = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).count();
             if (n > 0) {
                 Thread.sleep(20);
             }

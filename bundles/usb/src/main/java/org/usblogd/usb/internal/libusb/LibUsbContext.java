@@ -1,0 +1,122 @@
+package org.usblogd.usb.internal.libusb;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.usb4java.Context;
+import org.usb4java.LibUsb;
+import org.usb4java.LibUsbException;
+
+/**
+ * One libusb context with its own event thread and its own devices and handles. The anchor is created
+ * first and lives as long as the backend; where udevd does not run, each generation of arrivals gets an
+ * extra context, because only a context initialised after a device appeared lists it. Created and exited
+ * on the backend's lifecycle thread only: libusb's init rescans the bus under a global lock.
+ */
+final class LibUsbContext {
+    private static final Logger log = LoggerFactory.getLogger(LibUsbContext.class);
+
+    private final Context context;
+    private final int number;
+    private final boolean anchor;
+    private final LibUsbConnections connections = new LibUsbConnections();
+    private final Set<LibUsbDevice> devices = ConcurrentHashMap.newKeySet();
+    private volatile LibUsbEventThread events;
+    private volatile boolean exited;
+
+    private LibUsbContext(Context context, int number, boolean anchor) {
+        this.context = context;
+        this.number = number;
+        this.anchor = anchor;
+    }
+
+    /** @throws LibUsbException with libusb's error code when it refuses a context */
+    static LibUsbContext init(int number, boolean anchor) {
+        Context ctx = new Context();
+        int r = LibUsb.init(ctx);
+        if (r != LibUsb.SUCCESS) {
+            throw new LibUsbException(r);
+        }
+        return new LibUsbContext(ctx, number, anchor);
+    }
+
+    Context context() {
+        return context;
+    }
+
+    int number() {
+        return number;
+    }
+
+    boolean anchor() {
+        return anchor;
+    }
+
+    LibUsbConnections connections() {
+        return connections;
+    }
+
+    void startEvents(long restartDelayMs) {
+        events = new LibUsbEventThread(context, anchor ? "usb-libusb-events" : "usb-libusb-events-" + number,
+                restartDelayMs);
+        events.start();
+    }
+
+    /** Null until {@link #startEvents}. */
+    LibUsbEventThread events() {
+        return events;
+    }
+
+    void add(LibUsbDevice d) {
+        devices.add(d);
+    }
+
+    void remove(LibUsbDevice d) {
+        devices.remove(d);
+    }
+
+    List<LibUsbDevice> devices() {
+        return List.copyOf(devices);
+    }
+
+    /** An extra context nobody needs: its devices have left and their handles are closed. */
+    boolean unused() {
+        return !anchor && devices.isEmpty() && connections.idle();
+    }
+
+    boolean exited() {
+        return exited;
+    }
+
+    /**
+     * Stops the event thread, then exits the context: libusb 1.0.22 crashes when a context is exited while
+     * its own event thread is inside libusb. An event thread that does not stop keeps its context, leaked
+     * rather than crashed.
+     *
+     * @return whether the context was exited
+     */
+    boolean exit() throws InterruptedException {
+        LibUsbEventThread e = events;
+        if (e != null && !e.stop()) {
+            log.error("libusb context #{} is left open: its event thread did not stop", number);
+            return false;
+        }
+        if (connections.count() > 0) {
+            log.warn("{} USB device handle(s) still open while libusb context #{} shuts down", connections.count(),
+                    number);
+        }
+        devices.forEach(LibUsbDevice::dispose);
+        devices.clear();
+        LibUsb.exit(context);
+        exited = true;
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "libusb context #" + number + (anchor ? " (anchor)" : "");
+    }
+}
