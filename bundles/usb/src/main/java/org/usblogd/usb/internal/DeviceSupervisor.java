@@ -147,6 +147,13 @@ final class DeviceSupervisor {
             retryAt = now;
             return null;
         }
+        if (outcome == SessionOutcome.GONE) {
+            // usually the device leaving (its departure follows), or re-enumerating after a reset: not the
+            // device failing, so no rung is taken; it is opened again after the first pause if it is still there
+            long wait = policy.retryInitialMs();
+            retryAt = now + wait * 1_000_000L;
+            return new Step(Rung.REOPEN, troubles, wait, false, error);
+        }
         troubles++;
         Rung rung = Rung.after(troubles, false);
         long wait = Math.min(policy.retryMaxMs(), policy.retryInitialMs() << Math.min(troubles - 1, 20));

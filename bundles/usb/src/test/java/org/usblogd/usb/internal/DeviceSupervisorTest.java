@@ -113,6 +113,18 @@ class DeviceSupervisorTest {
     }
 
     @Test
+    void aDeviceGoneUnderItsSessionIsOpenedAgainAfterTheFirstPauseWithoutClimbing() {
+        failOnce();
+        advance(1_000);
+        supervisor.sessionStarted();
+
+        Step step = supervisor.sessionEnded(SessionOutcome.GONE, "unplugged");
+
+        assertThat(step.waitMs()).isEqualTo(1_000);
+        assertThat(supervisor.troubles()).as("the ladder stays where it was").isEqualTo(1);
+    }
+
+    @Test
     void aSessionThatDoesNotStopInTimeIsOverdueAndAbandonedSessionsResetTheDevice() {
         supervisor.sessionStarted();
         supervisor.stopRequested();
