@@ -7,6 +7,8 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.usblogd.sim.twin.Co2MonitorTwin;
+import org.usblogd.testing.plugin.ScriptedLink;
+import org.usblogd.testing.plugin.RecordingSink;
 
 class Co2DecoderTest {
     private static final byte[] ZERO_KEY = new byte[8];

@@ -11,6 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.usblogd.api.usb.UsbException;
 import org.usblogd.sim.twin.FnirsiTwin;
+import org.usblogd.testing.plugin.ScriptedLink;
+import org.usblogd.testing.plugin.RecordingSink;
 
 class FnirsiSessionTest {
     private static final long A = 1_780_000_000_000_000L;

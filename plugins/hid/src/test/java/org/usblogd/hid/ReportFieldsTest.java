@@ -10,6 +10,8 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.usblogd.sim.twin.DiySensorTwin;
+import org.usblogd.testing.plugin.ScriptedLink;
+import org.usblogd.testing.plugin.RecordingSink;
 
 class ReportFieldsTest {
     private static Map<String, Object> props(String... keysAndValues) {

@@ -7,6 +7,8 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.usblogd.sim.twin.ScaleTwin;
+import org.usblogd.testing.plugin.ScriptedLink;
+import org.usblogd.testing.plugin.RecordingSink;
 
 class ScaleDecoderTest {
     private static byte[] hex(String s) {

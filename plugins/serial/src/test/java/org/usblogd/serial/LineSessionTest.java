@@ -11,6 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.usblogd.api.usb.DeviceLink;
 import org.usblogd.api.usb.UsbException;
+import org.usblogd.testing.plugin.RecordingSink;
 
 class LineSessionTest {
     private static final long T = 1_780_000_000_000_000L;

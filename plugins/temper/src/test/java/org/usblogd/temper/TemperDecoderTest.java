@@ -8,6 +8,8 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.usblogd.sim.twin.TemperTwin;
+import org.usblogd.testing.plugin.ScriptedLink;
+import org.usblogd.testing.plugin.RecordingSink;
 
 class TemperDecoderTest {
     private static byte[] hex(String s) {

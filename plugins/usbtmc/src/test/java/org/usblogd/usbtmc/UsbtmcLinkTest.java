@@ -13,6 +13,7 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.usblogd.api.usb.UsbException;
 import org.usblogd.sim.twin.UsbtmcTwin;
+import org.usblogd.testing.plugin.RecordingSink;
 
 class UsbtmcLinkTest {
 

@@ -6,6 +6,8 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.usblogd.sim.twin.WensnTwin;
+import org.usblogd.testing.plugin.ScriptedLink;
+import org.usblogd.testing.plugin.RecordingSink;
 
 class WensnDecoderTest {
 

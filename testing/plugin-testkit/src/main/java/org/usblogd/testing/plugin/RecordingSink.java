@@ -1,4 +1,4 @@
-package org.usblogd.temper;
+package org.usblogd.testing.plugin;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,16 +8,16 @@ import org.usblogd.api.sample.Channel;
 import org.usblogd.api.sample.SampleSink;
 
 /** A sink that keeps what a session gave it, with a clock the test sets. */
-final class RecordingSink implements SampleSink {
-    record Sample(String channel, long timeMicros, double value) {
+public final class RecordingSink implements SampleSink {
+    public record Sample(String channel, long timeMicros, double value) {
     }
 
-    record Event(String kind, String message) {
+    public record Event(String kind, String message) {
     }
 
-    final List<Channel> channels = new ArrayList<>();
-    final List<Sample> samples = new ArrayList<>();
-    final List<Event> events = new ArrayList<>();
+    public final List<Channel> channels = new ArrayList<>();
+    public final List<Sample> samples = new ArrayList<>();
+    public final List<Event> events = new ArrayList<>();
     /** A clock of its own, a millisecond further at each call, unless the test sets one. */
     private LongSupplier clock = new LongSupplier() {
         private long t = 1_780_000_000_000_000L;
@@ -29,7 +29,7 @@ final class RecordingSink implements SampleSink {
     };
 
     /** Makes {@link #now()} answer from {@code clock}. */
-    RecordingSink clock(LongSupplier clock) {
+    public RecordingSink clock(LongSupplier clock) {
         this.clock = clock;
         return this;
     }
@@ -54,15 +54,15 @@ final class RecordingSink implements SampleSink {
         return clock.getAsLong();
     }
 
-    List<Sample> samples(String channel) {
+    public List<Sample> samples(String channel) {
         return samples.stream().filter(s -> s.channel().equals(channel)).toList();
     }
 
-    List<Long> times(String channel) {
+    public List<Long> times(String channel) {
         return samples(channel).stream().map(Sample::timeMicros).toList();
     }
 
-    List<String> events(String kind) {
+    public List<String> events(String kind) {
         return events.stream().filter(e -> e.kind().equals(kind)).map(Event::message).toList();
     }
 }

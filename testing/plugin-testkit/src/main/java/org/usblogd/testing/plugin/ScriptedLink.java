@@ -1,4 +1,4 @@
-package org.usblogd.temper;
+package org.usblogd.testing.plugin;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,22 +16,22 @@ import org.usblogd.api.usb.UsbException;
  * A DeviceLink that answers IN transfers (bulk, interrupt, control IN) from a script of packets, in order,
  * and times out once the script is used up; OUT transfers are kept.
  */
-final class ScriptedLink implements DeviceLink {
+public final class ScriptedLink implements DeviceLink {
     private final UsbDeviceInfo info;
     private final Deque<byte[]> in = new ArrayDeque<>();
-    final List<byte[]> out = new ArrayList<>();
+    public final List<byte[]> out = new ArrayList<>();
 
-    ScriptedLink(UsbDeviceInfo info) {
+    public ScriptedLink(UsbDeviceInfo info) {
         this.info = info.at("1-1", 2);
     }
 
     /** Queues packets for the next IN transfers. */
-    ScriptedLink then(byte[]... packets) {
+    public ScriptedLink then(byte[]... packets) {
         in.addAll(Arrays.asList(packets));
         return this;
     }
 
-    int left() {
+    public int left() {
         return in.size();
     }
 
