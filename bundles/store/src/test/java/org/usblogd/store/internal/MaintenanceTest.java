@@ -21,9 +21,7 @@ import org.usblogd.api.store.StoredSample;
 import org.usblogd.api.store.StoredSummary;
 import org.usblogd.api.store.Tier;
 import org.usblogd.api.usb.UsbDeviceInfo;
-import org.usblogd.store.jdbc.Schema;
 import org.usblogd.store.jdbc.SqlSampleStore;
-import org.usblogd.store.jdbc.StoreLocation;
 
 /** Summaries and retention over simulated months, with the clock injected. */
 class MaintenanceTest {
@@ -40,14 +38,7 @@ class MaintenanceTest {
 
     @BeforeEach
     void openDatabase() throws Exception {
-        StoreLocation location = new StoreLocation(state);
-        ds = new JdbcDataSource();
-        ds.setURL(location.embeddedUrl());
-        ds.setUser(StoreLocation.USER);
-        ds.setPassword(location.password());
-        try (Connection c = ds.getConnection()) {
-            Schema.ensure(c);
-        }
+        ds = TestDatabase.in(state);
     }
 
     /** One sample every {@code everyMicros} for {@code days}, valued by its minute of the hour. */

@@ -18,9 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.usblogd.api.sample.Channel;
 import org.usblogd.api.usb.UsbDeviceInfo;
-import org.usblogd.store.jdbc.Schema;
 import org.usblogd.store.jdbc.SqlSampleStore;
-import org.usblogd.store.jdbc.StoreLocation;
 
 /**
  * What an outage costs in memory: the writer holds what it could not write in sealed, encoded blocks, within
@@ -163,14 +161,6 @@ class OutageMemoryTest {
     }
 
     private JdbcDataSource database() throws Exception {
-        StoreLocation location = new StoreLocation(state);
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL(location.embeddedUrl());
-        ds.setUser(StoreLocation.USER);
-        ds.setPassword(location.password());
-        try (Connection c = ds.getConnection()) {
-            Schema.ensure(c);
-        }
-        return ds;
+        return TestDatabase.in(state);
     }
 }

@@ -8,7 +8,6 @@ import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.usblogd.api.sample.Channel;
 import org.usblogd.api.usb.UsbDeviceInfo;
 import org.usblogd.store.jdbc.HighWaterMark;
-import org.usblogd.store.jdbc.Schema;
 import org.usblogd.store.jdbc.SqlSampleStore;
 import org.usblogd.store.jdbc.StoreLocation;
 
@@ -34,7 +32,7 @@ class RollbackCheckTest {
     @Test
     void aDatabaseThatWentBackInTimeIsSaidWithWhatWasLostOnceNotSilently() throws Exception {
         StoreLocation location = new StoreLocation(state);
-        JdbcDataSource ds = database(location);
+        JdbcDataSource ds = TestDatabase.in(state);
         HighWaterMark mark = new HighWaterMark(location.highWaterFile());
 
         run(ds, mark, 0, 50);
@@ -63,7 +61,7 @@ class RollbackCheckTest {
     @Test
     void rawSamplesRemovedAfterTheirMinutesWereSummarisedAreNotALoss() throws Exception {
         StoreLocation location = new StoreLocation(state);
-        JdbcDataSource ds = database(location);
+        JdbcDataSource ds = TestDatabase.in(state);
         HighWaterMark mark = new HighWaterMark(location.highWaterFile());
         run(ds, mark, 0, 100);
         try (Connection c = ds.getConnection(); var s = c.createStatement()) {
@@ -95,18 +93,4 @@ class RollbackCheckTest {
         return new StoreWriter(ds, StoreWriter.Settings.of(10_000, 4_096, 50, 200), StoreClock.SYSTEM);
     }
 
-    private static JdbcDataSource database(StoreLocation location) throws Exception {
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL(location.embeddedUrl());
-        ds.setUser(StoreLocation.USER);
-        ds.setPassword(location.password());
-        try (Connection c = ds.getConnection()) {
-            Schema.ensure(c);
-        }
-        return ds;
-    }
-
-    static Map<String, Long> none() {
-        return Map.of();
-    }
 }

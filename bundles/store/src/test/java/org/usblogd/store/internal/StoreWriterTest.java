@@ -18,7 +18,6 @@ import org.usblogd.api.store.StoredSample;
 import org.usblogd.api.usb.UsbDeviceInfo;
 import org.usblogd.store.jdbc.Schema;
 import org.usblogd.store.jdbc.SqlSampleStore;
-import org.usblogd.store.jdbc.StoreLocation;
 
 /** The writer and the queries on a real H2 file. */
 class StoreWriterTest {
@@ -30,14 +29,7 @@ class StoreWriterTest {
 
     @BeforeEach
     void openDatabase() throws Exception {
-        StoreLocation location = new StoreLocation(state);
-        ds = new JdbcDataSource();
-        ds.setURL(location.embeddedUrl());
-        ds.setUser(StoreLocation.USER);
-        ds.setPassword(location.password());
-        try (Connection c = ds.getConnection()) {
-            Schema.ensure(c);
-        }
+        ds = TestDatabase.in(state);
     }
 
     @Test

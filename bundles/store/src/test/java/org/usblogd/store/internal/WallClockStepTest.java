@@ -17,9 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.usblogd.api.sample.Channel;
 import org.usblogd.api.sample.SampleSink;
 import org.usblogd.api.usb.UsbDeviceInfo;
-import org.usblogd.store.jdbc.Schema;
 import org.usblogd.store.jdbc.SqlSampleStore;
-import org.usblogd.store.jdbc.StoreLocation;
 
 /** The wall clock stepping back and forward by an hour while a 100 Hz device logs: commits go on. */
 class WallClockStepTest {
@@ -30,14 +28,7 @@ class WallClockStepTest {
 
     @Test
     void commitsGoOnWhenTheWallClockStepsBackAndForwardByAnHour() throws Exception {
-        StoreLocation location = new StoreLocation(state);
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL(location.embeddedUrl());
-        ds.setUser(StoreLocation.USER);
-        ds.setPassword(location.password());
-        try (Connection c = ds.getConnection()) {
-            Schema.ensure(c);
-        }
+        JdbcDataSource ds = TestDatabase.in(state);
         AtomicLong offset = new AtomicLong();
         StoreClock stepping = new StoreClock() {
             @Override

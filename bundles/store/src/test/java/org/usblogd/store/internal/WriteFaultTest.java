@@ -17,9 +17,7 @@ import org.usblogd.api.sample.Channel;
 import org.usblogd.api.store.SampleQuery;
 import org.usblogd.api.store.StoredSample;
 import org.usblogd.api.usb.UsbDeviceInfo;
-import org.usblogd.store.jdbc.Schema;
 import org.usblogd.store.jdbc.SqlSampleStore;
-import org.usblogd.store.jdbc.StoreLocation;
 
 /**
  * Any statement or commit of the writer failing once, on a real H2 file: afterwards every accepted sample
@@ -175,14 +173,6 @@ class WriteFaultTest {
     }
 
     private JdbcDataSource database() throws Exception {
-        StoreLocation location = new StoreLocation(dir.resolve("db" + ++databases));
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL(location.embeddedUrl());
-        ds.setUser(StoreLocation.USER);
-        ds.setPassword(location.password());
-        try (Connection c = ds.getConnection()) {
-            Schema.ensure(c);
-        }
-        return ds;
+        return TestDatabase.in(dir.resolve("db" + ++databases));
     }
 }
