@@ -38,6 +38,8 @@ import com.zaxxer.hikari.HikariDataSource;
  */
 final class StoreOpening {
     private static final Logger log = LoggerFactory.getLogger(StoreOpening.class);
+    /** How long opening may compact after an unclean stop before it leaves the rest to the writer. */
+    private static final long COMPACT_AT_OPEN_NANOS = 10_000_000_000L;
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -140,14 +142,50 @@ final class StoreOpening {
         return result;
     }
 
+    /**
+     * After an unclean stop: closed cleanly once (H2 then frees the chunks the crash left dead, which it may
+     * otherwise keep for the whole next run), opened again and compacted while nothing else writes, for at
+     * most {@link #COMPACT_AT_OPEN_NANOS}; the writer's windows do the rest while the daemon runs.
+     */
     private static void reopenCleanly(DataSourceFactory dsf, StoreLocation location, String password) {
-        log.info("store: the last stop was not clean (a power cut or a kill): the database is closed cleanly once"
-                + " so that H2 frees the space the crash left in its file");
-        try (Connection c = dsf.createDataSource(properties(location.embeddedUrl(), StoreLocation.USER, password))
-                .getConnection(); Statement s = c.createStatement()) {
-            s.execute("SHUTDOWN");
+        long size = size(location);
+        log.info("store: the last stop was not clean (a power cut or a kill): reclaiming the space the crash left"
+                + " in {} ({} bytes)", location.databaseFile(), size);
+        try {
+            DataSource ds = dsf.createDataSource(properties(location.embeddedUrl(), StoreLocation.USER, password));
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN");
+            }
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                FileCompaction compaction = new FileCompaction(1, System.nanoTime());
+                long until = System.nanoTime() + COMPACT_AT_OPEN_NANOS;
+                long before;
+                do {
+                    before = fileSize(s);
+                    s.execute("CHECKPOINT SYNC");
+                    compaction.compact(c, System.nanoTime());
+                    s.execute("CHECKPOINT SYNC");
+                } while (fileSize(s) < before && System.nanoTime() - until < 0);
+                s.execute("SHUTDOWN");
+            }
+            log.info("store: {} is {} bytes now", location.databaseFile(), size(location));
         } catch (SQLException e) {
-            log.debug("clean close after an unclean stop: {}", e.getMessage()); // opening below says what is wrong
+            log.debug("reclaiming space after an unclean stop: {}", e.getMessage()); // opening below says what is wrong
+        }
+    }
+
+    private static long fileSize(Statement s) throws SQLException {
+        try (java.sql.ResultSet rs = s.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+                + " WHERE SETTING_NAME = 'info.FILE_SIZE'")) {
+            return rs.next() ? Long.parseLong(rs.getString(1)) : 0;
+        }
+    }
+
+    private static long size(StoreLocation location) {
+        try {
+            return Files.size(location.databaseFile());
+        } catch (IOException e) {
+            return -1;
         }
     }
 
