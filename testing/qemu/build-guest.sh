@@ -23,7 +23,12 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 mkdir -p "$out/debs"
 cd "$out"
-kpkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+if [ -z "$kpkg" ] && [ "$(id -u)" = 0 ]; then
+  apt-get update -q >/dev/null   # a fresh machine may have no package lists yet
+  kpkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ { print $2; exit }')
+fi
+[ -n "$kpkg" ] || { echo "build-guest.sh: no Debian kernel package found (apt-get update as root)" >&2; exit 1; }
 kver=${kpkg#linux-image-}
 (cd debs && apt-get download -q -o APT::Sandbox::User=root "$kpkg" >/dev/null)
 rm -rf kernel && dpkg -x debs/"${kpkg}"_*.deb kernel
