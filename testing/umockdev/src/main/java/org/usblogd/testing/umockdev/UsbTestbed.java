@@ -222,6 +222,18 @@ public final class UsbTestbed implements AutoCloseable {
         unplugged.add(device);
     }
 
+    /**
+     * Detaches the devices unplugged so far from the ioctl emulation, giving back their descriptors. Only
+     * once nothing holds their nodes open any more (every session on them ended): a late ioctl on a
+     * detached node makes libumockdev-preload abort the process.
+     */
+    public void detachUnplugged() {
+        for (EmulatedUsbDevice old : unplugged) {
+            unplugged.remove(old);
+            detach(old);
+        }
+    }
+
     private void detach(EmulatedUsbDevice device) {
         U.umockdev_testbed_detach_ioctl(testbed, device.node(), null);
         device.close();
