@@ -41,6 +41,13 @@ import com.sun.jna.Pointer;
 public final class EmulatedUsbDevice {
     private static final UMockdev U = UMockdev.LIB;
     private static final long FRAME_NANOS = 1_000_000;
+    /**
+     * Every ioctl callback ever connected, for the JVM's life. JNA frees a callback's native trampoline once
+     * the Java object is collected, but umockdev goes on calling it for as long as a file descriptor of the
+     * node is open: libusb may still reap, discard or close on a device the test unplugged and dropped
+     * long ago. A few hundred bytes per device plugged.
+     */
+    private static final Set<IoctlHandler> CALLBACKS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private final UsbTestbed testbed;
     private final DeviceModel model;
@@ -51,7 +58,7 @@ public final class EmulatedUsbDevice {
     private final int bus;
     private final int address;
     private final Pointer handler;
-    private final IoctlHandler callback; // held strongly: native code calls it for the device's life
+    private final IoctlHandler callback; // also in CALLBACKS: native code may call it after the device is dropped
     private final ReadinessPipe readiness;
     private final Deque<Urb> pending = new ArrayDeque<>();
     /** Completed URBs per client (open file descriptor): a handle reaps only what it submitted. */
@@ -89,6 +96,7 @@ public final class EmulatedUsbDevice {
         });
         this.handler = U.umockdev_ioctl_base_new();
         this.callback = (base, client, data) -> handle(client);
+        CALLBACKS.add(callback);
         GObject.LIB.g_signal_connect_data(handler, "handle-ioctl", callback, null, null, 1 /* G_CONNECT_AFTER */);
         this.readiness = new ReadinessPipe();
     }

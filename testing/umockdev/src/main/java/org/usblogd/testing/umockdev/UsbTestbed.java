@@ -43,6 +43,13 @@ public final class UsbTestbed implements AutoCloseable {
     private final Path root;
     private final ScheduledExecutorService clock;
     private final List<EmulatedUsbDevice> plugged = new CopyOnWriteArrayList<>();
+    /**
+     * Unplugged devices whose ioctl handler is still attached: a node opened just before it was removed
+     * still reaches its device, which answers ENODEV as the kernel's does. Detached when the testbed closes
+     * (or a new device takes the node): detaching cancels umockdev's listener, and a connection still in
+     * its backlog is reset, which makes libumockdev-preload abort the process at its next ioctl.
+     */
+    private final List<EmulatedUsbDevice> unplugged = new CopyOnWriteArrayList<>();
     /** sysfs paths of the interface children of each plugged device. */
     private final Map<EmulatedUsbDevice, List<String>> interfacesOf = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean udevd = true;
@@ -122,6 +129,12 @@ public final class UsbTestbed implements AutoCloseable {
                 waker(self));
         self.set(device);
         PointerByReference error = new PointerByReference();
+        for (EmulatedUsbDevice old : unplugged) {
+            if (old.node().equals(device.node())) {
+                unplugged.remove(old);
+                detach(old);
+            }
+        }
         if (!U.umockdev_testbed_attach_ioctl(testbed, device.node(), device.handler(), error)) {
             throw new IllegalStateException("umockdev cannot emulate ioctls on " + device.node());
         }
@@ -187,7 +200,11 @@ public final class UsbTestbed implements AutoCloseable {
         }
     }
 
-    /** Pulls the device out: URBs in flight fail, the node answers ENODEV, libusb sees it leave. */
+    /**
+     * Pulls the device out: URBs in flight fail, the node goes, a file descriptor still open on it answers
+     * ENODEV (the device stays attached to umockdev's ioctl emulation until the testbed closes, see
+     * {@link #unplugged}), libusb sees it leave.
+     */
     public void unplug(EmulatedUsbDevice device) {
         if (!plugged.remove(device)) {
             return;
@@ -202,6 +219,22 @@ public final class UsbTestbed implements AutoCloseable {
         interfacesOf.remove(device);
         U.umockdev_testbed_uevent(testbed, device.sysfsPath(), "remove");
         U.umockdev_testbed_remove_device(testbed, device.sysfsPath());
+        unplugged.add(device);
+    }
+
+    /**
+     * Detaches the devices unplugged so far from the ioctl emulation, giving back their descriptors. Only
+     * once nothing holds their nodes open any more (every session on them ended): a late ioctl on a
+     * detached node makes libumockdev-preload abort the process.
+     */
+    public void detachUnplugged() {
+        for (EmulatedUsbDevice old : unplugged) {
+            unplugged.remove(old);
+            detach(old);
+        }
+    }
+
+    private void detach(EmulatedUsbDevice device) {
         U.umockdev_testbed_detach_ioctl(testbed, device.node(), null);
         device.close();
     }
@@ -265,6 +298,8 @@ public final class UsbTestbed implements AutoCloseable {
     @Override
     public void close() {
         plugged.forEach(this::unplug);
+        unplugged.forEach(this::detach);
+        unplugged.clear();
         clock.shutdownNow();
         GObject.LIB.g_object_unref(testbed);
     }

@@ -67,6 +67,10 @@ public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> 
      */
     static final int LOOKS = 6;
     private static final long HANDLES_CLOSE_WAIT_MS = 5_000;
+    /** How long handles the backend closes itself at shutdown may take, calls under way included. */
+    private static final long FORCED_CLOSE_WAIT_MS = 5_000;
+    /** How long the users get at shutdown to close their handles themselves; tests shorten it. */
+    volatile long handlesCloseWaitMs = HANDLES_CLOSE_WAIT_MS;
 
     @ObjectClassDefinition(name = "usblogd libusb backend")
     public @interface Config {
@@ -221,7 +225,14 @@ public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> 
         listeners.remove(listener);
     }
 
-    /** The shutdown order libusb 1.0.22 survives: per context its event thread, then the context; the anchor last. */
+    /**
+     * The shutdown order libusb 1.0.22 survives. With every event thread still running: no new handle
+     * (the devices are let go), the users get a moment to close theirs, then the backend closes what is
+     * left itself (streams cancelled, their transfers back and freed, then the handles). Then per context
+     * its event thread, then the context; the anchor last. A context something still holds (a synchronous
+     * call that has not ended) is left open rather than exited under it, and the anchor with it: libusb
+     * reads its default context from any thread.
+     */
     @Deactivate
     void deactivate() throws InterruptedException {
         if (watcher != null) {
@@ -234,31 +245,45 @@ public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> 
         onLifecycle(() -> {
             closing = true;
             List<LibUsbContext> all = contexts();
+            List<LibUsbDevice> gone;
             synchronized (registry) {
                 extras.clear();
+                gone = List.copyOf(devices.values());
                 devices.clear();
             }
+            gone.forEach(LibUsbDevice::dispose);
             // A handle closed after its context was exited is freed memory: sessions the core is ending now
             // get a moment, with the event threads still running for their streams to finish cancelling.
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HANDLES_CLOSE_WAIT_MS);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(handlesCloseWaitMs);
             for (LibUsbContext c : all) {
                 c.connections().awaitIdle(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             }
+            deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FORCED_CLOSE_WAIT_MS);
             for (LibUsbContext c : all) {
-                if (!c.anchor()) {
-                    exit(c);
+                if (!c.connections().idle()) {
+                    c.closeAll(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+                }
+            }
+            boolean allExited = true;
+            for (LibUsbContext c : all) {
+                if (!c.anchor() && !exit(c)) {
+                    allExited = false;
+                    c.abandon();
                 }
             }
             LibUsbContext a = anchor;
             if (a != null) {
-                if (a.events() != null) {
-                    a.events().stop();
+                Runnable deregister = () -> {
+                    if (hotplug != null) {
+                        LibUsb.hotplugDeregisterCallback(a.context(), hotplug);
+                        hotplug = null;
+                    }
+                };
+                if (!allExited || !exit(a, deregister)) {
+                    log.error("libusb is left initialised: a context could not be exited (see above)");
+                    a.abandon();
+                    deregister.run();
                 }
-                if (hotplug != null) {
-                    LibUsb.hotplugDeregisterCallback(a.context(), hotplug);
-                    hotplug = null;
-                }
-                exit(a);
                 anchor = null;
             }
             return true;
@@ -548,8 +573,13 @@ public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> 
     }
 
     private boolean exit(LibUsbContext c) {
+        return exit(c, () -> {
+        });
+    }
+
+    private boolean exit(LibUsbContext c, Runnable afterEventsStopped) {
         try {
-            if (c.exit()) {
+            if (c.exit(afterEventsStopped)) {
                 contextsExited.incrementAndGet();
                 return true;
             }

@@ -1,16 +1,20 @@
 package org.usblogd.usb.internal.libusb;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
- * The device handles open on one libusb context, and the calls under way that may open one (a device
- * being opened, strings being read through a short-lived handle). A context may only be exited once none
- * is left, so the backend is told when the last one goes.
+ * What keeps one libusb context alive: the device handles open on it, the calls under way that may open
+ * one (a device being opened, strings being read through a short-lived handle) and the native transfers
+ * not yet freed. A context may only be exited once none is left, and then nothing new may start on it:
+ * {@link #retire()} decides both at once. The backend is told whenever the last one goes.
  */
 final class LibUsbConnections {
     private final Set<LibUsbConnection> open = new HashSet<>();
     private int inUse;
+    private int transfers;
+    private boolean retired;
     private volatile Runnable onIdle = () -> {
     };
     private volatile Runnable onUnplugged = () -> {
@@ -30,6 +34,7 @@ final class LibUsbConnections {
         onUnplugged.run();
     }
 
+    /** Only inside {@link #enter()} and {@link #leave()}, so never once retired. */
     synchronized LibUsbConnection opened(LibUsbConnection c) {
         open.add(c);
         return c;
@@ -46,9 +51,17 @@ final class LibUsbConnections {
         }
     }
 
-    /** A call that may open a handle begins. */
-    synchronized void enter() {
+    /**
+     * A call that may open a handle begins.
+     *
+     * @return false once the context is retired: it may be exited already
+     */
+    synchronized boolean enter() {
+        if (retired) {
+            return false;
+        }
         inUse++;
+        return true;
     }
 
     /** ... and ends, having registered any handle it opened. */
@@ -64,15 +77,64 @@ final class LibUsbConnections {
         }
     }
 
+    /**
+     * A native transfer was allocated on one of the handles (so never once retired).
+     *
+     * @return false when the context is retired: the caller frees the transfer again at once
+     */
+    synchronized boolean transferAllocated() {
+        if (retired) {
+            return false;
+        }
+        transfers++;
+        return true;
+    }
+
+    void transferFreed() {
+        boolean idle;
+        synchronized (this) {
+            transfers--;
+            idle = idle();
+            notifyAll();
+        }
+        if (idle) {
+            onIdle.run();
+        }
+    }
+
     synchronized int count() {
         return open.size();
     }
 
-    synchronized boolean idle() {
-        return open.isEmpty() && inUse == 0;
+    synchronized int transfers() {
+        return transfers;
     }
 
-    /** @return whether every handle was closed and every call ended within the time */
+    synchronized List<LibUsbConnection> openConnections() {
+        return List.copyOf(open);
+    }
+
+    synchronized boolean idle() {
+        return open.isEmpty() && inUse == 0 && transfers == 0;
+    }
+
+    /**
+     * When nothing is left, nothing may start any more: the context can be exited.
+     *
+     * @return whether the context is retired (nothing is left, and nothing will be)
+     */
+    synchronized boolean retire() {
+        if (!retired && idle()) {
+            retired = true;
+        }
+        return retired;
+    }
+
+    synchronized boolean retired() {
+        return retired;
+    }
+
+    /** @return whether every handle was closed, every call ended and every transfer freed within the time */
     synchronized boolean awaitIdle(long millis) throws InterruptedException {
         long deadline = System.nanoTime() + millis * 1_000_000;
         while (!idle()) {
@@ -83,5 +145,10 @@ final class LibUsbConnections {
             wait(Math.max(1, left / 1_000_000));
         }
         return true;
+    }
+
+    @Override
+    public synchronized String toString() {
+        return open.size() + " handle(s) open, " + inUse + " call(s) under way, " + transfers + " transfer(s) not freed";
     }
 }

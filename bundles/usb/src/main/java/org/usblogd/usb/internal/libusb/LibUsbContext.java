@@ -92,27 +92,77 @@ final class LibUsbContext {
     }
 
     /**
-     * Stops the event thread, then exits the context: libusb 1.0.22 crashes when a context is exited while
-     * its own event thread is inside libusb. An event thread that does not stop keeps its context, leaked
-     * rather than crashed.
+     * Exits the context if nothing of it is left (no handle, no transfer, no call under way that may open
+     * one), and from then on nothing may start on it. In the order libusb 1.0.22 survives: the event thread
+     * stopped first (the context must not be exited while its own event thread is inside libusb), then
+     * {@code afterEventsStopped} (e.g. a hotplug callback deregistered), the devices let go, the context
+     * exited. An event thread that does not stop keeps its context, leaked rather than crashed.
      *
      * @return whether the context was exited
      */
-    boolean exit() throws InterruptedException {
+    boolean exit(Runnable afterEventsStopped) throws InterruptedException {
+        if (exited) {
+            return true;
+        }
+        if (!connections.retire()) {
+            log.debug("libusb context #{} is still in use ({}); not exited", number, connections);
+            return false;
+        }
         LibUsbEventThread e = events;
         if (e != null && !e.stop()) {
             log.error("libusb context #{} is left open: its event thread did not stop", number);
             return false;
         }
-        if (connections.count() > 0) {
-            log.warn("{} USB device handle(s) still open while libusb context #{} shuts down", connections.count(),
-                    number);
-        }
+        afterEventsStopped.run();
         devices.forEach(LibUsbDevice::dispose);
         devices.clear();
         LibUsb.exit(context);
         exited = true;
         return true;
+    }
+
+    boolean exit() throws InterruptedException {
+        return exit(() -> {
+        });
+    }
+
+    /**
+     * At shutdown, for what its users did not close in time: closes every handle still open on the context,
+     * with the event thread still running so that the streams' cancelled transfers come back and are freed
+     * before the handles close. A handle with a synchronous call under way on another thread is closed when
+     * that call ends.
+     *
+     * @return whether nothing of the context is left within the time
+     */
+    boolean closeAll(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        List<LibUsbConnection> open = connections.openConnections();
+        if (!open.isEmpty()) {
+            log.warn("{} USB device handle(s) still open while libusb context #{} shuts down; closing them",
+                    open.size(), number);
+        }
+        while (true) {
+            open.forEach(LibUsbConnection::close);
+            // a device being opened meanwhile registers its handle after this look: look again
+            if (connections.awaitIdle(Math.min(50, Math.max(0, (deadline - System.nanoTime()) / 1_000_000)))) {
+                return true;
+            }
+            if (deadline - System.nanoTime() <= 0) {
+                log.error("libusb context #{} is still in use after its handles were closed ({}); it is left open"
+                        + " rather than exited under them", number, connections);
+                return false;
+            }
+            open = connections.openConnections();
+        }
+    }
+
+    /** Stops the event thread of a context that cannot be exited, so that no thread outlives the backend. */
+    void abandon() throws InterruptedException {
+        LibUsbEventThread e = events;
+        if (e != null) {
+            e.stop();
+        }
+        devices.forEach(LibUsbDevice::dispose);
     }
 
     @Override

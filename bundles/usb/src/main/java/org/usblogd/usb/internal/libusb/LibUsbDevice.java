@@ -107,7 +107,8 @@ final class LibUsbDevice implements BackendDevice {
     @Override
     public DeviceConnection open() throws UsbException {
         if (!enter()) {
-            throw new UsbException(UsbException.Kind.GONE, "open " + describe() + " failed: the device was unplugged");
+            throw new UsbException(UsbException.Kind.GONE, "open " + describe()
+                    + " failed: the device was unplugged (or the USB backend stopped)");
         }
         try {
             DeviceHandle handle = new DeviceHandle();
@@ -133,14 +134,16 @@ final class LibUsbDevice implements BackendDevice {
         LibUsb.unrefDevice(device);
     }
 
-    /** @return false once disposed: the native device may be gone with its context */
+    /**
+     * @return false once disposed, or once the context is retired: the native device may be gone with its
+     *         context
+     */
     private boolean enter() {
         synchronized (use) {
-            if (disposed) {
+            if (disposed || !connections.enter()) {
                 return false;
             }
             users++;
-            connections.enter();
             return true;
         }
     }

@@ -15,6 +15,7 @@ import org.usb4java.LibUsb;
 final class LibUsbEventThread {
     private static final Logger log = LoggerFactory.getLogger(LibUsbEventThread.class);
     private static final long WAIT_MICROS = 500_000;
+    private static final ThreadLocal<Boolean> EVENT_THREAD = ThreadLocal.withInitial(() -> false);
 
     private final Context context;
     private final String name;
@@ -65,6 +66,15 @@ final class LibUsbEventThread {
         return true;
     }
 
+    /**
+     * Whether the calling thread is an event thread, i.e. inside a libusb callback: it must not wait for a
+     * transfer's callback (it would have to deliver it) nor for a handle to be closed by another thread
+     * (libusb's close waits for it to leave event handling).
+     */
+    static boolean isCurrentThread() {
+        return EVENT_THREAD.get();
+    }
+
     /** Event-handling rounds so far; a stuck thread stops counting. */
     long rounds() {
         return rounds.get();
@@ -84,6 +94,7 @@ final class LibUsbEventThread {
     }
 
     private void run() {
+        EVENT_THREAD.set(true);
         int failures = 0;
         try {
             while (running) {

@@ -1,7 +1,10 @@
 package org.usblogd.usb.internal.libusb;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +17,12 @@ import org.usblogd.api.usb.UsbException.Kind;
 /**
  * Keeps N transfers queued on an IN endpoint. Transfers are read back in submission order: the reader waits
  * for the oldest, copies it out and submits it again at the tail, so the device always finds N buffers.
+ *
+ * <p>{@link #close()} may come from any thread, any number of times, while the reader reads: the first
+ * caller cancels the transfers (their callbacks run on the event thread, which is still running), waits for
+ * them and frees them; every other caller waits until that is done, so whoever goes on to release the
+ * interface or close the handle finds no transfer of the stream in flight. The reader looks at a transfer
+ * only under the lock the transfers are freed under, and resubmits none once the stream is closed.
  */
 final class LibUsbStream implements InStream {
     private static final Logger log = LoggerFactory.getLogger(LibUsbStream.class);
@@ -22,18 +31,27 @@ final class LibUsbStream implements InStream {
     private final int endpoint;
     private final String who;
     private final String what;
+    /** Also the lock the transfers are looked at, resubmitted and freed under. */
     private final Deque<LibUsbTransfer> order = new ArrayDeque<>();
-    private final Runnable onClose;
+    private final Consumer<List<LibUsbTransfer>> onClosed;
     private final Runnable onUnplugged;
-    private volatile boolean closed;
+    /** Under {@link #order}: no transfer is submitted once set. */
+    private boolean closed;
+    /** Under {@link #order}: the transfers are freed (or abandoned) and the owner was told. */
+    private boolean finished;
     private volatile UsbException ended;
     private long completed;
 
-    LibUsbStream(DeviceHandle handle, int endpoint, TransferType type, int transferSize, int packetSize,
-            int inFlight, String who, Runnable onClose, Runnable onUnplugged) throws UsbException {
+    /**
+     * @param onClosed runs once, when the stream has closed, with the transfers that were still in flight
+     *            after the cancel (abandoned: to be freed once the handle is closed)
+     */
+    LibUsbStream(DeviceHandle handle, LibUsbConnections registry, int endpoint, TransferType type, int transferSize,
+            int packetSize, int inFlight, String who, Consumer<List<LibUsbTransfer>> onClosed, Runnable onUnplugged)
+            throws UsbException {
         this.endpoint = endpoint;
         this.who = who;
-        this.onClose = onClose;
+        this.onClosed = onClosed;
         this.onUnplugged = onUnplugged;
         this.what = type.name().toLowerCase() + " stream on endpoint 0x" + Integer.toHexString(endpoint);
         int[] packets = null;
@@ -46,9 +64,11 @@ final class LibUsbStream implements InStream {
         try {
             for (int i = 0; i < inFlight; i++) {
                 // No timeout: a stream waits for the device as long as it is open.
-                LibUsbTransfer t = new LibUsbTransfer(handle, endpoint, type, transferSize, packets, 0);
-                order.addLast(t);
-                t.submit(what, who);
+                LibUsbTransfer t = new LibUsbTransfer(handle, registry, endpoint, type, transferSize, packets, 0);
+                synchronized (order) {
+                    order.addLast(t);
+                    t.submit(what, who);
+                }
             }
         } catch (UsbException | RuntimeException e) {
             close();
@@ -66,10 +86,13 @@ final class LibUsbStream implements InStream {
         if (ended != null) {
             throw ended;
         }
-        if (closed) {
-            throw new UsbException(Kind.CLOSED, what + " on " + who + " is closed");
+        LibUsbTransfer head;
+        synchronized (order) {
+            if (closed) {
+                throw closedException();
+            }
+            head = order.peekFirst();
         }
-        LibUsbTransfer head = order.peekFirst();
         try {
             if (!head.awaitDone(timeoutMs)) {
                 throw new UsbException(Kind.TIMEOUT, "nothing arrived on " + what + " within " + timeoutMs + " ms");
@@ -78,15 +101,15 @@ final class LibUsbStream implements InStream {
             Thread.currentThread().interrupt();
             throw new UsbException(Kind.CLOSED, what + " on " + who + " interrupted");
         }
-        completed++;
         UsbException failure;
         int n;
         // close() frees the transfers once they are back, possibly while this reader wakes from the same
         // completion: a transfer is only looked at under the lock close() frees them under, and not after.
         synchronized (order) {
             if (closed) {
-                throw new UsbException(Kind.CLOSED, what + " on " + who + " is closed");
+                throw closedException();
             }
+            completed++;
             failure = head.failure(what, who);
             if (failure != null && (failure.kind() == Kind.GONE || failure.kind() == Kind.CLOSED)) {
                 ended = failure;
@@ -111,38 +134,86 @@ final class LibUsbStream implements InStream {
         return completed;
     }
 
+    private UsbException closedException() {
+        return new UsbException(Kind.CLOSED, what + " on " + who + " is closed");
+    }
+
+    /**
+     * Cancels and frees the transfers; returns once that is done, whichever thread does it. Not under the
+     * stream's monitor: a reader blocked in read() holds it until its timeout.
+     */
     @Override
     public void close() {
-        // Not under the stream's monitor: a reader blocked in read() holds it until its timeout.
         LibUsbTransfer[] all;
         synchronized (order) {
             if (closed) {
+                awaitFinished();
                 return;
             }
             closed = true;
             all = order.toArray(new LibUsbTransfer[0]);
         }
-        for (LibUsbTransfer t : all) {
-            t.cancel();
-        }
-        for (LibUsbTransfer t : all) {
-            try {
-                t.awaitDone(CANCEL_WAIT_MS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        int leaked = 0;
-        synchronized (order) {
+        List<LibUsbTransfer> abandoned = new ArrayList<>();
+        try {
             for (LibUsbTransfer t : all) {
-                if (!t.free()) {
-                    leaked++;
+                t.cancel();
+            }
+            // on the event thread (a departure reported from a hotplug callback) the callbacks cannot come
+            // while this thread is inside one: what is still in flight is freed once the handle is closed
+            long wait = LibUsbEventThread.isCurrentThread() ? 0 : CANCEL_WAIT_MS;
+            long deadline = System.nanoTime() + wait * 1_000_000;
+            boolean interrupted = false;
+            for (LibUsbTransfer t : all) {
+                try {
+                    t.awaitDone(Math.max(0, (deadline - System.nanoTime()) / 1_000_000));
+                } catch (InterruptedException e) {
+                    interrupted = true;
                 }
             }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            synchronized (order) {
+                for (LibUsbTransfer t : all) {
+                    if (!t.free()) {
+                        abandoned.add(t);
+                    }
+                }
+            }
+            if (!abandoned.isEmpty() && wait > 0) {
+                log.warn("{} on {}: {} transfer(s) did not come back after cancel; they are freed when the device"
+                        + " is closed", what, who, abandoned.size());
+            }
+        } finally {
+            // waiting closers go on first: the owner may close the handle now, and libusb's close waits for
+            // the event thread, which may be one of them (a departure reported from a hotplug callback)
+            synchronized (order) {
+                finished = true;
+                order.notifyAll();
+            }
+            onClosed.accept(abandoned);
         }
-        if (leaked > 0) {
-            log.warn("{} on {}: {} transfer(s) did not come back after cancel; left to libusb", what, who, leaked);
+    }
+
+    /**
+     * Under {@link #order}: until the thread that closes the stream is done with its transfers; not on an
+     * event thread, whose callbacks that thread may be waiting for (the handle stays open all the same,
+     * until the stream has given its use of the connection back).
+     */
+    private void awaitFinished() {
+        if (LibUsbEventThread.isCurrentThread()) {
+            return;
         }
-        onClose.run();
+        boolean interrupted = false;
+        while (!finished) {
+            try {
+                order.wait();
+            } catch (InterruptedException e) {
+                interrupted = true; // the caller's next step may be to close the handle: wait all the same
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,7 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.usblogd.api.usb.InStream;
 import org.usblogd.api.usb.UsbDeviceInfo;
+import org.usblogd.api.usb.UsbException;
+import org.usblogd.api.usb.UsbException.Kind;
 import org.usblogd.api.usb.spi.BackendDevice;
+import org.usblogd.api.usb.spi.BackendListener;
 import org.usblogd.api.usb.spi.DeviceConnection;
 import org.usblogd.testing.umockdev.EmulatedUsbDevice;
 import org.usblogd.testing.umockdev.UsbTestbed;
@@ -60,6 +66,71 @@ class LibUsbHotplugTest {
         listener.awaitDeparture();
         assertThat(listener.present).isEmpty();
         assertThat(backend.contextsCreated()).as("hotplug needs no other context").isEqualTo(1);
+    }
+
+    /**
+     * With udev, a departure is reported from libusb's hotplug callback, on the event thread. A listener
+     * that aborts a connection there (here another device's, whose idle stream has every transfer in
+     * flight) must not wait for the cancelled transfers' callbacks: only that thread could deliver them.
+     * They are freed once the handle is closed, and nothing is left behind.
+     */
+    @Test
+    void aConnectionAbortedInsideAHotplugCallbackReturnsAtOnceAndItsTransfersAreFreedWithTheHandle()
+            throws Exception {
+        AtomicReference<DeviceConnection> toAbort = new AtomicReference<>();
+        AtomicLong abortNanos = new AtomicLong(-1);
+        LibUsbHarness.activate(backend, "udev");
+        backend.start(new BackendListener() {
+            @Override
+            public void arrived(BackendDevice device) {
+                listener.arrived(device);
+            }
+
+            @Override
+            public void left(BackendDevice device) {
+                long t0 = System.nanoTime();
+                DeviceConnection c = toAbort.get();
+                if (c != null) {
+                    c.abort();
+                }
+                abortNanos.set(System.nanoTime() - t0);
+                listener.left(device);
+            }
+        });
+        EmulatedUsbDevice leaving = testbed.plug(new CompositeModel("CT-0001", PERIOD), 1, 1, 3);
+        listener.awaitArrival();
+        testbed.plug(new CompositeModel("CT-0002", PERIOD), 1, 2, 4);
+        BackendDevice staying = listener.awaitArrival();
+        if ("CT-0001".equals(staying.info().serialNumber())) {
+            staying = listener.present.stream().filter(d -> "CT-0002".equals(d.info().serialNumber())).findFirst()
+                    .orElseThrow();
+        }
+        DeviceConnection c = staying.open();
+        c.detachKernelDriver(3);
+        c.claimInterface(3);
+        InStream idle = c.openStream(0x84, 8, 4); // the HID endpoint never sends: all four stay in flight
+        toAbort.set(c);
+        CompletableFuture<Kind> reader = CompletableFuture.supplyAsync(() -> {
+            try {
+                idle.read(new byte[8], 10_000);
+                return null;
+            } catch (UsbException e) {
+                return e.kind();
+            }
+        });
+        Thread.sleep(100);
+
+        testbed.unplug(leaving);
+        listener.awaitDeparture();
+
+        assertThat(TimeUnit.NANOSECONDS.toMillis(abortNanos.get())).as("abort inside the hotplug callback, ms")
+                .isLessThan(1_000);
+        assertThat(reader.get(5, TimeUnit.SECONDS)).isEqualTo(Kind.CLOSED);
+        idle.close();
+        c.close();
+        LibUsbContext anchor = backend.contexts().get(0);
+        assertThat(anchor.connections().count()).as("handles open").isZero();
+        assertThat(anchor.connections().transfers()).as("transfers not freed").isZero();
     }
 
     @Test

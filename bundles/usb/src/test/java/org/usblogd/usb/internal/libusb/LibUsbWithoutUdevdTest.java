@@ -93,8 +93,14 @@ class LibUsbWithoutUdevdTest {
             sessions.awaitEnded("STORM-B", cycle);
         }
         Thread.sleep(500);
-
+        // every session of A and B has ended: the harness lets their nodes go (umockdev closes its side of
+        // them on its own thread, so give it a moment), and what is left is ours
+        testbed.detachUnplugged();
         long moreFds = openFileDescriptors() - fds;
+        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5); moreFds >= 30
+                && System.nanoTime() < deadline; moreFds = openFileDescriptors() - fds) {
+            Thread.sleep(50);
+        }
         System.out.printf("replug storm: steady device %d reports read, %d lost, %d session(s), gaps %s; the one"
                 + " that came with A %d read, %d lost, %d session(s); A and B %d + %d sessions; libusb contexts"
                 + " created %d, exited %d, alive %d; %d more file descriptors%n", sessions.reports("STEADY").size(),

@@ -1,0 +1,343 @@
+package org.usblogd.usb.internal.libusb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.usblogd.api.usb.InStream;
+import org.usblogd.api.usb.UsbException;
+import org.usblogd.api.usb.UsbException.Kind;
+import org.usblogd.api.usb.spi.BackendDevice;
+import org.usblogd.api.usb.spi.BackendListener;
+import org.usblogd.api.usb.spi.DeviceConnection;
+import org.usblogd.testing.umockdev.EmulatedUsbDevice;
+import org.usblogd.testing.umockdev.UsbTestbed;
+
+/**
+ * Native memory is never reached after libusb freed it, whatever the order and timing of the ways a
+ * session ends: its own close, an abort on departure, a second thread closing the same stream or
+ * connection, the device unplugged under it, the backend stopped with the session still streaming. Each
+ * round is a fresh testbed without udevd (so a libusb context per burst of arrivals), ended at a random
+ * moment in one of several orders. A use after free shows as a JVM crash (an hs_err file), a hung close,
+ * or an IllegalStateException from usb4java about a pointer it had already reset.
+ */
+@Timeout(120)
+class LibUsbTeardownStressTest {
+    private static final long PERIOD = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final int ROUNDS = Integer.getInteger("usblogd.stress.rounds", 24);
+    private static final int DEVICES = 3;
+    /** Many transfers in flight: a close takes a while to cancel them all, so a racing close finds it busy. */
+    private static final int IN_FLIGHT = 16;
+
+    private enum Ending {
+        /** What the core does: stop listening, end every session, then deactivate the backend. */
+        SESSIONS_THEN_BACKEND,
+        /** The backend stops while the sessions are being ended, and a device leaves meanwhile. */
+        SESSIONS_AND_BACKEND_AT_ONCE,
+        /** The backend stops under sessions that still stream; they end afterwards. */
+        BACKEND_THEN_SESSIONS
+    }
+
+    @Test
+    void sessionsEndingInAnyOrderWhileDevicesReplugAndTheBackendStopsNeverTouchFreedMemory() throws Exception {
+        long seed = Long.getLong("usblogd.stress.seed", System.nanoTime());
+        Random random = new Random(seed);
+        System.out.printf("teardown stress: %d rounds, seed %d (-Dusblogd.stress.seed=%d repeats them)%n", ROUNDS,
+                seed, seed);
+        long started = System.nanoTime();
+        Map<Ending, AtomicInteger> endings = new ConcurrentHashMap<>();
+        long sessions = 0;
+        long reads = 0;
+        for (int round = 1; round <= ROUNDS; round++) {
+            Ending ending = Ending.values()[random.nextInt(Ending.values().length)];
+            endings.computeIfAbsent(ending, e -> new AtomicInteger()).incrementAndGet();
+            ChurningSessions s;
+            try {
+                s = round(random, ending);
+            } catch (AssertionError | Exception e) {
+                System.out.printf("teardown stress: round %d (%s) failed (seed %d): %s; threads:%n%s", round, ending,
+                        seed, e, threadDump());
+                throw e;
+            }
+            sessions += s.started.get();
+            reads += s.reads.get();
+            assertThat(s.problems).as("problems in round %d (%s), seed %d", round, ending, seed).isEmpty();
+        }
+        System.out.printf("teardown stress: %d rounds in %d ms (%s), %d sessions, %d reads, no problem%n", ROUNDS,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), endings, sessions, reads);
+        assertThat(sessions).as("sessions started").isGreaterThanOrEqualTo((long) ROUNDS * DEVICES);
+        assertThat(reads).as("reports read").isPositive();
+    }
+
+    private static String threadDump() {
+        StringBuilder sb = new StringBuilder();
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            sb.append('"').append(t.getName()).append("\" ").append(t.getState()).append('\n');
+            for (StackTraceElement e : stack) {
+                sb.append("    at ").append(e).append('\n');
+            }
+        });
+        return sb.toString();
+    }
+
+    private ChurningSessions round(Random random, Ending ending) throws Exception {
+        UsbTestbed testbed = new UsbTestbed().withoutUdevd();
+        List<EmulatedUsbDevice> plugged = new ArrayList<>();
+        int[] address = { 10 };
+        for (int port = 1; port <= DEVICES; port++) {
+            plugged.add(testbed.plug(new ReportModel("S" + port, PERIOD, 10), 1, port, address[0]++));
+        }
+        LibUsbBackend backend = LibUsbHarness.backend(testbed);
+        backend.handlesCloseWaitMs = 200;
+        ChurningSessions sessions = new ChurningSessions(new Random(random.nextLong()));
+        try {
+            LibUsbHarness.activate(backend, "sysfs", 20);
+            backend.start(sessions);
+            ReadingSessions.await("a session reading", () -> sessions.reads.get() > 0);
+
+            // churn: devices replugged (a burst gets a context of its own), sessions ending on their own and
+            // being aborted or closed from another thread, for a random while
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100 + random.nextInt(500));
+            while (System.nanoTime() < until) {
+                switch (random.nextInt(4)) {
+                case 0:
+                    int i = random.nextInt(plugged.size());
+                    EmulatedUsbDevice d = plugged.get(i);
+                    testbed.unplug(d);
+                    plugged.set(i, testbed.plug(new ReportModel(d.info().serialNumber(), PERIOD, 10), 1, i + 1,
+                            address[0]++));
+                    break;
+                case 1:
+                    sessions.interfere();
+                    break;
+                default:
+                    break;
+                }
+                Thread.sleep(random.nextInt(40));
+            }
+
+            switch (ending) {
+            case SESSIONS_THEN_BACKEND:
+                backend.stop(sessions);
+                sessions.leaveAll(random.nextBoolean());
+                backend.deactivate();
+                break;
+            case SESSIONS_AND_BACKEND_AT_ONCE:
+                backend.stop(sessions);
+                Thread stopper = new Thread(() -> {
+                    try {
+                        backend.deactivate();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "stress-deactivate");
+                Thread.sleep(random.nextInt(30));
+                stopper.start();
+                testbed.unplug(plugged.get(random.nextInt(plugged.size())));
+                sessions.leaveAll(random.nextBoolean());
+                stopper.join(20_000);
+                assertThat(stopper.isAlive()).as("deactivate still running after 20 s").isFalse();
+                break;
+            case BACKEND_THEN_SESSIONS:
+                backend.deactivate();
+                sessions.interfere();
+                sessions.leaveAll(random.nextBoolean());
+                break;
+            default:
+                throw new AssertionError(ending);
+            }
+            sessions.awaitAllEnded();
+        } finally {
+            backend.deactivate();
+            testbed.close();
+        }
+        assertThat(LibUsbHotplugTest.threads("usb-libusb-")).as("event and lifecycle threads after stop").isZero();
+        assertThat(LibUsbHotplugTest.threads("usb-sysfs-watcher")).as("watcher threads after stop").isZero();
+        assertThat(LibUsbHotplugTest.threads("stress-")).as("session threads after stop").isZero();
+        // nothing held a context beyond its time: every one was exited, none left open
+        assertThat(backend.contexts()).as("contexts after stop").isEmpty();
+        assertThat(backend.contextsExited()).as("contexts exited").isEqualTo(backend.contextsCreated());
+        return sessions;
+    }
+
+    /**
+     * Sessions that read a {@link ReportModel} until the device leaves, and meanwhile end on their own at
+     * random moments (closing their stream and connection while someone else may be closing them too).
+     */
+    static final class ChurningSessions implements BackendListener {
+        final AtomicInteger started = new AtomicInteger();
+        final AtomicLong reads = new AtomicLong();
+        final List<String> problems = new CopyOnWriteArrayList<>();
+        private final Random random;
+        private final Map<BackendDevice, Session> current = new ConcurrentHashMap<>();
+        private final List<Session> all = new CopyOnWriteArrayList<>();
+
+        ChurningSessions(Random random) {
+            this.random = random;
+        }
+
+        final class Session implements Runnable {
+            final BackendDevice device;
+            final long ownEndNanos;
+            volatile boolean left;
+            volatile boolean ended;
+            volatile DeviceConnection connection;
+            volatile InStream stream;
+
+            Session(BackendDevice device, long ownEndNanos) {
+                this.device = device;
+                this.ownEndNanos = ownEndNanos;
+            }
+
+            @Override
+            public void run() {
+                try {
+                    DeviceConnection c = device.open();
+                    connection = c;
+                    try {
+                        if (left) {
+                            return;
+                        }
+                        if (c.kernelDriverActive(0)) {
+                            c.detachKernelDriver(0);
+                        }
+                        c.claimInterface(0);
+                        InStream s = c.openStream(0x81, 8, IN_FLIGHT);
+                        stream = s;
+                        try {
+                            read(s);
+                        } finally {
+                            s.close();
+                        }
+                        try {
+                            c.releaseInterface(0);
+                        } catch (UsbException e) {
+                            expected(e);
+                        }
+                    } finally {
+                        c.close();
+                    }
+                } catch (UsbException e) {
+                    expected(e);
+                } catch (RuntimeException | Error e) {
+                    problems.add(device + ": " + e);
+                } finally {
+                    ended = true;
+                }
+            }
+
+            private void read(InStream s) {
+                byte[] buffer = new byte[8];
+                while (!left && System.nanoTime() - ownEndNanos < 0) {
+                    try {
+                        s.read(buffer, 200);
+                        reads.incrementAndGet();
+                    } catch (UsbException e) {
+                        if (e.kind() == Kind.GONE || e.kind() == Kind.CLOSED) {
+                            return;
+                        }
+                        if (e.kind() != Kind.TIMEOUT) {
+                            problems.add(device + ": " + e.getMessage());
+                        }
+                    }
+                }
+            }
+
+            private void expected(UsbException e) {
+                // a device that left says GONE, a connection closed by someone else CLOSED; both are ordinary
+                if (e.kind() != Kind.GONE && e.kind() != Kind.CLOSED) {
+                    problems.add(device + ": " + e.getMessage());
+                }
+            }
+
+            void leave() {
+                left = true;
+                DeviceConnection c = connection;
+                if (c != null) {
+                    c.abort();
+                }
+            }
+        }
+
+        @Override
+        public void arrived(BackendDevice device) {
+            // a third of the sessions end on their own within a few hundred milliseconds
+            long ownEnd = random.nextInt(3) == 0 ? System.nanoTime()
+                    + TimeUnit.MILLISECONDS.toNanos(random.nextInt(300)) : Long.MAX_VALUE / 2 + System.nanoTime();
+            Session s = new Session(device, ownEnd);
+            current.put(device, s);
+            all.add(s);
+            started.incrementAndGet();
+            Thread t = new Thread(s, "stress-session");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        @Override
+        public void left(BackendDevice device) {
+            Session s = current.remove(device);
+            if (s != null) {
+                s.leave();
+            }
+        }
+
+        /** Someone else closes a random session's stream or connection, or aborts it, from this thread. */
+        void interfere() {
+            List<Session> running = all.stream().filter(s -> !s.ended).toList();
+            if (running.isEmpty()) {
+                return;
+            }
+            Session s = running.get(random.nextInt(running.size()));
+            switch (random.nextInt(3)) {
+            case 0:
+                InStream stream = s.stream;
+                if (stream != null) {
+                    stream.close();
+                }
+                break;
+            case 1:
+                DeviceConnection c = s.connection;
+                if (c != null) {
+                    c.close();
+                }
+                break;
+            default:
+                s.leave();
+                break;
+            }
+        }
+
+        /** Every session is left, from this thread or, in parallel, from one thread each. */
+        void leaveAll(boolean inParallel) throws InterruptedException {
+            List<Thread> leavers = new ArrayList<>();
+            for (BackendDevice d : List.copyOf(current.keySet())) {
+                if (inParallel) {
+                    Thread t = new Thread(() -> left(d), "stress-leave");
+                    t.start();
+                    leavers.add(t);
+                } else {
+                    left(d);
+                }
+            }
+            for (Thread t : leavers) {
+                t.join(10_000);
+            }
+        }
+
+        void awaitAllEnded() {
+            // sessions of a device whose departure was never reported end when their reads fail
+            all.forEach(Session::leave);
+            ReadingSessions.await("every session ended", () -> all.stream().allMatch(s -> s.ended));
+        }
+    }
+}
