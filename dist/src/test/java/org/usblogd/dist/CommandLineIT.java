@@ -2,9 +2,12 @@ package org.usblogd.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +87,28 @@ class CommandLineIT {
                 "extra", "usblogd devices --help");
         assertUsageError(Cli.usblogd("frobnicate"), "frobnicate", "usblogd --help");
         assertUsageError(Cli.usblogd("--state", state.toString()), "command", "usblogd --help");
+    }
+
+    @Test
+    void theInstallationAndTheTarballHoldEveryJarOnTheLaunchersClassPath() throws Exception {
+        Path tarball;
+        try (Stream<Path> s = Files.list(Path.of(System.getProperty("usblogd.deb")))) {
+            tarball = s.filter(p -> p.getFileName().toString().matches("usblogd-.*\\.tar\\.gz")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no tarball: the package phase builds it"));
+        }
+        Debian.run("tar", "-xzf", tarball.toString(), "-C", state.toString());
+        for (Path home : List.of(Dist.home(), state.resolve("usblogd"))) {
+            try (JarFile launcher = new JarFile(home.resolve("lib/usblogd.jar").toFile())) {
+                String classPath = launcher.getManifest().getMainAttributes().getValue("Class-Path");
+                assertThat(classPath).contains("picocli-");
+                for (String jar : classPath.trim().split("\\s+")) {
+                    assertThat(home.resolve("lib").resolve(jar)).as("in %s", home).isRegularFile();
+                }
+            }
+            Cli.Result r = Cli.run(home, List.of(), Map.of(), "--version");
+            assertThat(r.exit()).as("%s", r).isZero();
+            assertThat(r.out()).isEqualTo("usblogd " + System.getProperty("usblogd.version") + "\n");
+        }
     }
 
     private static void assertUsageError(Cli.Result r, String... said) {
