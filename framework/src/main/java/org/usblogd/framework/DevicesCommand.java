@@ -31,7 +31,7 @@ final class DevicesCommand implements Callable<Integer> {
         try {
             store = StoreAccess.open(state);
         } catch (java.io.IOException e) {
-            err.println("usblogd: cannot read the database credentials: " + e.getMessage());
+            err.println("usblogd: " + e.getMessage());
             return 1;
         }
         if (store == null) {

@@ -73,7 +73,7 @@ final class ExportCommand implements Callable<Integer> {
         try {
             store = StoreAccess.open(usblogd.stateDirectory());
         } catch (java.io.IOException e) {
-            err.println("usblogd: cannot read the database credentials: " + e.getMessage());
+            err.println("usblogd: " + e.getMessage());
             return 1;
         }
         boolean csv = format == Format.CSV;
