@@ -46,7 +46,7 @@ class DebPackageIT {
         assertThat(Debian.status()).isEqualTo("install ok installed");
         assertThat(Files.isExecutable(HOME.resolve("bin/usblogd"))).isTrue();
         assertThat(Files.readSymbolicLink(Path.of("/usr/bin/usblogd"))).isEqualTo(HOME.resolve("bin/usblogd"));
-        assertThat(Debian.run("/usr/bin/usblogd", "help")).contains("usage: usblogd");
+        assertThat(Debian.run("/usr/bin/usblogd", "help")).contains("Usage: usblogd");
         assertThat(HOME.resolve("plugins")).isDirectoryContaining("glob:**/co2mon-*.jar");
         assertThat(Files.readSymbolicLink(HOME.resolve("conf"))).isEqualTo(CONF);
         assertThat(CONF.resolve("org.usblogd.store.cfg")).isRegularFile();

@@ -1,11 +1,17 @@
 package org.usblogd.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class InstalledServiceIT {
     private static final Path CONF = Path.of("/etc/usblogd");
+    private static final Path STATE = Path.of("/var/lib/usblogd");
     private Path socketDir;
 
     @BeforeEach
@@ -38,6 +45,44 @@ class InstalledServiceIT {
             Files.deleteIfExists(socketDir);
         }
         Debian.purgeIfInstalled();
+    }
+
+    /**
+     * A member of the group usblogd (here nobody with usblogd as a supplementary group) reads devices and
+     * samples, through the running daemon's server or from the file; through the server it is the database's
+     * reader, which may not write. Anyone else gets one line naming what keeps them out and the fix.
+     */
+    private static void theDaemonsGroupReadsItsDataAndNobodyElse(boolean daemonRuns) throws Exception {
+        Path home = Path.of("/usr/share/usblogd");
+        List<String> member = List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--groups=usblogd", "--");
+        List<String> stranger = List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--");
+
+        Cli.Result devices = Cli.run(home, member, Map.of(), "devices", "--state", STATE.toString());
+        assertThat(devices.exit()).as("devices as a member of usblogd: %s", devices).isZero();
+        assertThat(devices.out()).contains("1209:0010:SIM0001");
+        Cli.Result export = Cli.run(home, member, Map.of(), "export", "--device", "1209:0010:SIM0001", "--state",
+                STATE.toString());
+        assertThat(export.exit()).as("export as a member of usblogd: %s", export).isZero();
+        assertThat(Dist.csvRows(export.out())).as("%s", export).isNotEmpty();
+
+        for (String command : List.of("devices", "export")) {
+            Cli.Result denied = Cli.run(home, stranger, Map.of(), command, "--state", STATE.toString());
+            assertThat(denied.exit()).as("%s as nobody, in no group: %s", command, denied).isEqualTo(1);
+            assertThat(denied.err().lines().toList()).as("%s", denied).hasSize(1).first().asString()
+                    .contains(STATE.toString(), "usblogd:usblogd", "sudo usermod -a -G usblogd nobody");
+        }
+
+        Path db = STATE.resolve("db");
+        DebPackageIT.assertOwnedWithMode(db.resolve("credentials"), "usblogd", "usblogd", "rw-------");
+        DebPackageIT.assertOwnedWithMode(db.resolve("reader-credentials"), "usblogd", "usblogd", "rw-r-----");
+        if (daemonRuns) {
+            String url = "jdbc:h2:tcp://127.0.0.1:" + Files.readString(db.resolve("server.port")).strip() + "/usblogd";
+            try (Connection c = DriverManager.getConnection(url, "READER",
+                    Files.readString(db.resolve("reader-credentials")).strip()); Statement s = c.createStatement()) {
+                assertThatThrownBy(() -> s.execute("DELETE FROM event")).as("the reader writing")
+                        .hasMessageContaining("Not enough rights");
+            }
+        }
     }
 
     @Test
@@ -71,6 +116,7 @@ class InstalledServiceIT {
                 // data flows: a writer with nothing to commit is healthy, one that cannot commit is not
                 Files.writeString(CONF.resolve("org.usblogd.sim.counters.cfg"), "count = 1\nperiod.ms = 20\n");
                 Dist.await("a device logging", 20_000, () -> notify.hasStatusContaining("1 device(s) logging"));
+                theDaemonsGroupReadsItsDataAndNobodyElse(true);
                 WatchdogChecks.keepAlivesEveryHalfSecond(notify);
                 WatchdogChecks.noKeepAlivesWhileTheWriterIsWedged(notify, Path.of("/var/lib/usblogd"));
 
@@ -97,6 +143,7 @@ class InstalledServiceIT {
             assertThat(daemon.exitValue()).as("exit on SIGTERM (SuccessExitStatus=143)").isIn(0, 143);
             Dist.await("STOPPING=1", 5_000, () -> notify.has("STOPPING=1"));
             assertThat(Files.readString(log)).doesNotContain("Exception in thread");
+            theDaemonsGroupReadsItsDataAndNobodyElse(false);
         } finally {
             Files.deleteIfExists(log);
         }

@@ -68,6 +68,8 @@ public final class Daemon {
     private final boolean demo;
     private volatile Framework framework;
     private volatile PluginDirectory plugins;
+    /** Held from before anything in the state directory is touched until the framework has stopped. */
+    private final AtomicReference<StateLock> stateLock = new AtomicReference<>();
     /** Set by the shutdown hook: the framework is stopped because usblogd was told to stop. */
     private final AtomicBoolean stopRequested = new AtomicBoolean();
 
@@ -99,6 +101,9 @@ public final class Daemon {
         Framework fw;
         try {
             fw = start();
+        } catch (StateDirectoryException e) {
+            log.error(e.getMessage());
+            return 1;
         } catch (Exception e) {
             if (stopRequested.get()) {
                 return 0;
@@ -142,10 +147,26 @@ public final class Daemon {
     /**
      * Starts the framework and returns once every boot bundle has been started and the plugins present have
      * started (or {@link #PLUGINS_START_WAIT_MS} has passed: a plugin whose activation hangs does not hold the
-     * daemon up).
+     * daemon up). Before anything else, the state directory is checked and locked: one whose owner is not the
+     * user running, or that cannot be written, or that another daemon holds, ends start with a
+     * {@link StateDirectoryException} that says why in one line, and nothing there has been touched.
      */
     public Framework start() throws IOException, BundleException {
-        Files.createDirectories(state);
+        StateDirectoryCheck.check(state);
+        StateLock lock;
+        try {
+            Files.createDirectories(state);
+            lock = StateLock.acquire(state);
+        } catch (StateDirectoryException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new StateDirectoryException("cannot take the state directory " + state + ": " + e
+                    + "; give usblogd one it can create and write (--state DIR)");
+        }
+        if (!stateLock.compareAndSet(null, lock)) {
+            lock.close();
+            throw new IllegalStateException("this daemon was started already");
+        }
         Files.createDirectories(home.resolve("plugins"));
         Files.createDirectories(home.resolve("conf"));
         CodeDirectories.warnings(home.resolve("plugins"), home.resolve("conf")).forEach(log::warn);
@@ -202,6 +223,14 @@ public final class Daemon {
      * it holds before the process ends.
      */
     public void stop() {
+        try {
+            stopFramework();
+        } finally {
+            releaseState();
+        }
+    }
+
+    private void stopFramework() {
         Framework fw = framework;
         if (fw == null || (fw.getState() & (Bundle.ACTIVE | Bundle.STARTING | Bundle.STOPPING)) == 0) {
             return;
@@ -231,6 +260,17 @@ public final class Daemon {
             log.error("stopping the framework failed: {}", e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void releaseState() {
+        StateLock lock = stateLock.getAndSet(null);
+        if (lock != null) {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                log.warn("could not release the lock on {}: {}", state, e.getMessage());
+            }
         }
     }
 

@@ -4,31 +4,34 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.concurrent.Callable;
 
 import org.usblogd.api.store.DeviceRecord;
 import org.usblogd.api.store.StoreException;
 import org.usblogd.store.jdbc.SqlSampleStore;
 
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
 /** {@code usblogd devices}: every device the logger has seen. */
-final class DevicesCommand {
+@Command(name = "devices", description = { "List every device seen: attached or not, its driver and why, its sample"
+        + " count.", "Works whether the daemon runs or not." })
+final class DevicesCommand implements Callable<Integer> {
     private static final String ROW = "%-32s %-9s %-24s %-8s %-10s %-8s %10s  %-20s  %s%n";
 
-    private final Path state;
-    private final PrintStream out;
-    private final PrintStream err;
+    @ParentCommand
+    UsblogdCommand usblogd;
 
-    DevicesCommand(Path state, PrintStream out, PrintStream err) {
-        this.state = state;
-        this.out = out;
-        this.err = err;
-    }
-
-    int run() {
+    @Override
+    public Integer call() {
+        Path state = usblogd.stateDirectory();
+        PrintStream out = usblogd.out;
+        PrintStream err = usblogd.err;
         SqlSampleStore store;
         try {
             store = StoreAccess.open(state);
         } catch (java.io.IOException e) {
-            err.println("usblogd: cannot read the database credentials: " + e.getMessage());
+            err.println("usblogd: " + e.getMessage());
             return 1;
         }
         if (store == null) {

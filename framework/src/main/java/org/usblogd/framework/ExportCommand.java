@@ -1,13 +1,14 @@
 package org.usblogd.framework;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
 import org.usblogd.api.store.SampleQuery;
@@ -17,44 +18,69 @@ import org.usblogd.api.store.StoredSummary;
 import org.usblogd.api.store.Tier;
 import org.usblogd.store.jdbc.SqlSampleStore;
 
-/** {@code usblogd export}: streams samples as CSV or a JSON array; times are ISO-8601 in UTC. */
-final class ExportCommand {
-    private final Path state;
-    private final PrintStream out;
-    private final PrintStream err;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.TypeConversionException;
 
-    ExportCommand(Path state, PrintStream out, PrintStream err) {
-        this.state = state;
-        this.out = out;
-        this.err = err;
+/** {@code usblogd export}: streams samples as CSV or a JSON array; times are ISO-8601 in UTC. */
+@Command(name = "export", description = { "Print stored samples in time order, or their per-minute or per-hour"
+        + " summaries, as CSV (time,device,channel,value,unit) or a JSON array; times in UTC.",
+    "Works whether the daemon runs or not." })
+final class ExportCommand implements Callable<Integer> {
+    private static final String TIMES = "2026-11-25T10:00:00Z, 2026-11-25T11:00:00+01:00, 2026-11-25T10:00 (UTC) or"
+            + " 2026-11-25";
+
+    @ParentCommand
+    UsblogdCommand usblogd;
+
+    @Option(names = "--device", paramLabel = "ID", description = "one device, as `usblogd devices` shows its ID")
+    String device;
+
+    @Option(names = "--channel", paramLabel = "NAME", description = "one channel, e.g. co2")
+    String channel;
+
+    @Option(names = "--from", paramLabel = "TIME", converter = IsoTime.class,
+            description = "from this time on (inclusive): " + TIMES)
+    Instant from;
+
+    @Option(names = "--to", paramLabel = "TIME", converter = IsoTime.class,
+            description = "up to this time (exclusive), in the same forms")
+    Instant to;
+
+    @Option(names = "--format", paramLabel = "csv|json", converter = FormatName.class, defaultValue = "csv",
+            description = "default: csv")
+    Format format;
+
+    @Option(names = "--tier", paramLabel = "raw|minute|hour", converter = TierName.class, defaultValue = "raw",
+            description = "raw samples, or the summaries (time,device,channel,min,max,mean,count,unit; time the"
+                    + " bucket's start), which are kept longer; default: raw")
+    Tier tier;
+
+    private PrintStream out;
+
+    enum Format {
+        CSV, JSON
     }
 
-    int run(Options o) {
-        String format = o.get("format") == null ? "csv" : o.get("format");
-        if (!format.equals("csv") && !format.equals("json")) {
-            throw new Options.UsageException("--format is csv or json, not '" + format + "'");
-        }
-        String tierName = o.get("tier") == null ? "raw" : o.get("tier");
-        Tier tier;
-        try {
-            tier = Tier.valueOf(tierName.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new Options.UsageException("--tier is raw, minute or hour, not '" + tierName + "'");
-        }
-        SampleQuery q = new SampleQuery(o.get("device"), o.get("channel"), time("from", o.get("from")),
-                time("to", o.get("to")));
+    @Override
+    public Integer call() {
+        out = usblogd.out;
+        PrintStream err = usblogd.err;
+        SampleQuery q = new SampleQuery(device, channel, from, to);
         SqlSampleStore store;
         try {
-            store = StoreAccess.open(state);
+            store = StoreAccess.open(usblogd.stateDirectory());
         } catch (java.io.IOException e) {
-            err.println("usblogd: cannot read the database credentials: " + e.getMessage());
+            err.println("usblogd: " + e.getMessage());
             return 1;
         }
-        boolean csv = format.equals("csv");
+        boolean csv = format == Format.CSV;
         out.print(csv ? (tier == Tier.RAW ? "time,device,channel,value,unit\n"
                 : "time,device,channel,min,max,mean,count,unit\n") : "[");
         if (store == null) {
-            err.println("usblogd: no database in " + state + " yet: nothing has been stored");
+            err.println("usblogd: no database in " + usblogd.stateDirectory() + " yet: nothing has been stored");
             out.print(csv ? "" : "]\n");
             return 0;
         }
@@ -156,30 +182,54 @@ final class ExportCommand {
     }
 
     /** Accepts 2026-11-25T10:00:00Z, 2026-11-25T11:00:00+01:00, 2026-11-25T10:00 (UTC) and 2026-11-25. */
-    static Instant time(String option, String s) {
-        if (s == null) {
-            return null;
+    static final class IsoTime implements ITypeConverter<Instant> {
+        @Override
+        public Instant convert(String s) {
+            try {
+                return Instant.parse(s);
+            } catch (DateTimeParseException e) {
+                // try the other forms
+            }
+            try {
+                return OffsetDateTime.parse(s).toInstant();
+            } catch (DateTimeParseException e) {
+                // try the other forms
+            }
+            try {
+                return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e) {
+                // try the other forms
+            }
+            try {
+                return LocalDate.parse(s).atStartOfDay().toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e) {
+                throw new TypeConversionException("'" + s + "' is not an ISO-8601 time (" + TIMES + ")");
+            }
         }
-        try {
-            return Instant.parse(s);
-        } catch (DateTimeParseException e) {
-            // try the other forms
+    }
+
+    static final class FormatName implements ITypeConverter<Format> {
+        @Override
+        public Format convert(String s) {
+            return switch (s) {
+            case "csv" -> Format.CSV;
+            case "json" -> Format.JSON;
+            default -> throw new TypeConversionException("'" + s + "' is not a format (csv or json)");
+            };
         }
-        try {
-            return OffsetDateTime.parse(s).toInstant();
-        } catch (DateTimeParseException e) {
-            // try the other forms
-        }
-        try {
-            return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
-            // try the other forms
-        }
-        try {
-            return LocalDate.parse(s).atStartOfDay().toInstant(ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
-            throw new Options.UsageException("--" + option + " '" + s
-                    + "' is not an ISO-8601 time (e.g. 2026-11-25T10:00:00Z or 2026-11-25)");
+    }
+
+    static final class TierName implements ITypeConverter<Tier> {
+        @Override
+        public Tier convert(String s) {
+            try {
+                if (s.equals(s.toLowerCase(Locale.ROOT))) {
+                    return Tier.valueOf(s.toUpperCase(Locale.ROOT));
+                }
+            } catch (IllegalArgumentException e) {
+                // said below
+            }
+            throw new TypeConversionException("'" + s + "' is not a tier (raw, minute or hour)");
         }
     }
 }

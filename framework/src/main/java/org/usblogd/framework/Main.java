@@ -1,104 +1,79 @@
 package org.usblogd.framework;
 
-import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
-import org.usblogd.framework.doctor.Doctor;
-import org.usblogd.framework.doctor.PluginTables;
-import org.usblogd.framework.doctor.UdevRules;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
-/** {@code usblogd run | export | devices | udev-rules | doctor}: see {@link #USAGE}. */
+/** {@code usblogd run | export | devices | udev-rules | doctor | help}: see {@link UsblogdCommand}. */
 public final class Main {
-    static final String USAGE = String.join("\n",
-            "usage: usblogd <command> [--state DIR]",
-            "  run [--demo]          run the daemon in the foreground (--demo adds simulated devices)",
-            "  export [--device ID] [--channel NAME] [--from ISO] [--to ISO] [--format csv|json]",
-            "         [--tier raw|minute|hour]",
-            "                        print stored samples, or per-minute / per-hour summaries (time in UTC)",
-            "  devices               list known devices, whether attached, and their driver",
-            "  udev-rules [--group NAME]  print udev rules giving the group (usblogd) access to every device",
-            "                        the installed drivers take",
-            "  doctor [--user NAME]  USB devices seen here, the driver each would get and why, kernel drivers,",
-            "                        permission problems of the daemon's user (usblogd) with the fix, hotplug",
-            "udev-rules and doctor read the drivers in --plugins DIR, else plugins/ in the installation.",
-            "The state directory (database, cache) is --state DIR, else $USBLOGD_STATE, else state/ in the installation.");
+    /** What a command line that cannot be understood ends with. */
+    static final int USAGE_ERROR = 2;
 
     private Main() {
     }
 
     public static void main(String[] args) {
         chooseLogFormat(System.getenv());
-        System.exit(run(args, new PrintStream(System.out, true, StandardCharsets.UTF_8), System.err));
+        System.exit(run(args, System.getenv(), new PrintStream(System.out, true, StandardCharsets.UTF_8), System.err));
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        try {
-            Options o = Options.parse(args);
-            Path home = home();
-            switch (o.command) {
-            case "run":
-                o.allow("demo");
-                return new Daemon(home, o.stateDirectory(home), o.flag("demo")).runUntilStopped();
-            case "export":
-                o.allow("device", "channel", "from", "to", "format", "tier");
-                return new ExportCommand(o.stateDirectory(home), out, err).run(o);
-            case "devices":
-                o.allow();
-                return new DevicesCommand(o.stateDirectory(home), out, err).run();
-            case "udev-rules":
-                o.allow("group", "plugins");
-                return udevRules(home, o.path("plugins", home.resolve("plugins")), o.getOr("group", "usblogd"), out,
-                        err);
-            case "doctor":
-                o.allow("user", "plugins");
-                return doctor(o.path("plugins", home.resolve("plugins")), home.resolve("conf"),
-                        o.getOr("user", "usblogd"), out, err);
-            case "help":
-                out.println(USAGE);
-                return 0;
-            default:
-                throw new Options.UsageException("unknown command '" + o.command + "'");
+        return run(args, System.getenv(), out, err);
+    }
+
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        CommandLine cli = new CommandLine(new UsblogdCommand(home(), env, out, err));
+        cli.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+        cli.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+        cli.setParameterExceptionHandler((e, a) -> usageError(e, err));
+        int status = cli.execute(args);
+        cli.getOut().flush();
+        out.flush();
+        return status;
+    }
+
+    /** One line saying what is wrong, one saying where the usage is; no usage dump, no stack trace. */
+    private static int usageError(ParameterException e, PrintStream err) {
+        CommandLine c = e.getCommandLine();
+        String what = e.getMessage();
+        String hint = "see '" + c.getCommandSpec().qualifiedName() + " --help'";
+        if (e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            String first = u.getUnmatched().get(0);
+            what = first.startsWith("-") ? "unknown option '" + first + "'"
+                    : c.getCommandSpec().parent() == null ? "unknown command '" + first + "'"
+                    : "unexpected argument '" + first + "'";
+            List<String> close = u.getSuggestions();
+            if (!close.isEmpty()) {
+                hint = "did you mean " + String.join(" or ", close) + "? " + hint;
             }
-        } catch (Options.UsageException e) {
-            err.println("usblogd: " + e.getMessage());
-            err.println(USAGE);
-            return 2;
         }
+        err.println("usblogd: " + lowerFirst(what));
+        err.println(hint);
+        err.flush();
+        return USAGE_ERROR;
     }
 
-    private static int udevRules(Path home, Path plugins, String group, PrintStream out, PrintStream err) {
-        try {
-            // the installation's own plugins/ by its name, so that rules built into the package name no build path
-            String source = plugins.equals(home.resolve("plugins")) ? "the installation's plugins/" : plugins.toString();
-            List<PluginTables.Plugin> tables = new ArrayList<>(PluginTables.read(plugins));
-            tables.addAll(PluginTables.readConfigured(home.resolve("conf")));
-            out.print(UdevRules.render(tables, group, source + " and the drivers configured in conf/"));
-            return 0;
-        } catch (IOException e) {
-            err.println("usblogd: cannot read the plugins in " + plugins + ": " + e.getMessage());
-            return 1;
-        }
-    }
-
-    private static int doctor(Path plugins, Path conf, String user, PrintStream out, PrintStream err) {
-        try {
-            return new Doctor(plugins, conf, user, Doctor.Paths.REAL, out).run() == 0 ? 0 : 1;
-        } catch (IOException e) {
-            err.println("usblogd: doctor could not finish: " + e.getMessage());
-            return 1;
-        }
+    private static String lowerFirst(String s) {
+        return s.length() > 1 && Character.isUpperCase(s.charAt(0)) && Character.isLowerCase(s.charAt(1))
+                ? s.substring(0, 1).toLowerCase(Locale.ROOT) + s.substring(1)
+                : s;
     }
 
     /**
      * journald's form when systemd connected stdout to the journal (it sets JOURNAL_STREAM) or when asked
      * with USBLOGD_LOG_FORMAT; read by logback.xml, so it must be set before the first logger exists.
      */
-    static void chooseLogFormat(java.util.Map<String, String> env) {
+    static void chooseLogFormat(Map<String, String> env) {
         if (System.getProperty("usblogd.log.format") != null) {
             return;
         }

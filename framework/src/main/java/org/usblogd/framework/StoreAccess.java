@@ -26,22 +26,28 @@ final class StoreAccess {
     /** Null when there is no database yet. */
     static SqlSampleStore open(Path state) throws IOException {
         StoreLocation location = new StoreLocation(state);
+        ReadAccess.checkDirectories(state, location);
         if (!location.exists()) {
             return null;
         }
         System.setProperty("h2.bindAddress", "127.0.0.1");
-        String password = location.password();
+        ReadAccess.Login login;
+        try {
+            login = ReadAccess.login(location);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IOException("cannot read the database credentials: " + e.getMessage(), e);
+        }
         long deadline = System.nanoTime() + STARTING_DAEMON_WAIT_MS * 1_000_000L;
         while (true) {
             Integer port = daemonPort(location);
             if (port != null) {
-                JdbcDataSource served = dataSource(location.serverUrl(port), password);
+                JdbcDataSource served = dataSource(location.serverUrl(port), login);
                 if (works(served)) {
                     return new SqlSampleStore(served);
                 }
                 // a port file left by a daemon that was killed is served by nobody: open the file
             }
-            JdbcDataSource file = dataSource(location.readOnlyUrl(), password);
+            JdbcDataSource file = dataSource(location.readOnlyUrl(), login);
             try (Connection c = file.getConnection()) {
                 return new SqlSampleStore(file);
             } catch (SQLException e) {
@@ -58,11 +64,11 @@ final class StoreAccess {
         }
     }
 
-    private static JdbcDataSource dataSource(String url, String password) {
+    private static JdbcDataSource dataSource(String url, ReadAccess.Login login) {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL(url);
-        ds.setUser(StoreLocation.USER);
-        ds.setPassword(password);
+        ds.setUser(login.user());
+        ds.setPassword(login.password());
         return ds;
     }
 

@@ -71,6 +71,6 @@ class ExportTierTest {
         int code = Main.run(new String[] { "export", "--tier", "second", "--state", state.toString() },
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true));
         assertThat(code).isEqualTo(2);
-        assertThat(err.toString()).contains("--tier is raw, minute or hour, not 'second'");
+        assertThat(err.toString()).contains("'second' is not a tier (raw, minute or hour)");
     }
 }

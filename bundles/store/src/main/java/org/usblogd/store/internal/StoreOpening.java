@@ -95,6 +95,7 @@ final class StoreOpening {
             pool = pool(dsf.createDataSource(p));
             upgradedFrom = schema(pool);
         }
+        reader(pool, location);
         DurableFile.write(running(location), "the daemon has this database open\n", false);
         return new Opened(pool, upgradedFrom, rescued, rolledBack, mark);
     }
@@ -171,6 +172,33 @@ final class StoreOpening {
             log.info("store: {} is {} bytes now", location.databaseFile(), size(location));
         } catch (SQLException e) {
             log.debug("reclaiming space after an unclean stop: {}", e.getMessage()); // opening below says what is wrong
+        }
+    }
+
+    /**
+     * The user the reading commands of the daemon's group use: it may select from every table and nothing else.
+     * Its password is set at every open, so that a removed or replaced file is made good by a restart.
+     */
+    private static void reader(HikariDataSource pool, StoreLocation location) throws SQLException, IOException {
+        String password = location.readerPassword();
+        try (Connection c = pool.getConnection()) {
+            // one after the other: H2 resolves the user when a statement is prepared
+            try (java.sql.PreparedStatement create = c.prepareStatement(
+                    "CREATE USER IF NOT EXISTS " + StoreLocation.READER + " PASSWORD ?")) {
+                create.setString(1, password);
+                create.execute();
+            }
+            try (java.sql.PreparedStatement set = c.prepareStatement(
+                    "ALTER USER " + StoreLocation.READER + " SET PASSWORD ?")) {
+                set.setString(1, password);
+                set.execute();
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("GRANT SELECT ON SCHEMA PUBLIC TO " + StoreLocation.READER);
+            }
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
         }
     }
 

@@ -24,10 +24,14 @@ public final class DurableFile {
 
     /** Writes {@code text} (UTF-8) to {@code file}, readable and writable by its owner only when {@code secret}. */
     public static void write(Path file, String text, boolean secret) throws IOException {
+        write(file, text, PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--"));
+    }
+
+    /** Writes {@code text} (UTF-8) to {@code file}, created with {@code mode} (less the umask). */
+    public static void write(Path file, String text, Set<PosixFilePermission> mode) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = dir.resolve(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
-        Set<PosixFilePermission> mode = PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--");
         FileAttribute<?> attr = PosixFilePermissions.asFileAttribute(mode);
         try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 attr)) {

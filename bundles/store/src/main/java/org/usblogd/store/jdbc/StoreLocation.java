@@ -3,6 +3,7 @@ package org.usblogd.store.jdbc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -13,6 +14,11 @@ import java.util.HexFormat;
  */
 public final class StoreLocation {
     public static final String USER = "usblogd";
+    /**
+     * A database user that may only read: its password is readable by the group of the daemon's user, so that
+     * the group's members can run the reading commands, and cannot write or delete through the daemon's server.
+     */
+    public static final String READER = "READER";
     /** The name the daemon's TCP server maps to the database file. */
     public static final String SERVED_NAME = "usblogd";
 
@@ -85,11 +91,28 @@ public final class StoreLocation {
             return ""; // a database made before the password existed
         }
         Files.createDirectories(directory);
-        byte[] secret = new byte[18];
-        new SecureRandom().nextBytes(secret);
-        String password = HexFormat.of().formatHex(secret);
+        String password = newPassword();
         DurableFile.write(file, password + "\n", true);
         return password;
+    }
+
+    /** The {@link #READER}'s password, made when first asked for and readable by the owner's group. */
+    public String readerPassword() throws IOException {
+        Path file = readerCredentialsFile();
+        if (Files.exists(file)) {
+            return DurableFile.read(file, "the password of the database's reader; the daemon makes a new one at its"
+                    + " next start when the file is removed");
+        }
+        Files.createDirectories(directory);
+        String password = newPassword();
+        DurableFile.write(file, password + "\n", PosixFilePermissions.fromString("rw-r-----"));
+        return password;
+    }
+
+    private static String newPassword() {
+        byte[] secret = new byte[18];
+        new SecureRandom().nextBytes(secret);
+        return HexFormat.of().formatHex(secret);
     }
 
     /** What the store had forced to the disk, kept beside the database ({@link HighWaterMark}). */
@@ -99,5 +122,9 @@ public final class StoreLocation {
 
     public Path credentialsFile() {
         return directory.resolve("credentials");
+    }
+
+    public Path readerCredentialsFile() {
+        return directory.resolve("reader-credentials");
     }
 }

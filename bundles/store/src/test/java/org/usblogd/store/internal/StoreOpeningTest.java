@@ -1,10 +1,12 @@
 package org.usblogd.store.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -62,6 +64,46 @@ class StoreOpeningTest {
 
         assertThat(Files.size(location.databaseFile())).as("file after reopening, was %d", crashed)
                 .isLessThan(crashed / 4);
+    }
+
+    @Test
+    void theReaderOfTheGroupMaySelectButNotWriteAndOnlyTheOwnersPasswordIsPrivate() throws Exception {
+        StoreLocation location = new StoreLocation(state);
+        StoreOpening.Opened opened = StoreOpening.embedded(dsf, location);
+        try (Connection c = opened.pool().getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO device(device_key, vid, pid, first_seen, last_seen) VALUES ('" + KEY + "', 4617, 1,"
+                    + " 0, 0)");
+            c.commit();
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(location.credentialsFile())))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(location.readerCredentialsFile())))
+                .isEqualTo("rw-r-----");
+        String url = "jdbc:h2:file:" + location.databasePath();
+        try {
+            JdbcDataSource reader = new JdbcDataSource();
+            reader.setURL(url);
+            reader.setUser(StoreLocation.READER);
+            reader.setPassword(location.readerPassword());
+            assertThat(new SqlSampleStore(reader).devices()).extracting(d -> d.device()).containsExactly(KEY);
+            try (Connection c = reader.getConnection(); Statement s = c.createStatement()) {
+                assertThatThrownBy(() -> s.execute("DELETE FROM device")).hasMessageContaining("Not enough rights");
+                assertThatThrownBy(() -> s.execute("SHUTDOWN")).hasMessageContaining("Admin rights");
+            }
+        } finally {
+            opened.pool().close();
+            StoreOpening.closed(location);
+        }
+
+        // opened again (a restart): the reader's password still works
+        StoreOpening.Opened again = StoreOpening.embedded(dsf, location);
+        again.pool().close();
+        StoreOpening.closed(location);
+        JdbcDataSource stopped = new JdbcDataSource();
+        stopped.setURL(location.readOnlyUrl());
+        stopped.setUser(StoreLocation.READER);
+        stopped.setPassword(location.readerPassword());
+        assertThat(new SqlSampleStore(stopped).devices()).hasSize(1);
     }
 
     @Test
