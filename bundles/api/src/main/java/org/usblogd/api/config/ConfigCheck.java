@@ -31,6 +31,8 @@ import java.util.regex.Pattern;
 public final class ConfigCheck<T extends Annotation> {
     /** Properties Configuration Admin, SCR and FileInstall add: not the administrator's keys. */
     private static final List<String> FRAMEWORK_PREFIXES = List.of("service.", "component.", "felix.", "osgi.");
+    /** A reference's target filter ({@code recorder.target}): Declarative Services' own key. */
+    private static final Pattern REFERENCE_TARGET = Pattern.compile("[A-Za-z_$][\\w$]*\\.target");
     private static final String FILE_PROPERTY = "felix.fileinstall.filename";
 
     private final Class<T> type;
@@ -57,6 +59,11 @@ public final class ConfigCheck<T extends Annotation> {
      */
     public static <T extends Annotation> ConfigCheck<T> of(Class<T> type, String... extraKeys) {
         return new ConfigCheck<>(type, List.of(extraKeys));
+    }
+
+    /** The same, with the extra keys from more than one place. */
+    public static <T extends Annotation> ConfigCheck<T> of(Class<T> type, java.util.Collection<String> extraKeys) {
+        return new ConfigCheck<>(type, List.copyOf(extraKeys));
     }
 
     /** What a check found, and the configuration it stands for. */
@@ -127,6 +134,7 @@ public final class ConfigCheck<T extends Annotation> {
         }
         new TreeMap<>(properties).forEach((k, v) -> {
             if (!attributes.containsKey(k) && FRAMEWORK_PREFIXES.stream().noneMatch(k::startsWith)
+                    && !REFERENCE_TARGET.matcher(k).matches()
                     && extraPatterns.stream().noneMatch(p -> p.matcher(k).matches())) {
                 String near = nearest(k);
                 unknown.add(new ConfigProblem(file, k, secret(near) ? "(not shown)" : String.valueOf(v).strip(), near,

@@ -17,7 +17,7 @@ import org.usblogd.api.config.ConfigProblem;
  */
 final class StoreConfiguration {
     private static final Logger log = LoggerFactory.getLogger(H2Store.class);
-    private static final ConfigCheck<H2Store.Config> CHECK = ConfigCheck.of(H2Store.Config.class);
+    private static final ConfigCheck<H2Store.Config> CHECK = ConfigCheck.of(H2Store.Config.class, "usblogd.health");
     /**
      * Keys whose change would need the database, the pool or the writer's memory made anew: they apply when
      * the daemon starts again. (A change of dataSourceFactory.target that no longer matches the bound driver
