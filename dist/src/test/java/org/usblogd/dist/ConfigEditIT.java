@@ -73,6 +73,55 @@ class ConfigEditIT {
         assertThat(logLines(log, "store closed")).as("closed once, at the stop").hasSize(1);
     }
 
+    @Test
+    void aTypoInASerialFileKeepsItsDeviceLoggingAndTwoFilesForOneDeviceAreOneLineEach() throws Exception {
+        Path home = PluginJars.copyOfInstallation(tmp.resolve("usblogd"));
+        Path state = tmp.resolve("state");
+        Path ftdi = home.resolve("demo/conf/org.usblogd.serial-ftdi.cfg");
+        String shipped = Files.readString(ftdi);
+        File log = tmp.resolve("daemon.log").toFile();
+        Process daemon = new ProcessBuilder(home.resolve("bin/usblogd").toString(), "run", "--demo", "--state",
+                state.toString()).redirectErrorStream(true).redirectOutput(log).start();
+        try {
+            Dist.await("the FTDI adapter logging", 30_000, () -> ftdiSamples(state) > 0);
+
+            Files.writeString(ftdi, shipped + "dtr = yes\nparitty = even\n");
+            Dist.await("the mistake said", 15_000, () -> logLines(log, "dtr = yes").size() > 0);
+            long before = ftdiSamples(state);
+            Dist.await("the FTDI adapter still logging", 15_000, () -> ftdiSamples(state) > before);
+            assertThat(logLines(log, "dtr = yes")).containsExactly(logLines(log, "dtr = yes").get(0))
+                    .allSatisfy(l -> assertThat(l).contains(ftdi.toString(), "expected true or false",
+                            "last good content"));
+            assertThat(logLines(log, "paritty = even")).hasSize(1)
+                    .allSatisfy(l -> assertThat(l).contains("the nearest known key is parity"));
+
+            Files.writeString(home.resolve("conf/org.usblogd.serial-bench.cfg"), shipped);
+            Dist.await("two files for the FTDI adapter said", 15_000,
+                    () -> logLines(log, "all match 0403:6001:A50285BI").size() > 0);
+            Files.copy(home.resolve("demo/conf/org.usblogd.device-dmm.cfg"),
+                    home.resolve("conf/org.usblogd.device-meter.cfg"));
+            Dist.await("two files for the multimeter said", 15_000,
+                    () -> logLines(log, "both configure device 1ab1:09c4").size() > 0);
+            Thread.sleep(3_000);
+            assertThat(logLines(log, "all match 0403:6001:A50285BI")).hasSize(1).allSatisfy(l -> assertThat(l)
+                    .contains(ftdi.toString(), home.resolve("conf/org.usblogd.serial-bench.cfg").toString()));
+            assertThat(logLines(log, "both configure device 1ab1:09c4")).hasSize(1);
+            assertThat(Files.readString(log.toPath())).as("no stack trace").doesNotContain("\tat ");
+        } finally {
+            daemon.destroy();
+        }
+        assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    private static long ftdiSamples(Path state) {
+        try {
+            return Dist.csvRows(Dist.usblogd(state, "export", "--device", "0403:6001:A50285BI", "--channel",
+                    "temperature")).size();
+        } catch (Exception | AssertionError e) {
+            return 0;
+        }
+    }
+
     private static List<String> logLines(File log, String containing) {
         try {
             return Files.readAllLines(log.toPath()).stream().filter(l -> l.contains(containing)).toList();

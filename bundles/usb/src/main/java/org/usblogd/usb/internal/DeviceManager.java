@@ -458,6 +458,9 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
             driversChangedQueued.set(false);
             attached.values().forEach(a -> a.idleReason = null);
             rebindWhereDriversChanged();
+            // a file added for a device that is already driven: the device keeps its driver, the user learns why
+            attached.values().stream().filter(a -> a.session != null && !a.supervisor.stopping())
+                    .forEach(a -> reportRivals(a, a.session.driver()));
         } else if (event instanceof SettingsChanged) {
             settingsChangedQueued.set(false);
             attached.values().forEach(a -> a.idleReason = null);
@@ -721,7 +724,7 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
             }
             DriverMatcher.Match m = match.get();
             a.idleReason = null;
-            reportRivals(a, m);
+            reportRivals(a, m.driver());
             log.info("{}: binding driver {} ({})", a.identity, m.driver(), m.reason());
             recorder.driverBound(a.identity, m.driver().name(), m.reason());
             DeviceSettings settings = DeviceConfiguration.settingsFor(configurations, a.identity);
@@ -736,15 +739,15 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
     }
 
     /** Two configuration files whose match keys both take the device: said once, naming both and the winner. */
-    private void reportRivals(Attached a, DriverMatcher.Match winner) {
-        List<String> rivals = DriverMatcher.configuredRivals(drivers.values(), a.info, winner.driver());
+    private void reportRivals(Attached a, DriverRef winner) {
+        List<String> rivals = DriverMatcher.configuredRivals(drivers.values(), a.info, winner);
         String said = String.join(", ", rivals);
         if (rivals.isEmpty() || said.equals(a.rivalsReported)) {
             return;
         }
         a.rivalsReported = said;
-        String message = winner.driver().file() + " and " + said + " all match " + a.identity + " ("
-                + a.info.vidPid() + "); " + winner.driver().name() + " from the first drives it: narrow the"
+        String message = winner.file() + " and " + said + " all match " + a.identity + " ("
+                + a.info.vidPid() + "); " + winner.name() + " from the first drives it: narrow the"
                 + " others (match.serial, match.port) or remove them";
         log.warn("{}", message);
         recorder.event(a.identity, "config.overlap", message);
