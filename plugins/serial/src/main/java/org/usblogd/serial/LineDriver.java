@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.usblogd.api.config.ConfigCheck;
 import org.usblogd.api.config.ConfigProblem;
+import org.usblogd.api.config.OneOf;
 import org.usblogd.api.config.Range;
 import org.usblogd.api.driver.DeviceMatch;
 import org.usblogd.api.driver.Driver;
@@ -46,6 +47,7 @@ public class LineDriver implements Driver {
                     + " channel.NAME.min, channel.NAME.max: values outside are dropped and counted")
     public @interface Config {
         @AttributeDefinition(description = "auto (from the IDs and interfaces), cdc-acm, ftdi, ch340 or cp210x")
+        @OneOf({ "auto", "cdc-acm", "ftdi", "ch340", "cp210x" })
         String chip() default "auto";
 
         @AttributeDefinition(description = "Longest line kept; longer ones are cut off and counted")
@@ -62,9 +64,11 @@ public class LineDriver implements Driver {
         int data_bits() default 8;
 
         @AttributeDefinition(description = "none, odd, even, mark or space")
+        @OneOf({ "none", "odd", "even", "mark", "space" })
         String parity() default "none";
 
         @AttributeDefinition(description = "1, 1.5 or 2")
+        @OneOf({ "1", "1.5", "2" })
         String stop_bits() default "1";
 
         @AttributeDefinition(description = "Raise DTR (Pico stdio and many sketches say nothing until it is)")
@@ -74,6 +78,7 @@ public class LineDriver implements Driver {
         boolean rts() default true;
 
         @AttributeDefinition(description = "csv, keyvalue or regex")
+        @OneOf({ "csv", "keyvalue", "regex" })
         String format() default "csv";
     }
 

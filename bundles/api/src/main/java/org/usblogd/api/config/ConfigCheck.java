@@ -248,13 +248,18 @@ public final class ConfigCheck<T extends Annotation> {
         if (t == double.class || t == float.class) {
             return "a number" + range;
         }
-        return "text";
+        OneOf words = m.getAnnotation(OneOf.class);
+        return words == null ? "text" : "one of " + String.join(", ", words.value());
     }
 
     /** The value as the method's type, or null when it is not one or lies outside the method's range. */
     private static Object convert(Method m, Object raw, String text) {
         Class<?> t = m.getReturnType();
         if (t == String.class) {
+            OneOf words = m.getAnnotation(OneOf.class);
+            if (words != null) {
+                return List.of(words.value()).contains(text.toLowerCase(Locale.ROOT)) ? text : null;
+            }
             return raw instanceof String s ? s : String.valueOf(raw);
         }
         if (t == boolean.class) {

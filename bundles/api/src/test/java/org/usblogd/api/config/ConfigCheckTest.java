@@ -16,6 +16,7 @@ class ConfigCheckTest {
 
         int queue_capacity() default 100;
 
+        @OneOf({ "none", "odd", "even" })
         String parity() default "none";
 
         String dataSourceFactory_target() default "(x=y)";
@@ -83,6 +84,13 @@ class ConfigCheckTest {
         assertThat(c.valid()).isTrue();
         assertThat(c.config().visibility_ms()).isEqualTo(200);
         assertThat(c.config().parity()).isEqualTo("none");
+    }
+
+    @Test
+    void aWordOutsideItsListIsRefusedAndNamesTheList() {
+        assertThat(check("parity", "EVEN").config().parity()).isEqualTo("EVEN");
+        assertThat(check("parity", "sometimes").errors()).extracting(ConfigProblem::toString).containsExactly(
+                "/etc/usblogd/org.usblogd.store.cfg: parity = sometimes is not valid: expected one of none, odd, even");
     }
 
     @Test

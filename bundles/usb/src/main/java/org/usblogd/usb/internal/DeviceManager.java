@@ -136,8 +136,6 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
         SessionRunner session;
         /** What was last recorded about why the device has no session, so that it is recorded once. */
         String idleReason;
-        /** The other configuration files last reported as matching this device too. */
-        String rivalsReported;
 
         Attached(UsbBackend backend, BackendDevice device, DeviceIdentity identity, DeviceSupervisor supervisor,
                 DeviceTime time) {
@@ -181,6 +179,13 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
     private final Map<String, Departed> departed = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Departed> eldest) {
+            return size() > DEPARTED_KEPT;
+        }
+    };
+    /** Per device (its identity), the files last reported as all matching it: said once, across replugs. */
+    private final Map<String, String> rivalsReported = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
             return size() > DEPARTED_KEPT;
         }
     };
@@ -742,10 +747,10 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
     private void reportRivals(Attached a, DriverRef winner) {
         List<String> rivals = DriverMatcher.configuredRivals(drivers.values(), a.info, winner);
         String said = String.join(", ", rivals);
-        if (rivals.isEmpty() || said.equals(a.rivalsReported)) {
+        if (rivals.isEmpty() || (winner.file() + " " + said).equals(rivalsReported.get(a.identity.key()))) {
             return;
         }
-        a.rivalsReported = said;
+        rivalsReported.put(a.identity.key(), winner.file() + " " + said);
         String message = winner.file() + " and " + said + " all match " + a.identity + " ("
                 + a.info.vidPid() + "); " + winner.name() + " from the first drives it: narrow the"
                 + " others (match.serial, match.port) or remove them";
