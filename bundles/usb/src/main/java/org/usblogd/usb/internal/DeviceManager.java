@@ -461,14 +461,14 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
             left(e.device());
         } else if (event instanceof DriversChanged) {
             driversChangedQueued.set(false);
-            attached.values().forEach(a -> a.idleReason = null);
+            // an idle device's reason is said again only when it changes: not for every driver that comes or
+            // goes (at every stop, each plugin's drivers leave one by one; real root hubs are never driven)
             rebindWhereDriversChanged();
             // a file added for a device that is already driven: the device keeps its driver, the user learns why
             attached.values().stream().filter(a -> a.session != null && !a.supervisor.stopping())
                     .forEach(a -> reportRivals(a, a.session.driver()));
         } else if (event instanceof SettingsChanged) {
             settingsChangedQueued.set(false);
-            attached.values().forEach(a -> a.idleReason = null);
             restartWhereSettingsChanged();
         } else if (event instanceof SessionEnded e) {
             sessionEnded(e.runner(), e.error());

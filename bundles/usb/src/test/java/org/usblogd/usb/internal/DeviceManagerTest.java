@@ -295,6 +295,25 @@ class DeviceManagerTest {
     }
 
     @Test
+    void aDeviceNoDriverTakesIsNotRecordedAgainEachTimeAnotherDriverComesOrGoes() {
+        PluggedDevice d = bus.plug(new CounterModel("NONE-1", PERIOD));
+        String id = d.info().identity().key();
+        await("no driver recorded", () -> recorder.events(id, "driver.none").size() == 1);
+
+        // as at every stop of the daemon, when the plugins' drivers leave one by one
+        for (int i = 0; i < 16; i++) {
+            CountingDriver other = add(new CountingDriver("other-" + i, "CNT", CountingDriver.Fault.NONE));
+            sleep(20);
+            manager.removeDriver(serviceIds.get());
+            sleep(20);
+            assertThat(other.opens.get()).isZero();
+        }
+        sleep(300);
+
+        assertThat(recorder.events(id, "driver.none")).hasSize(1);
+    }
+
+    @Test
     void aDeviceNoDriverTakesIsRecordedOnceWithTheReason() {
         PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
         String id = d.info().identity().key();

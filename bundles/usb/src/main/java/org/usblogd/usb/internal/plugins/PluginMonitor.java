@@ -75,6 +75,7 @@ public class PluginMonitor {
     /** Immediate component configurations seen activating (SCR state SATISFIED): id to first seen, ms. */
     private final Map<Long, Long> activatingSince = new HashMap<>();
     private final ScheduledExecutorService timer;
+    private volatile boolean stopped;
 
     /**
      * Takes the configuration as properties: Declarative Services would fail the monitor on a value it cannot
@@ -113,8 +114,11 @@ public class PluginMonitor {
     }
 
     @Deactivate
-    void deactivate() {
+    void deactivate() throws InterruptedException {
+        stopped = true;
         timer.shutdownNow();
+        // a check under way would find this bundle's context invalid once the bundle has stopped
+        timer.awaitTermination(2, TimeUnit.SECONDS);
     }
 
     void check() {
@@ -147,7 +151,9 @@ public class PluginMonitor {
             reported.retainAll(current); // fixed or removed: report again if it breaks again
             activatingSince.keySet().retainAll(activating);
         } catch (RuntimeException e) {
-            log.warn("checking {} failed: {}", plugins, e.toString());
+            if (!stopped && !(e instanceof IllegalStateException)) {
+                log.warn("checking {} failed: {}", plugins, e.toString());
+            } // else: the framework or this bundle is stopping, and its context went invalid during the check
         }
     }
 
