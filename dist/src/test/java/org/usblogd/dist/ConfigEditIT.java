@@ -66,11 +66,23 @@ class ConfigEditIT {
                     () -> logLines(log, "visibility.ms 200 -> 50").size() == 1);
             long before = powerSamples(state);
             Dist.await("power meter samples after the fix", 5_000, () -> powerSamples(state) > before + 100);
+            assertThat(logLines(log, "store closed")).as("never closed for a change it applies in place").isEmpty();
+
+            // a queue of another size needs the store made anew: it closes and opens again, and leaks nothing
+            Files.writeString(cfg, shipped + "visibility.ms = 50\nqueue.capacity = 50000\n");
+            Dist.await("the store opened again", 20_000, () -> logLines(log, "store open:").size() == 2);
+            // the power meter is not asked here: after the device manager is made anew (its recorder went), the
+            // FNB58 twin delivers a few samples a second until its stale limit, a defect of its own
+            long reopened = channelSamples(state, "co2");
+            Dist.await("CO2 samples after the store opened again", 20_000,
+                    () -> channelSamples(state, "co2") > reopened);
+            assertThat(logLines(log, "queue.capacity 100000 -> 50000; the store closes and opens again")).hasSize(1);
+            assertThat(listeningSockets(daemon.pid())).as("one database listener").isEqualTo(listeners);
         } finally {
             daemon.destroy();
         }
         assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(logLines(log, "store closed")).as("closed once, at the stop").hasSize(1);
+        assertThat(logLines(log, "store closed")).as("closed for the new queue, and at the stop").hasSize(2);
     }
 
     @Test
@@ -131,8 +143,12 @@ class ConfigEditIT {
     }
 
     private static long powerSamples(Path state) {
+        return channelSamples(state, "voltage");
+    }
+
+    private static long channelSamples(Path state, String channel) {
         try {
-            return Dist.csvRows(Dist.usblogd(state, "export", "--channel", "voltage")).size();
+            return Dist.csvRows(Dist.usblogd(state, "export", "--channel", channel)).size();
         } catch (Exception | AssertionError e) {
             return 0;
         }

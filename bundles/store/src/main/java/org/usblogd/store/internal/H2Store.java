@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 
 import org.osgi.framework.BundleContext;
+import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -136,6 +137,7 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
     /** The embedded database's place; null for a server. */
     private final StoreLocation location;
     private final Map<String, RecorderSink> sinks = new ConcurrentHashMap<>();
+    private final ComponentContext component;
 
     /**
      * Takes the configuration as properties rather than as {@link Config}: Declarative Services would fail the
@@ -143,7 +145,8 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
      */
     @Activate
     public H2Store(@Reference(name = "dataSourceFactory") DataSourceFactory dsf, Map<String, Object> properties,
-            BundleContext context) throws SQLException, IOException {
+            BundleContext context, ComponentContext component) throws SQLException, IOException {
+        this.component = component;
         this.config = StoreConfiguration.check(properties);
         StoreConfiguration.report(config, "its default is used until the file is corrected");
         Config config = this.config.config();
@@ -216,9 +219,21 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
         writer.timing(c.visibility_ms(), c.flush_interval_ms());
         maintenanceWork.policy(retention(c));
         maintenance.idleMs(c.maintenance_interval_ms());
-        List<String> later = StoreConfiguration.atStart(changes);
+        boolean reopen = !StoreConfiguration.atStart(changes).isEmpty();
         log.info("store configuration changed in {}: {}{}", ConfigCheck.file(properties), String.join(", ", changes),
-                later.isEmpty() ? "" : "; " + String.join(", ", later) + " apply when the daemon starts again");
+                reopen ? "; the store closes and opens again with it" : "");
+        if (reopen) {
+            // the database, the pool or the writer's memory are made anew: as Declarative Services does for a
+            // component without a modified method, but only once the new file is known to be right
+            // not on this thread: SCR's disable waits for the modification under way, which is this call
+            String name = (String) component.getProperties().get("component.name");
+            Thread t = new Thread(() -> {
+                component.disableComponent(name);
+                component.enableComponent(name);
+            }, "store-reopen");
+            t.setDaemon(true);
+            t.start();
+        }
     }
 
     @Deactivate

@@ -19,9 +19,9 @@ final class StoreConfiguration {
     private static final Logger log = LoggerFactory.getLogger(H2Store.class);
     private static final ConfigCheck<H2Store.Config> CHECK = ConfigCheck.of(H2Store.Config.class, "usblogd.health");
     /**
-     * Keys whose change would need the database, the pool or the writer's memory made anew: they apply when
-     * the daemon starts again. (A change of dataSourceFactory.target that no longer matches the bound driver
-     * makes Declarative Services open the store again with the new settings.)
+     * Keys whose change needs the database, the pool or the writer's memory made anew: the store closes and
+     * opens again with them. (A change of dataSourceFactory.target that no longer matches the bound driver
+     * makes Declarative Services do so itself.)
      */
     static final Set<String> AT_START = Set.of("url", "user", "password", "queue.capacity", "block.samples",
             "memory.mb", "compact.interval.ms", "dataSourceFactory.target");
@@ -50,7 +50,7 @@ final class StoreConfiguration {
         checked.unknownKeys().forEach(p -> log.warn("{}", p));
     }
 
-    /** Of the changed keys ("key old -> new"), those that apply only at the next start. */
+    /** Of the changed keys ("key old -> new"), those that need the store opened again. */
     static List<String> atStart(List<String> changes) {
         return changes.stream().map(c -> c.substring(0, c.indexOf(' '))).filter(AT_START::contains).toList();
     }

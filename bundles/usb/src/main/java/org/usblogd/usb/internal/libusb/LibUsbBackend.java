@@ -22,6 +22,7 @@ import java.util.function.BiPredicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -126,6 +127,7 @@ public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> 
     /** The configuration the backend runs on: the last one that was valid. */
     private volatile Config config;
     private ConfigCheck.Checked<Config> checked;
+    private ComponentContext component;
     private Mode mode;
     private volatile ScheduledExecutorService lifecycle;
     private ScheduledFuture<?> nextLook;
@@ -147,7 +149,8 @@ public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> 
      * backend, and with it every real device, on a value it cannot convert.
      */
     @Activate
-    void activate(Map<String, Object> properties) {
+    void activate(Map<String, Object> properties, ComponentContext component) {
+        this.component = component;
         checked = CHECK.check(properties);
         report(checked, "its default is used until the file is corrected");
         activate(checked.config());
@@ -160,8 +163,8 @@ public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> 
 
     /**
      * A changed file: a wrong value changes nothing (one line says what); a right one applies to the event
-     * thread's restarts at once, while how arrivals are noticed (hotplug, sysfs.poll.ms) is chosen when
-     * the daemon starts: changing it under libusb's running contexts would detach every device.
+     * thread's restarts at once, while a change of how arrivals are noticed (hotplug, sysfs.poll.ms) starts
+     * the backend again, as Declarative Services did for every change before the file was checked.
      */
     @Modified
     void modified(Map<String, Object> properties) {
@@ -175,10 +178,20 @@ public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> 
         if (changes.isEmpty()) {
             return;
         }
-        boolean later = changes.stream().anyMatch(c -> c.startsWith("hotplug ") || c.startsWith("sysfs.poll.ms "));
+        boolean restart = changes.stream().anyMatch(c -> c.startsWith("hotplug ") || c.startsWith("sysfs.poll.ms "));
         config = next.config();
         log.info("libusb configuration changed in {}: {}{}", ConfigCheck.file(properties), String.join(", ", changes),
-                later ? "; hotplug and sysfs.poll.ms apply when the daemon starts again" : "");
+                restart ? "; the backend starts again with it" : "");
+        if (restart && component != null) {
+            // not on this thread: SCR's disable waits for the modification under way, which is this call
+            String name = (String) component.getProperties().get("component.name");
+            Thread t = new Thread(() -> {
+                component.disableComponent(name);
+                component.enableComponent(name);
+            }, "usb-libusb-restart");
+            t.setDaemon(true);
+            t.start();
+        }
     }
 
     /** With a configuration already checked. */
