@@ -2,13 +2,20 @@ package org.usblogd.hid;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.usblogd.api.config.ConfigCheck;
+import org.usblogd.api.config.ConfigProblem;
+import org.usblogd.api.config.Range;
 import org.usblogd.api.driver.DeviceMatch;
 import org.usblogd.api.driver.Driver;
 import org.usblogd.api.driver.DriverSession;
@@ -18,14 +25,19 @@ import org.usblogd.api.usb.DeviceLink;
 
 /**
  * One driver per {@code conf/org.usblogd.hid-NAME.cfg}: the device its {@code match.*} keys name, and the
- * fields of every input report it sends. A device the user named outranks the built-in drivers.
+ * fields of every input report it sends. A device the user named outranks the built-in drivers. A mistake in
+ * a new file fails the component with the key named; a mistake in an edit of a running driver's file is one
+ * log line, and the driver goes on with the file as it was.
  */
 @Component(configurationPid = HidLoggerDriver.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = Driver.class, immediate = true)
 @Designate(ocd = HidLoggerDriver.Config.class, factory = true)
 public class HidLoggerDriver implements Driver {
     static final String PID = "org.usblogd.hid";
-    /** What a row from a user's file scores unless it says otherwise: above any built-in row. */
+    private static final Logger log = LoggerFactory.getLogger(HidLoggerDriver.class);
+    /** The keys besides the annotation's: the device's, and the fields' (whose parts ReportFields checks). */
+    private static final ConfigCheck<Config> CHECK = ConfigCheck.of(Config.class,
+            Stream.concat(DeviceMatch.CONFIG_KEYS.stream(), Stream.of("name", "field.*")).toList());
 
     @ObjectClassDefinition(name = "usblogd generic HID logger",
             description = "match.vid, match.pid (and match.product, match.serial, match.port) name the device;"
@@ -33,6 +45,7 @@ public class HidLoggerDriver implements Driver {
                     + " field.NAME.min / .max: values outside are dropped and counted")
     public @interface Config {
         @AttributeDefinition(description = "HID interface number")
+        @Range(min = 0, max = 255)
         int interface_number() default 0;
 
         @AttributeDefinition(description = "Interrupt IN endpoint (e.g. 0x81); empty: the interface's first")
@@ -42,38 +55,75 @@ public class HidLoggerDriver implements Driver {
         String report_id() default "";
     }
 
-    private final String name;
-    private final DeviceMatch row;
-    private final ReportFields fields;
-    private final int interfaceNumber;
-    private final int endpoint;
+    /** Everything one version of the file says, checked as a whole before it is used. */
+    private record Setup(String name, DeviceMatch row, ReportFields fields, int interfaceNumber, int endpoint) {
+    }
+
+    private volatile Setup setup;
 
     @Activate
-    public HidLoggerDriver(Config config, Map<String, Object> properties) {
-        this.name = DeviceMatch.configuredDriverName(PID, (String) properties.get("felix.fileinstall.filename"),
+    public HidLoggerDriver(Map<String, Object> properties) {
+        this.setup = setup(properties);
+    }
+
+    /**
+     * An edited file: applied when it is right (the core then restarts the driver's sessions), otherwise one
+     * line per mistake and the driver goes on with what it had.
+     */
+    @Modified
+    void modified(Map<String, Object> properties) {
+        try {
+            setup = setup(properties);
+        } catch (IllegalArgumentException e) {
+            log.error("{}; the driver {} keeps running on the file's last good content", e.getMessage(),
+                    setup.name());
+        }
+    }
+
+    /**
+     * @throws IllegalArgumentException one line naming the file and the first mistake in it; every other
+     *             mistake is logged on a line of its own
+     */
+    private static Setup setup(Map<String, Object> properties) {
+        String file = ConfigCheck.file(properties);
+        ConfigCheck.Checked<Config> checked = CHECK.check(properties);
+        checked.unknownKeys().forEach(p -> log.warn("{}", p));
+        List<ConfigProblem> errors = checked.errors();
+        if (!errors.isEmpty()) {
+            errors.stream().skip(1).forEach(p -> log.error("{}", p));
+            throw new IllegalArgumentException(errors.get(0).toString());
+        }
+        String name = DeviceMatch.configuredDriverName(PID, (String) properties.get("felix.fileinstall.filename"),
                 properties.get("name"));
-        this.row = DeviceMatch.fromConfiguration(name, properties).orElseThrow(
-                () -> new IllegalArgumentException(name + ": name the device with match.vid and match.pid"));
-        this.fields = ReportFields.parse(properties); // fails activation with the key that is wrong
-        this.interfaceNumber = config.interface_number();
-        this.endpoint = config.endpoint().isBlank() ? -1 : Integer.decode(config.endpoint().strip());
+        try {
+            DeviceMatch row = DeviceMatch.fromConfiguration(name, properties).orElseThrow(
+                    () -> new IllegalArgumentException("name the device with match.vid and match.pid"));
+            ReportFields fields = ReportFields.parse(properties);
+            Config config = checked.config();
+            int endpoint = config.endpoint().isBlank() ? -1
+                    : ReportFields.byteValue("endpoint", config.endpoint().strip());
+            return new Setup(name, row, fields, config.interface_number(), endpoint);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
     public String name() {
-        return name;
+        return setup.name();
     }
 
     @Override
     public List<DeviceMatch> configuredMatches() {
-        return List.of(row);
+        return List.of(setup.row());
     }
 
     @Override
     public DriverSession open(DeviceLink link, SampleSink sink) throws Exception {
-        for (ReportFields.Field f : fields.fields()) {
+        Setup s = setup;
+        for (ReportFields.Field f : s.fields().fields()) {
             sink.declare(new Channel(f.name(), f.unit(), f.name()));
         }
-        return HidLoggerSession.open(link, sink, interfaceNumber, endpoint, fields);
+        return HidLoggerSession.open(link, sink, s.interfaceNumber(), s.endpoint(), s.fields());
     }
 }

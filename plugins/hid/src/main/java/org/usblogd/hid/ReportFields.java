@@ -8,6 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.usblogd.api.config.ConfigCheck;
+
 /**
  * The fields a user picked out of a device's reports ({@code field.NAME.offset}, {@code .length} 1–8,
  * {@code .endian} big|little, {@code .signed}, {@code .scale}, {@code .add}, {@code .unit}, {@code .min},
@@ -98,12 +100,35 @@ final class ReportFields {
                 throw new IllegalArgumentException("field." + name + ".min is above field." + name + ".max");
             }
             fields.add(new Field(name, offset, length, endian.equals("big"),
-                    Boolean.parseBoolean(f.getOrDefault("signed", "false")), decimal(name, f, "scale", "1"),
+                    signed(name, f), decimal(name, f, "scale", "1"),
                     decimal(name, f, "add", "0"), f.getOrDefault("unit", "1"), min, max));
         });
         Object id = properties.get("report.id");
-        int reportId = id == null || id.toString().isBlank() ? -1 : Integer.decode(id.toString().strip());
+        int reportId = id == null || id.toString().isBlank() ? -1 : byteValue("report.id", id.toString().strip());
         return new ReportFields(fields, reportId);
+    }
+
+    /** A byte in decimal or hex (0x81), as report IDs and endpoint addresses are written. */
+    static int byteValue(String key, String v) {
+        try {
+            int n = Integer.decode(v);
+            if (n >= 0 && n <= 0xFF) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException(key + " = " + v + ": a byte, 0 to 255 or 0x00 to 0xff");
+    }
+
+    /** true or false, and nothing else: "yes" would silently have been false. */
+    private static boolean signed(String name, Map<String, String> f) {
+        String v = f.getOrDefault("signed", "false");
+        Boolean b = ConfigCheck.strictBoolean(v);
+        if (b == null) {
+            throw new IllegalArgumentException("field." + name + ".signed=" + v + ": true or false");
+        }
+        return b;
     }
 
     private static int integer(String name, Map<String, String> f, String key, String fallback, int min, int max) {

@@ -57,6 +57,14 @@ class ReportFieldsTest {
     }
 
     @Test
+    void signedIsTrueOrFalseAndYesIsRefusedRatherThanMeaningUnsigned() {
+        assertThatThrownBy(() -> ReportFields.parse(Map.of("field.x.offset", "0", "field.x.signed", "yes")))
+                .hasMessage("field.x.signed=yes: true or false");
+        assertThatThrownBy(() -> ReportFields.parse(Map.of("field.x.offset", "0", "report.id", "one")))
+                .hasMessage("report.id = one: a byte, 0 to 255 or 0x00 to 0xff");
+    }
+
+    @Test
     void mistakesInTheFileAreNamed() {
         assertThatThrownBy(() -> ReportFields.parse(Map.of("match.vid", "1209"))).hasMessageContaining("no field");
         assertThatThrownBy(() -> ReportFields.parse(Map.of("field.t.length", "2")))

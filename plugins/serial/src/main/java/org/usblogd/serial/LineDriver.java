@@ -6,9 +6,16 @@ import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.usblogd.api.config.ConfigCheck;
+import org.usblogd.api.config.ConfigProblem;
+import org.usblogd.api.config.OneOf;
+import org.usblogd.api.config.Range;
 import org.usblogd.api.driver.DeviceMatch;
 import org.usblogd.api.driver.Driver;
 import org.usblogd.api.driver.DriverSession;
@@ -20,13 +27,19 @@ import org.usblogd.api.usb.UsbException;
 /**
  * One line driver per {@code conf/org.usblogd.serial-NAME.cfg}: which adapter or board ({@code match.vid},
  * {@code match.pid}, {@code match.serial} or {@code match.port}), its line settings and its line format.
- * A mistake in the file fails the component with the key named, before any device is touched.
+ * A mistake in a new file fails the component with the key named, before any device is touched; a mistake
+ * in an edit of a running driver's file is one log line, and the driver goes on with the file as it was.
  */
 @Component(configurationPid = LineDriver.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = Driver.class, immediate = true)
 @Designate(ocd = LineDriver.Config.class, factory = true)
 public class LineDriver implements Driver {
     static final String PID = "org.usblogd.serial";
+    private static final Logger log = LoggerFactory.getLogger(LineDriver.class);
+    /** The keys the file may hold besides the annotation's: the device, the format's and the channels'. */
+    private static final ConfigCheck<Config> CHECK = ConfigCheck.of(Config.class, java.util.stream.Stream.concat(
+            DeviceMatch.CONFIG_KEYS.stream(), java.util.stream.Stream.of("name", "csv.columns", "csv.separator",
+                    "regex", "channel.*.unit", "channel.*.min", "channel.*.max")).toList());
 
     @ObjectClassDefinition(name = "usblogd serial line driver",
             description = "match.*: the device; baud, data.bits, parity, stop.bits, dtr, rts: the line; format"
@@ -34,51 +47,124 @@ public class LineDriver implements Driver {
                     + " channel.NAME.min, channel.NAME.max: values outside are dropped and counted")
     public @interface Config {
         @AttributeDefinition(description = "auto (from the IDs and interfaces), cdc-acm, ftdi, ch340 or cp210x")
+        @OneOf({ "auto", "cdc-acm", "ftdi", "ch340", "cp210x" })
         String chip() default "auto";
 
         @AttributeDefinition(description = "Longest line kept; longer ones are cut off and counted")
+        @Range(min = 16, max = 65_536)
         int max_line() default 256;
+
+        @AttributeDefinition(description = "Line rate; 1200 is refused (it reboots Arduino and Pico boards into"
+                + " their bootloader)")
+        @Range(min = 50, max = 12_000_000)
+        int baud() default 115_200;
+
+        @AttributeDefinition(description = "5, 6, 7 or 8")
+        @Range(min = 5, max = 8)
+        int data_bits() default 8;
+
+        @AttributeDefinition(description = "none, odd, even, mark or space")
+        @OneOf({ "none", "odd", "even", "mark", "space" })
+        String parity() default "none";
+
+        @AttributeDefinition(description = "1, 1.5 or 2")
+        @OneOf({ "1", "1.5", "2" })
+        String stop_bits() default "1";
+
+        @AttributeDefinition(description = "Raise DTR (Pico stdio and many sketches say nothing until it is)")
+        boolean dtr() default true;
+
+        @AttributeDefinition(description = "Raise RTS")
+        boolean rts() default true;
+
+        @AttributeDefinition(description = "csv, keyvalue or regex")
+        @OneOf({ "csv", "keyvalue", "regex" })
+        String format() default "csv";
     }
 
-    private final String name;
-    private final DeviceMatch row;
-    private final LineSettings line;
-    private final String chip;
-    private final int maxLine;
-    private final Map<String, ?> properties;
+    /** Everything one version of the file says, checked as a whole before it is used. */
+    private record Setup(String name, DeviceMatch row, LineSettings line, String chip, int maxLine,
+            Map<String, ?> properties) {
+    }
+
+    private volatile Setup setup;
 
     @Activate
-    public LineDriver(Config config, Map<String, Object> properties) {
-        this.name = DeviceMatch.configuredDriverName(PID, (String) properties.get("felix.fileinstall.filename"),
+    public LineDriver(Map<String, Object> properties) {
+        this.setup = setup(properties);
+    }
+
+    /**
+     * An edited file: applied when it is right (the core then restarts the driver's sessions), otherwise one
+     * line per mistake and the driver goes on with what it had.
+     */
+    @Modified
+    void modified(Map<String, Object> properties) {
+        try {
+            setup = setup(properties);
+        } catch (IllegalArgumentException e) {
+            log.error("{}; the driver {} keeps running on the file's last good content", e.getMessage(),
+                    setup.name());
+        }
+    }
+
+    /**
+     * @throws IllegalArgumentException one line naming the file and the first mistake in it; every other
+     *             mistake is logged on a line of its own
+     */
+    private static Setup setup(Map<String, Object> properties) {
+        String file = ConfigCheck.file(properties);
+        ConfigCheck.Checked<Config> checked = CHECK.check(properties);
+        checked.unknownKeys().forEach(p -> log.warn("{}", p));
+        List<ConfigProblem> errors = checked.errors();
+        if (!errors.isEmpty()) {
+            errors.stream().skip(1).forEach(p -> log.error("{}", p));
+            throw new IllegalArgumentException(errors.get(0).toString());
+        }
+        String name = DeviceMatch.configuredDriverName(PID, (String) properties.get("felix.fileinstall.filename"),
                 properties.get("name"));
-        this.row = DeviceMatch.fromConfiguration(name, properties).orElseThrow(
-                () -> new IllegalArgumentException(name + ": name the device with match.vid and match.pid,"
-                        + " match.serial or match.port"));
-        this.line = LineSettings.parse(properties);
-        LineFormat.parse(properties); // refuses a wrong format now, not when a device comes
-        this.chip = config.chip();
-        this.maxLine = Math.max(16, config.max_line());
-        this.properties = Map.copyOf(properties);
+        try {
+            DeviceMatch row = DeviceMatch.fromConfiguration(name, properties).orElseThrow(
+                    () -> new IllegalArgumentException("name the device with match.vid and match.pid,"
+                            + " match.serial or match.port"));
+            LineSettings line = LineSettings.parse(properties);
+            LineFormat.parse(properties); // refuses a wrong format now, not when a device comes
+            Config config = checked.config();
+            return new Setup(name, row, line, config.chip(), config.max_line(), Map.copyOf(properties));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The line settings in force: the file's last good ones. */
+    LineSettings line() {
+        return setup.line();
     }
 
     @Override
     public String name() {
-        return name;
+        return setup.name();
     }
 
     @Override
     public List<DeviceMatch> configuredMatches() {
-        return List.of(row);
+        return List.of(setup.row());
     }
 
     @Override
     public DriverSession open(DeviceLink link, SampleSink sink) throws Exception {
-        SerialChip c = SerialChip.of(link.info(), chip).orElseThrow(() -> new UsbException(UsbException.Kind.OTHER,
-                link.info().vidPid() + " is no serial chip usblogd knows (CDC-ACM, FTDI, CH340, CP210x); set chip"));
-        c.open(link, line);
-        LineFormat f = LineFormat.parse(properties); // a fresh parser: counts per session
+        Setup s = setup;
+        SerialChip c = SerialChip.of(link.info(), s.chip()).orElseThrow(() -> new UsbException(
+                UsbException.Kind.OTHER, link.info().vidPid()
+                        + " is no serial chip usblogd knows (CDC-ACM, FTDI, CH340, CP210x); set chip"));
+        c.open(link, s.line());
+        LineFormat f = LineFormat.parse(s.properties()); // a fresh parser: counts per session
         f.channels().forEach((channel, unit) -> sink.declare(new Channel(channel, unit, channel)));
-        sink.event("serial.open", c.name() + " at " + line);
-        return new LineSession(link, sink, c, new LineAssembler(maxLine), f);
+        sink.event("serial.open", c.name() + " at " + s.line());
+        return new LineSession(link, sink, c, new LineAssembler(maxLine(s)), f);
+    }
+
+    private static int maxLine(Setup s) {
+        return Math.max(16, s.maxLine());
     }
 }

@@ -3,6 +3,8 @@ package org.usblogd.serial;
 import java.util.Locale;
 import java.util.Map;
 
+import org.usblogd.api.config.ConfigCheck;
+
 /** Baud rate, framing and modem lines as the user configured them; checked before any device is touched. */
 record LineSettings(int baud, int dataBits, Parity parity, StopBits stopBits, boolean dtr, boolean rts) {
 
@@ -47,8 +49,17 @@ record LineSettings(int baud, int dataBits, Parity parity, StopBits stopBits, bo
         case "2" -> StopBits.TWO;
         default -> throw new IllegalArgumentException("stop.bits = " + stop + ": 1, 1.5 or 2");
         };
-        return new LineSettings(baud, bits, par, sb, Boolean.parseBoolean(text(p, "dtr", "true")),
-                Boolean.parseBoolean(text(p, "rts", "true")));
+        return new LineSettings(baud, bits, par, sb, bool(p, "dtr"), bool(p, "rts"));
+    }
+
+    /** true or false, and nothing else: "dtr = yes" once opened a board silently without DTR. */
+    private static boolean bool(Map<String, ?> p, String key) {
+        String v = text(p, key, "true");
+        Boolean b = ConfigCheck.strictBoolean(v);
+        if (b == null) {
+            throw new IllegalArgumentException(key + " = " + v + ": true or false");
+        }
+        return b;
     }
 
     private static String text(Map<String, ?> p, String key, String fallback) {

@@ -35,6 +35,13 @@ class LineSettingsTest {
     }
 
     @Test
+    void dtrAndRtsAreTrueOrFalseAndYesIsRefusedRatherThanMeaningFalse() {
+        assertThatThrownBy(() -> LineSettings.parse(Map.of("dtr", "yes"))).hasMessage("dtr = yes: true or false");
+        assertThatThrownBy(() -> LineSettings.parse(Map.of("rts", "on"))).hasMessage("rts = on: true or false");
+        assertThat(LineSettings.parse(Map.of("dtr", "False", "rts", "TRUE"))).hasToString("115200 8N1 RTS");
+    }
+
+    @Test
     void sevenEvenTwo() {
         LineSettings s = LineSettings.parse(Map.of("baud", "9600", "data.bits", "7", "parity", "even", "stop.bits", "2",
                 "dtr", "false"));

@@ -54,6 +54,9 @@ public record DeviceMatch(String driver, int vendorId, int productId, String man
     public static final int CONFIGURED_SCORE = 200;
     /** Prefix of match keys in a configured driver's .cfg file ({@code match.vid = 2e8a}). */
     public static final String CONFIG_PREFIX = "match.";
+    /** Every match key a configured driver's file may hold. */
+    public static final List<String> CONFIG_KEYS = java.util.stream.Stream.of(VID, PID, MANUFACTURER, PRODUCT, CLASS,
+            SUBCLASS, PROTOCOL, SERIAL, PORT, SCORE).map(k -> CONFIG_PREFIX + k).toList();
 
     /** A row without serial or port: the form of rows declared in manifests. */
     public DeviceMatch(String driver, int vendorId, int productId, String manufacturer, String product,

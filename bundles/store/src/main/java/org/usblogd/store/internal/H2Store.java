@@ -11,9 +11,11 @@ import java.util.function.Supplier;
 
 
 import org.osgi.framework.BundleContext;
+import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.jdbc.DataSourceFactory;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
@@ -21,6 +23,8 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.usblogd.api.config.ConfigCheck;
+import org.usblogd.api.config.Range;
 import org.usblogd.api.sample.SampleSink;
 import org.usblogd.api.store.DeviceRecord;
 import org.usblogd.api.store.SampleQuery;
@@ -64,47 +68,59 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
 
         @AttributeDefinition(description = "Samples queued between the devices and the writer; when the writer"
                 + " falls this far behind, the oldest are dropped and counted")
+        @Range(min = 100, max = 100_000_000)
         int queue_capacity() default 100_000;
 
         @AttributeDefinition(description = "Most megabytes of samples held in memory while the database cannot be"
                 + " written (a full disk, a lost server); beyond that the oldest are dropped and counted")
+        @Range(min = 0, max = 1_048_576)
         long memory_mb() default 32;
 
         @AttributeDefinition(description = "Samples per compressed block of a channel")
+        @Range(min = 16, max = 1_048_576)
         int block_samples() default 4_096;
 
         @AttributeDefinition(description = "Longest time from a sample's arrival to its commit, when queries see"
                 + " it (ms)")
+        @Range(min = 10, max = 3_600_000)
         long visibility_ms() default 200;
 
         @AttributeDefinition(description = "Longest time between forcing the database to disk (ms): what a power"
                 + " cut may lose (a killed daemon loses nothing committed)")
+        @Range(min = 10, max = 86_400_000)
         long flush_interval_ms() default 1_000;
 
         @AttributeDefinition(description = "Days raw samples are kept (0: for ever); their minute and hour summaries"
                 + " stay")
+        @Range(min = 0, max = 36_500)
         long retention_raw_days() default 0;
 
         @AttributeDefinition(description = "Raw days per device or channel: 'DEVICE DAYS, DEVICE/CHANNEL DAYS'")
         String retention_raw_overrides() default "";
 
         @AttributeDefinition(description = "Days minute summaries are kept (0: for ever)")
+        @Range(min = 0, max = 36_500)
         long retention_minute_days() default 0;
 
         @AttributeDefinition(description = "Days hour summaries are kept (0: for ever)")
+        @Range(min = 0, max = 36_500)
         long retention_hour_days() default 0;
 
         @AttributeDefinition(description = "Most megabytes of samples and summaries (0: no limit); the oldest"
                 + " summarised raw samples go first")
+        @Range(min = 0)
         long retention_disk_mb() default 0;
 
         @AttributeDefinition(description = "Pause between maintenance passes when there is nothing to do (ms)")
+        @Range(min = 100, max = 86_400_000)
         long maintenance_interval_ms() default 10_000;
 
         @AttributeDefinition(description = "How often the H2 file is compacted, right after a sync (ms); 0: never")
+        @Range(min = 0)
         long compact_interval_ms() default 10_000;
 
         @AttributeDefinition(description = "How long stopping may take to write what is queued (ms)")
+        @Range(min = 100, max = 600_000)
         long stop_timeout_ms() default 20_000;
 
         String dataSourceFactory_target() default "(osgi.jdbc.driver.class=org.h2.Driver)";
@@ -114,37 +130,57 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
     private final DatabaseServer server;
     private final StoreWriter writer;
     private final SqlSampleStore queries;
+    private final Maintenance maintenanceWork;
     private final MaintenanceLoop maintenance;
-    private final Config config;
+    /** The configuration the store runs on: the last one that was valid (at start, bad values took defaults). */
+    private volatile ConfigCheck.Checked<Config> config;
     /** The embedded database's place; null for a server. */
     private final StoreLocation location;
     private final Map<String, RecorderSink> sinks = new ConcurrentHashMap<>();
+    private final ComponentContext component;
 
+    /**
+     * Takes the configuration as properties rather than as {@link Config}: Declarative Services would fail the
+     * whole component on a value it cannot convert, and this store must not stop logging over a typo.
+     */
     @Activate
-    public H2Store(@Reference(name = "dataSourceFactory") DataSourceFactory dsf, Config config, BundleContext context)
-            throws SQLException, IOException {
-        this.config = config;
+    public H2Store(@Reference(name = "dataSourceFactory") DataSourceFactory dsf, Map<String, Object> properties,
+            BundleContext context, ComponentContext component) throws SQLException, IOException {
+        this.component = component;
+        this.config = StoreConfiguration.check(properties);
+        StoreConfiguration.report(config, "its default is used until the file is corrected");
+        Config config = this.config.config();
         String state = context.getProperty(STATE_PROPERTY);
         this.location = config.url().isBlank() ? new StoreLocation(Path.of(state == null ? "state" : state)) : null;
         StoreOpening.Opened opened = location != null ? StoreOpening.embedded(dsf, location)
                 : StoreOpening.server(dsf, config.url(), config.user(), config.password());
         this.pool = opened.pool();
-        CompactionWindows windows = new CompactionWindows();
-        this.server = location == null ? null : DatabaseServer.start(location);
-        this.queries = new SqlSampleStore(pool);
-        this.writer = new StoreWriter(pool, new StoreWriter.Settings(config.queue_capacity(), config.block_samples(),
-                config.visibility_ms(), config.flush_interval_ms(), config.memory_mb() * 1_048_576L, 10_000, 1_000,
-                config.compact_interval_ms()), StoreClock.SYSTEM, windows);
-        if (location != null) {
-            writer.databaseDirectory(location.directory());
-            writer.highWaterMark(new HighWaterMark(location.highWaterFile()), opened.mark());
+        DatabaseServer started = null;
+        try {
+            CompactionWindows windows = new CompactionWindows();
+            started = location == null ? null : DatabaseServer.start(location);
+            this.server = started;
+            this.queries = new SqlSampleStore(pool);
+            this.writer = new StoreWriter(pool, new StoreWriter.Settings(config.queue_capacity(),
+                    config.block_samples(), config.visibility_ms(), config.flush_interval_ms(),
+                    config.memory_mb() * 1_048_576L, 10_000, 1_000, config.compact_interval_ms()), StoreClock.SYSTEM,
+                    windows);
+            if (location != null) {
+                writer.databaseDirectory(location.directory());
+                writer.highWaterMark(new HighWaterMark(location.highWaterFile()), opened.mark());
+            }
+            this.maintenanceWork = new Maintenance(pool, retention(config), StoreClock.SYSTEM::wallMicros,
+                    (kind, message) -> writer.event(null, kind, message), windows);
+            this.maintenance = new MaintenanceLoop(maintenanceWork, config.maintenance_interval_ms());
+        } catch (RuntimeException | Error e) {
+            // a store that does not start leaves no pool and no listener behind: SCR may try again
+            if (started != null) {
+                started.stop();
+            }
+            pool.close();
+            throw e;
         }
         writer.start();
-        RetentionPolicy policy = new RetentionPolicy(config.retention_raw_days(), config.retention_minute_days(),
-                config.retention_hour_days(), config.retention_disk_mb() * 1_048_576L,
-                RetentionPolicy.parseOverrides(config.retention_raw_overrides()));
-        this.maintenance = new MaintenanceLoop(new Maintenance(pool, policy, StoreClock.SYSTEM::wallMicros,
-                (kind, message) -> writer.event(null, kind, message), windows), config.maintenance_interval_ms());
         maintenance.start();
         writer.event(null, "daemon.started", "store opened");
         opened.rescued().ifPresent(message -> writer.event(null, "store.rescued", message));
@@ -157,11 +193,54 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
         log.info("store open: {}", location != null ? location.databaseFile() : config.url());
     }
 
+    private static RetentionPolicy retention(Config config) {
+        return new RetentionPolicy(config.retention_raw_days(), config.retention_minute_days(),
+                config.retention_hour_days(), config.retention_disk_mb() * 1_048_576L,
+                RetentionPolicy.parseOverrides(config.retention_raw_overrides()));
+    }
+
+    /**
+     * A changed configuration file, applied without closing the store: checked first, and a file with a value
+     * the store cannot use changes nothing (one line says what is wrong).
+     */
+    @Modified
+    void modified(Map<String, Object> properties) {
+        ConfigCheck.Checked<Config> next = StoreConfiguration.check(properties);
+        StoreConfiguration.report(next, "the store keeps running on its last good configuration");
+        if (!next.valid()) {
+            return;
+        }
+        List<String> changes = next.changedFrom(config);
+        config = next;
+        if (changes.isEmpty()) {
+            return;
+        }
+        Config c = next.config();
+        writer.timing(c.visibility_ms(), c.flush_interval_ms());
+        maintenanceWork.policy(retention(c));
+        maintenance.idleMs(c.maintenance_interval_ms());
+        boolean reopen = !StoreConfiguration.atStart(changes).isEmpty();
+        log.info("store configuration changed in {}: {}{}", ConfigCheck.file(properties), String.join(", ", changes),
+                reopen ? "; the store closes and opens again with it" : "");
+        if (reopen) {
+            // the database, the pool or the writer's memory are made anew: as Declarative Services does for a
+            // component without a modified method, but only once the new file is known to be right
+            // not on this thread: SCR's disable waits for the modification under way, which is this call
+            String name = (String) component.getProperties().get("component.name");
+            Thread t = new Thread(() -> {
+                component.disableComponent(name);
+                component.enableComponent(name);
+            }, "store-reopen");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
     @Deactivate
     void deactivate() throws InterruptedException {
         maintenance.stop();
         writer.event(null, "daemon.stopped", "store closing");
-        boolean done = writer.stop(config.stop_timeout_ms());
+        boolean done = writer.stop(config.config().stop_timeout_ms());
         log.info("store closed: {} samples accepted, {} written, {} dropped{}", writer.accepted(), writer.written(),
                 writer.dropped(), done ? "" : " (writer did not finish in time)");
         if (server != null) {

@@ -40,7 +40,8 @@ final class Maintenance {
     }
 
     private final DataSource dataSource;
-    private final RetentionPolicy policy;
+    /** Set at start and by a configuration change while the daemon runs. */
+    private volatile RetentionPolicy policy;
     private final LongSupplier nowMicros;
     private final java.util.function.BiConsumer<String, String> events;
     private long blockBytes = -1;
@@ -65,6 +66,11 @@ final class Maintenance {
         this.policy = policy;
         this.nowMicros = nowMicros;
         this.events = events;
+    }
+
+    /** What to keep, from the next step on. */
+    void policy(RetentionPolicy policy) {
+        this.policy = policy;
     }
 
     /** One small piece of work; true when there may be more. */

@@ -14,7 +14,7 @@ final class MaintenanceLoop implements Runnable {
     private static final long BETWEEN_STEPS_MS = 20;
 
     private final Maintenance maintenance;
-    private final long idleMs;
+    private volatile long idleMs;
     private final Thread thread = new Thread(this, "store-maintenance");
     private volatile boolean running;
     private String lastError;
@@ -23,6 +23,11 @@ final class MaintenanceLoop implements Runnable {
         this.maintenance = maintenance;
         this.idleMs = Math.max(100, idleMs);
         thread.setDaemon(true);
+    }
+
+    /** The pause when there is nothing to do; from the next pause on. */
+    void idleMs(long ms) {
+        this.idleMs = Math.max(100, ms);
     }
 
     void start() {

@@ -61,8 +61,9 @@ final class StoreWriter implements Runnable {
 
     private final DataSource dataSource;
     private final StoreClock clock;
-    private final long visibilityNanos;
-    private final long flushNanos;
+    /** Set at start and by a configuration change while the daemon runs. */
+    private volatile long visibilityNanos;
+    private volatile long flushNanos;
     private final long retryMs;
     private final FileCompaction compaction;
     private final CompactionWindows windows;
@@ -106,9 +107,7 @@ final class StoreWriter implements Runnable {
         this.windows = windows;
         this.dataSource = dataSource;
         this.clock = clock;
-        long flushMs = Math.max(1, settings.flushIntervalMs());
-        this.visibilityNanos = Math.max(1, Math.min(settings.visibilityMs(), flushMs)) * 1_000_000L;
-        this.flushNanos = flushMs * 1_000_000L;
+        timing(settings.visibilityMs(), settings.flushIntervalMs());
         this.retryMs = Math.max(1, settings.retryMs());
         this.compaction = new FileCompaction(settings.compactIntervalMs(), clock.nanos());
         this.queue = new SampleQueue(settings.queueCapacity());
@@ -120,6 +119,13 @@ final class StoreWriter implements Runnable {
 
     void start() {
         thread.start();
+    }
+
+    /** How long a sample may wait for its commit, and a commit for its sync; from the next round of the writer. */
+    void timing(long visibilityMs, long flushIntervalMs) {
+        long flushMs = Math.max(1, flushIntervalMs);
+        this.visibilityNanos = Math.max(1, Math.min(visibilityMs, flushMs)) * 1_000_000L;
+        this.flushNanos = flushMs * 1_000_000L;
     }
 
     void databaseDirectory(Path directory) {

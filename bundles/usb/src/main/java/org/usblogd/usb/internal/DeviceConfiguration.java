@@ -7,9 +7,14 @@ import java.util.Map;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.usblogd.api.config.ConfigCheck;
+import org.usblogd.api.config.Range;
 import org.usblogd.api.usb.DeviceIdentity;
 import org.usblogd.api.usb.DeviceSettings;
 
@@ -35,24 +40,56 @@ public class DeviceConfiguration {
         @AttributeDefinition(description = "false: the device is left alone (its session stops)")
         boolean enabled() default true;
 
-        @AttributeDefinition(description = "Poll interval for drivers that poll (ms); empty: the driver's own")
-        String poll_ms() default "";
+        @AttributeDefinition(description = "Poll interval for drivers that poll (ms); the driver's own when not set")
+        @Range(min = 10, max = 86_400_000)
+        long poll_ms();
     }
 
-    private final String selector;
-    private final boolean enabled;
-    private final Map<String, String> values;
+    private static final Logger log = LoggerFactory.getLogger(DeviceConfiguration.class);
+    /** Keys besides the annotation's: the core's channel renames and the drivers' own (usbtmc's SCPI queries). */
+    private static final ConfigCheck<Config> CHECK = ConfigCheck.of(Config.class, "channel.*", "scpi.*");
 
+    private final String file;
+    /** What the file says; replaced by a valid edit, kept through an invalid one. */
+    private volatile Content content;
+
+    private record Content(String selector, boolean enabled, Map<String, String> values) {
+    }
+
+    /**
+     * Takes the configuration as properties rather than as {@link Config}: Declarative Services would turn
+     * {@code enabled = yes} into false, silently leaving the device alone.
+     */
     @Activate
-    public DeviceConfiguration(Config config, Map<String, Object> properties) {
-        String device = config.device();
+    public DeviceConfiguration(Map<String, Object> properties) {
+        this.file = ConfigCheck.file(properties);
+        ConfigCheck.Checked<Config> checked = CHECK.check(properties);
+        report(checked, "its default is used until the file is corrected");
+        this.content = content(checked, properties);
+    }
+
+    /** A changed file: applied when right, otherwise one line per mistake and the settings stay as they were. */
+    @Modified
+    void modified(Map<String, Object> properties) {
+        ConfigCheck.Checked<Config> checked = CHECK.check(properties);
+        report(checked, "the device settings stay as they were");
+        if (checked.valid()) {
+            content = content(checked, properties);
+        }
+    }
+
+    private static void report(ConfigCheck.Checked<Config> checked, String whatIsDone) {
+        checked.errors().forEach(p -> log.error("{}; {}", p, whatIsDone));
+        checked.unknownKeys().forEach(p -> log.warn("{}", p));
+    }
+
+    private Content content(ConfigCheck.Checked<Config> checked, Map<String, Object> properties) {
+        String device = (String) properties.get("device");
         if (device == null || device.isBlank()) {
             // the component fails to activate and SCR logs it; no device is touched by a file that names none
-            throw new IllegalArgumentException("a device settings file (" + properties.get("felix.fileinstall.filename")
+            throw new IllegalArgumentException("a device settings file (" + file
                     + ") needs `device = ID` or `device = vid:pid`");
         }
-        this.selector = device.strip().toLowerCase(Locale.ROOT);
-        this.enabled = config.enabled();
         Map<String, String> v = new HashMap<>();
         properties.forEach((k, value) -> {
             if (!k.startsWith("service.") && !k.startsWith("component.") && !k.startsWith("felix.")
@@ -60,12 +97,32 @@ public class DeviceConfiguration {
                 v.put(k, String.valueOf(value));
             }
         });
-        this.values = Map.copyOf(v);
+        // a wrong value is not handed on to the driver: the default stands in for it, as for the core
+        checked.errors().forEach(p -> v.remove(p.key()));
+        return new Content(device.strip().toLowerCase(Locale.ROOT), checked.config().enabled(), Map.copyOf(v));
+    }
+
+    /**
+     * Another file that says something about exactly the same devices: a line to log, naming both files and
+     * the devices; null when they do not overlap.
+     */
+    String overlap(DeviceConfiguration other) {
+        if (other == this || !other.selector().equals(selector())) {
+            return null;
+        }
+        return file + " and " + other.file + " both configure device " + selector() + "; where both set a key,"
+                + " either may win: keep one of them";
+    }
+
+    /** The file this configuration came from. */
+    String file() {
+        return file;
     }
 
     /** 2 for the device's own ID, 1 for its vid:pid, 0 when this file is not about it. */
     int specificity(DeviceIdentity identity) {
         String key = identity.key().toLowerCase(Locale.ROOT);
+        String selector = content.selector();
         if (key.equals(selector)) {
             return 2;
         }
@@ -75,11 +132,11 @@ public class DeviceConfiguration {
     }
 
     boolean enabled() {
-        return enabled;
+        return content.enabled();
     }
 
     String selector() {
-        return selector;
+        return content.selector();
     }
 
     /**
@@ -91,7 +148,7 @@ public class DeviceConfiguration {
         for (int level = 1; level <= 2; level++) {
             for (DeviceConfiguration c : all) {
                 if (c.specificity(identity) == level) {
-                    merged.putAll(c.values);
+                    merged.putAll(c.content.values());
                 }
             }
         }

@@ -22,6 +22,7 @@ import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -31,6 +32,8 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.usblogd.api.config.ConfigCheck;
+import org.usblogd.api.config.Range;
 import org.usblogd.api.driver.DeviceMatch;
 import org.usblogd.api.driver.Driver;
 import org.usblogd.api.sample.SampleSink;
@@ -53,26 +56,33 @@ import org.usblogd.api.usb.spi.UsbBackend;
 public class DeviceManager implements Supplier<Map<String, Object>> {
     static final String PID = "org.usblogd.usb";
     private static final Logger log = LoggerFactory.getLogger(DeviceManager.class);
+    private static final ConfigCheck<Config> CHECK = ConfigCheck.of(Config.class, "usblogd.health");
 
     @ObjectClassDefinition(name = "usblogd USB core", description = "Binding devices to drivers")
     public @interface Config {
         @AttributeDefinition(description = "First wait before retrying a device whose session failed (ms)")
+        @Range(min = 10, max = 3_600_000)
         long retry_initial_ms() default 1_000;
 
         @AttributeDefinition(description = "Longest wait between retries of a failing device (ms)")
+        @Range(min = 10, max = 86_400_000)
         long retry_max_ms() default 300_000;
 
         @AttributeDefinition(description = "How long a stopping session may take before it is abandoned (ms)")
+        @Range(min = 100, max = 600_000)
         long session_stop_timeout_ms() default 5_000;
 
         @AttributeDefinition(description = "A bound device is stale when it delivers nothing for this many of"
                 + " its periods (learned from its reports)")
+        @Range(min = 2, max = 1_000_000)
         long stale_multiple() default 10;
 
         @AttributeDefinition(description = "... but never before this much silence (ms)")
+        @Range(min = 100, max = 86_400_000)
         long stale_min_ms() default 30_000;
 
         @AttributeDefinition(description = "Silence allowed before the device's period is known (ms)")
+        @Range(min = 100, max = 86_400_000)
         long stale_first_ms() default 120_000;
 
         @AttributeDefinition(description = "Stop the systemd watchdog keep-alives, so that systemd restarts the"
@@ -81,6 +91,7 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
 
         @AttributeDefinition(description = "How long a device must deliver before its recovery ladder starts from"
                 + " the bottom again (ms)")
+        @Range(min = 0, max = 86_400_000)
         long recovery_healthy_ms() default 10_000;
     }
 
@@ -109,6 +120,9 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
     }
 
     private record Shutdown() implements Event {
+    }
+
+    private record PolicyChanged(DeviceSupervisor.Policy policy) implements Event {
     }
 
     /** What the manager knows of one attached device. Touched only by the manager thread. */
@@ -146,10 +160,13 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
     }
 
     private final SampleRecorder recorder;
-    private final Config config;
+    /** The configuration the core runs on: the last one that was valid (at start, bad values took defaults). */
+    private volatile Config config;
+    private ConfigCheck.Checked<Config> checked;
     private final LongSupplier nanos;
     private final LongSupplier wallMicros;
-    private final DeviceSupervisor.Policy policy;
+    /** Read and replaced by the manager thread only. */
+    private DeviceSupervisor.Policy policy;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>(EVENT_CAPACITY);
     /** Set while a DriversChanged or SettingsChanged event waits, so that a burst of changes is one event. */
     private final AtomicBoolean driversChangedQueued = new AtomicBoolean();
@@ -165,6 +182,13 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
             return size() > DEPARTED_KEPT;
         }
     };
+    /** Per device (its identity), the files last reported as all matching it: said once, across replugs. */
+    private final Map<String, String> rivalsReported = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > DEPARTED_KEPT;
+        }
+    };
     private final Thread thread;
     /** Rounds of the manager loop, which wakes at least every second: a stuck manager stops counting. */
     private final AtomicLong rounds = new AtomicLong();
@@ -173,9 +197,57 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
     private volatile List<String> staleNow = List.of();
     private volatile List<String> staleAfterRecovery = List.of();
 
+    /**
+     * Takes the configuration as properties rather than as {@link Config}: Declarative Services would fail the
+     * whole component on a value it cannot convert, and the core must not stop over a typo.
+     */
     @Activate
-    public DeviceManager(@Reference(name = "recorder") SampleRecorder recorder, Config config) {
+    public DeviceManager(@Reference(name = "recorder") SampleRecorder recorder, Map<String, Object> properties) {
+        this(recorder, checkAtStart(properties), System::nanoTime, SampleSink::nowMicros);
+        this.checked = CHECK.check(properties);
+    }
+
+    /** With a configuration already checked, and the system's clocks. */
+    DeviceManager(SampleRecorder recorder, Config config) {
         this(recorder, config, System::nanoTime, SampleSink::nowMicros);
+    }
+
+    private static Config checkAtStart(Map<String, Object> properties) {
+        ConfigCheck.Checked<Config> c = CHECK.check(properties);
+        report(c, "its default is used until the file is corrected");
+        return c.config();
+    }
+
+    private static void report(ConfigCheck.Checked<Config> c, String whatIsDone) {
+        c.errors().forEach(p -> log.error("{}; {}", p, whatIsDone));
+        c.unknownKeys().forEach(p -> log.warn("{}", p));
+    }
+
+    /**
+     * A changed configuration file, applied without ending any session: checked first, and a file with a value
+     * the core cannot use changes nothing (one line says what is wrong).
+     */
+    @Modified
+    void modified(Map<String, Object> properties) {
+        ConfigCheck.Checked<Config> next = CHECK.check(properties);
+        report(next, "the USB core keeps running on its last good configuration");
+        if (!next.valid()) {
+            return;
+        }
+        List<String> changes = checked == null ? List.of() : next.changedFrom(checked);
+        checked = next;
+        config = next.config();
+        post(new PolicyChanged(policy(next.config())));
+        if (!changes.isEmpty()) {
+            log.info("USB core configuration changed in {}: {}", ConfigCheck.file(properties),
+                    String.join(", ", changes));
+        }
+    }
+
+    private static DeviceSupervisor.Policy policy(Config config) {
+        return new DeviceSupervisor.Policy(config.retry_initial_ms(), config.retry_max_ms(), config.stale_multiple(),
+                config.stale_min_ms(), config.stale_first_ms(), config.recovery_healthy_ms(),
+                config.session_stop_timeout_ms());
     }
 
     /** With the clocks injected: the monotonic one for every timer, the wall one for sample times only. */
@@ -184,9 +256,7 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
         this.config = config;
         this.nanos = nanos;
         this.wallMicros = wallMicros;
-        this.policy = new DeviceSupervisor.Policy(config.retry_initial_ms(), config.retry_max_ms(),
-                config.stale_multiple(), config.stale_min_ms(), config.stale_first_ms(), config.recovery_healthy_ms(),
-                config.session_stop_timeout_ms());
+        this.policy = policy(config);
         this.thread = new Thread(this::loop, "usb-device-manager");
     }
 
@@ -241,10 +311,26 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
+            policyOption = ReferencePolicyOption.GREEDY, updated = "updatedConfiguration")
     void bindConfiguration(DeviceConfiguration configuration) {
         configurations.add(configuration);
+        reportOverlaps(configuration);
         settingsChanged();
+    }
+
+    /** The file was edited: its settings were replaced in place (or kept, when the edit was wrong). */
+    void updatedConfiguration(DeviceConfiguration configuration) {
+        reportOverlaps(configuration);
+        settingsChanged();
+    }
+
+    private void reportOverlaps(DeviceConfiguration configuration) {
+        for (DeviceConfiguration other : configurations) {
+            String overlap = configuration.overlap(other);
+            if (overlap != null) {
+                log.warn("{}", overlap);
+            }
+        }
     }
 
     void unbindConfiguration(DeviceConfiguration configuration) {
@@ -290,7 +376,23 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
             name = String.valueOf(ref.getProperty("component.name"));
         }
         return new DriverRef(driver, name, ranking instanceof Integer r ? r : 0, version,
-                (Long) ref.getProperty("service.id"), matchTable(driver, name, bundle));
+                (Long) ref.getProperty("service.id"), matchTable(driver, name, bundle), configuration(ref));
+    }
+
+    /** The service properties a configuration file gives a driver (none for a driver without one). */
+    private static Map<String, String> configuration(ServiceReference<Driver> ref) {
+        Map<String, String> c = new java.util.TreeMap<>();
+        if (ref.getProperty("felix.fileinstall.filename") == null) {
+            return c;
+        }
+        for (String key : ref.getPropertyKeys()) {
+            Object v = ref.getProperty(key);
+            if (!key.startsWith("service.") && !key.startsWith("component.") && !key.equals("objectClass")
+                    && v != null) {
+                c.put(key, v instanceof Object[] a ? java.util.Arrays.deepToString(a) : String.valueOf(v));
+            }
+        }
+        return c;
     }
 
     /** The driver's rows from its bundle's manifest, then those from its configuration. A bad row is skipped. */
@@ -359,14 +461,21 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
             left(e.device());
         } else if (event instanceof DriversChanged) {
             driversChangedQueued.set(false);
-            attached.values().forEach(a -> a.idleReason = null);
+            // an idle device's reason is said again only when it changes: not for every driver that comes or
+            // goes (at every stop, each plugin's drivers leave one by one; real root hubs are never driven)
             rebindWhereDriversChanged();
+            // a file added for a device that is already driven: the device keeps its driver, the user learns why
+            attached.values().stream().filter(a -> a.session != null && !a.supervisor.stopping())
+                    .forEach(a -> reportRivals(a, a.session.driver()));
         } else if (event instanceof SettingsChanged) {
             settingsChangedQueued.set(false);
-            attached.values().forEach(a -> a.idleReason = null);
             restartWhereSettingsChanged();
         } else if (event instanceof SessionEnded e) {
             sessionEnded(e.runner(), e.error());
+        } else if (event instanceof PolicyChanged e) {
+            policy = e.policy();
+            attached.values().forEach(a -> a.supervisor.policy(policy));
+            departed.values().forEach(d -> d.supervisor().policy(policy));
         }
     }
 
@@ -452,7 +561,9 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
             }
             DriverRef current = a.session.driver();
             if (!drivers.containsValue(current)) {
-                log.info("{}: driver {} left; ending its session", a.identity, current);
+                DriverRef now = drivers.get(current.serviceId());
+                log.info(now != null ? "{}: the configuration of driver {} changed; restarting its session"
+                        : "{}: driver {} left; ending its session", a.identity, current);
                 requestStop(a);
                 continue;
             }
@@ -618,6 +729,7 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
             }
             DriverMatcher.Match m = match.get();
             a.idleReason = null;
+            reportRivals(a, m.driver());
             log.info("{}: binding driver {} ({})", a.identity, m.driver(), m.reason());
             recorder.driverBound(a.identity, m.driver().name(), m.reason());
             DeviceSettings settings = DeviceConfiguration.settingsFor(configurations, a.identity);
@@ -629,6 +741,21 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
                     (runner, error) -> post(new SessionEnded(runner, error)));
             a.session.start();
         }
+    }
+
+    /** Two configuration files whose match keys both take the device: said once, naming both and the winner. */
+    private void reportRivals(Attached a, DriverRef winner) {
+        List<String> rivals = DriverMatcher.configuredRivals(drivers.values(), a.info, winner);
+        String said = String.join(", ", rivals);
+        if (rivals.isEmpty() || (winner.file() + " " + said).equals(rivalsReported.get(a.identity.key()))) {
+            return;
+        }
+        rivalsReported.put(a.identity.key(), winner.file() + " " + said);
+        String message = winner.file() + " and " + said + " all match " + a.identity + " ("
+                + a.info.vidPid() + "); " + winner.name() + " from the first drives it: narrow the"
+                + " others (match.serial, match.port) or remove them";
+        log.warn("{}", message);
+        recorder.event(a.identity, "config.overlap", message);
     }
 
     /** Milliseconds until a supervisor has something to decide. */

@@ -60,7 +60,7 @@ final class DeviceSupervisor {
     record Speaking(String after) implements Finding {
     }
 
-    private final Policy policy;
+    private Policy policy;
     private final LongSupplier nanos;
     private final StaleWatch watch;
     private int troubles;
@@ -75,6 +75,11 @@ final class DeviceSupervisor {
     private boolean silent;
     private boolean gaveUp;
     private long deliveriesWhenSilent;
+
+    /** A changed configuration: from the next decision on. */
+    void policy(Policy policy) {
+        this.policy = policy;
+    }
 
     DeviceSupervisor(Policy policy, LongSupplier nanos) {
         this.policy = policy;

@@ -37,6 +37,20 @@ final class DriverMatcher {
         return Optional.ofNullable(best);
     }
 
+    /**
+     * The files of the other drivers configured by a file whose match keys also take the device (another
+     * version of the same file's driver, during an update of its plugin, is not another file).
+     */
+    static java.util.List<String> configuredRivals(Collection<DriverRef> drivers, UsbDeviceInfo device,
+            DriverRef winner) {
+        if (winner.file() == null) {
+            return java.util.List.of();
+        }
+        return drivers.stream().filter(d -> d.file() != null && !d.file().equals(winner.file()))
+                .filter(d -> DeviceMatch.best(d.table(), device).isPresent()).map(DriverRef::file).distinct()
+                .sorted().toList();
+    }
+
     private static Match score(DriverRef d, UsbDeviceInfo device) {
         if (!d.table().isEmpty()) {
             return DeviceMatch.best(d.table(), device).map(row -> new Match(d, row.score(), row)).orElse(null);

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Version;
+import org.usblogd.api.driver.DeviceMatch;
 import org.usblogd.api.sim.PluggedDevice;
 import org.usblogd.sim.internal.VirtualBusBackend;
 
@@ -35,6 +36,7 @@ class DeviceManagerTest {
 
     @AfterEach
     void stop() throws InterruptedException {
+        detach.forEach(Runnable::run);
         manager.deactivate();
         assertThat(liveThreads("usb-session-")).as("session threads after stop").isZero();
         assertThat(liveThreads("usb-device-manager")).as("manager thread after stop").isZero();
@@ -293,6 +295,25 @@ class DeviceManagerTest {
     }
 
     @Test
+    void aDeviceNoDriverTakesIsNotRecordedAgainEachTimeAnotherDriverComesOrGoes() {
+        PluggedDevice d = bus.plug(new CounterModel("NONE-1", PERIOD));
+        String id = d.info().identity().key();
+        await("no driver recorded", () -> recorder.events(id, "driver.none").size() == 1);
+
+        // as at every stop of the daemon, when the plugins' drivers leave one by one
+        for (int i = 0; i < 16; i++) {
+            CountingDriver other = add(new CountingDriver("other-" + i, "CNT", CountingDriver.Fault.NONE));
+            sleep(20);
+            manager.removeDriver(serviceIds.get());
+            sleep(20);
+            assertThat(other.opens.get()).isZero();
+        }
+        sleep(300);
+
+        assertThat(recorder.events(id, "driver.none")).hasSize(1);
+    }
+
+    @Test
     void aDeviceNoDriverTakesIsRecordedOnceWithTheReason() {
         PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
         String id = d.info().identity().key();
@@ -337,28 +358,126 @@ class DeviceManagerTest {
     }
 
     private static DeviceConfiguration configuration(java.util.Map<String, Object> properties) {
-        DeviceConfiguration.Config config = new DeviceConfiguration.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return DeviceConfiguration.Config.class;
-            }
+        return new DeviceConfiguration(properties);
+    }
 
-            @Override
-            public String device() {
-                return (String) properties.get("device");
-            }
+    @Test
+    void twoConfigurationFilesWhoseMatchKeysTakeTheSameDeviceAreOneEventNamingBothFilesAndTheDevice() {
+        CountingDriver a = configured("serial/a", "file:/etc/usblogd/org.usblogd.serial-a.cfg");
+        configured("serial/b", "file:/etc/usblogd/org.usblogd.serial-b.cfg");
+        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
+        String id = d.info().identity().key();
 
-            @Override
-            public boolean enabled() {
-                return !"false".equals(properties.get("enabled"));
-            }
+        await("samples", () -> recorder.sampleCount(id) >= 5);
+        assertThat(recorder.events(id, "config.overlap")).extracting(MemoryRecorder.Event::message).containsExactly(
+                "/etc/usblogd/org.usblogd.serial-" + (a.opens.get() > 0 ? "a" : "b") + ".cfg and /etc/usblogd/"
+                        + "org.usblogd.serial-" + (a.opens.get() > 0 ? "b" : "a") + ".cfg all match " + id
+                        + " (1209:0001); serial/" + (a.opens.get() > 0 ? "a" : "b") + " from the first drives it:"
+                        + " narrow the others (match.serial, match.port) or remove them");
 
-            @Override
-            public String poll_ms() {
-                return (String) properties.getOrDefault("poll.ms", "");
-            }
-        };
-        return new DeviceConfiguration(config, properties);
+        d.replug();
+        await("samples after replug", () -> recorder.events(id, "device.attached").size() == 2);
+        assertThat(recorder.events(id, "config.overlap")).as("said once per device").hasSize(1);
+    }
+
+    /** A driver configured by a file, as serial and hid drivers are: its match row from the file, scoring 200. */
+    private CountingDriver configured(String name, String file) {
+        CountingDriver d = new CountingDriver(name, "CNT", CountingDriver.Fault.NONE);
+        manager.addDriver(new DriverRef(d, name, 0, new Version(1, 0, 0), serviceIds.incrementAndGet(),
+                java.util.List.of(DeviceMatch.fromConfiguration(name, java.util.Map.of("match.vid", "1209",
+                        "match.pid", "0001")).orElseThrow()),
+                java.util.Map.of("felix.fileinstall.filename", file)));
+        return d;
+    }
+
+    @Test
+    void aBadEditOfTheCoresFileIsOneLineAndNoSessionEnds() {
+        CountingDriver driver = add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
+        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
+        String id = d.info().identity().key();
+        await("samples", () -> recorder.sampleCount(id) >= 5);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = listen();
+
+        manager.modified(java.util.Map.of("stale.min.ms", "30s", "stale.restart", "yes",
+                "felix.fileinstall.filename", "file:/etc/usblogd/org.usblogd.usb.cfg"));
+        manager.modified(java.util.Map.of("retry.initial.ms", "500", "stale.restartt", "true"));
+
+        int before = recorder.sampleCount(id);
+        await("samples go on", () -> recorder.sampleCount(id) >= before + 20);
+        assertThat(driver.opens.get()).as("the session never ended").isEqualTo(1);
+        assertThat(logged.list).extracting(e -> e.getLevel() + " " + e.getFormattedMessage()).containsExactly(
+                "ERROR /etc/usblogd/org.usblogd.usb.cfg: stale.min.ms = 30s is not valid: expected a whole number from"
+                        + " 100 to 86400000; the USB core keeps running on its last good configuration",
+                "ERROR /etc/usblogd/org.usblogd.usb.cfg: stale.restart = yes is not valid: expected true or false;"
+                        + " the USB core keeps running on its last good configuration",
+                "WARN configuration (no file): unknown key stale.restartt = true is ignored (the nearest known key is"
+                        + " stale.restart)");
+    }
+
+    @Test
+    void aDeviceFileSayingEnabledYesIsOneLineAndLeavesTheDeviceEnabledRatherThanSilentlyOff() {
+        add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
+        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
+        String id = d.info().identity().key();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = listen();
+
+        DeviceConfiguration file = configuration(java.util.Map.of("device", id, "enabled", "yes",
+                "felix.fileinstall.filename", "file:/etc/usblogd/org.usblogd.device-x.cfg"));
+        manager.bindConfiguration(file);
+
+        await("samples", () -> recorder.sampleCount(id) >= 5);
+        assertThat(recorder.events(id, "device.disabled")).isEmpty();
+        file.modified(java.util.Map.of("device", id, "enabled", "no"));
+        assertThat(file.enabled()).as("a bad edit changes nothing").isTrue();
+        file.modified(java.util.Map.of("device", id, "enabled", "False"));
+        assertThat(file.enabled()).isFalse();
+        assertThat(logged.list).extracting(e -> e.getFormattedMessage()).containsExactly(
+                "/etc/usblogd/org.usblogd.device-x.cfg: enabled = yes is not valid: expected true or false; its"
+                        + " default is used until the file is corrected",
+                "configuration (no file): enabled = no is not valid: expected true or false; the device settings"
+                        + " stay as they were");
+    }
+
+    @Test
+    void twoDeviceFilesForTheSameDeviceAreOneLineNamingBoth() {
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = listen();
+
+        manager.bindConfiguration(configuration(java.util.Map.of("device", "16c0:05dc", "poll.ms", "200",
+                "felix.fileinstall.filename", "file:/etc/usblogd/org.usblogd.device-a.cfg")));
+        manager.bindConfiguration(configuration(java.util.Map.of("device", "16C0:05DC ", "poll.ms", "500",
+                "felix.fileinstall.filename", "file:/etc/usblogd/org.usblogd.device-b.cfg")));
+        manager.bindConfiguration(configuration(java.util.Map.of("device", "16c0:05dc@1-2",
+                "felix.fileinstall.filename", "file:/etc/usblogd/org.usblogd.device-c.cfg")));
+
+        assertThat(logged.list).extracting(e -> e.getFormattedMessage()).containsExactly(
+                "/etc/usblogd/org.usblogd.device-b.cfg and /etc/usblogd/org.usblogd.device-a.cfg both configure"
+                        + " device 16c0:05dc; where both set a key, either may win: keep one of them");
+    }
+
+    private final java.util.List<Runnable> detach = new java.util.ArrayList<>();
+
+    /** What the core and the device files log from now on, until the test ends. */
+    private ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> listen() {
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> list =
+                new ch.qos.logback.core.read.ListAppender<>();
+        list.start();
+        for (Class<?> c : new Class<?>[] { DeviceManager.class, DeviceConfiguration.class }) {
+            ch.qos.logback.classic.Logger l = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(c);
+            ch.qos.logback.core.filter.Filter<ch.qos.logback.classic.spi.ILoggingEvent> warnings =
+                    new ch.qos.logback.core.filter.Filter<>() {
+                        @Override
+                        public ch.qos.logback.core.spi.FilterReply decide(
+                                ch.qos.logback.classic.spi.ILoggingEvent e) {
+                            return e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN)
+                                    ? ch.qos.logback.core.spi.FilterReply.NEUTRAL
+                                    : ch.qos.logback.core.spi.FilterReply.DENY;
+                        }
+                    };
+            list.addFilter(warnings);
+            l.addAppender(list);
+            detach.add(() -> l.detachAppender(list));
+        }
+        return list;
     }
 
     private CountingDriver add(CountingDriver d) {

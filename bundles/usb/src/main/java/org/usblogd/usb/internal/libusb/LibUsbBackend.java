@@ -22,14 +22,19 @@ import java.util.function.BiPredicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import org.osgi.service.component.ComponentContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.usblogd.api.config.ConfigCheck;
+import org.usblogd.api.config.OneOf;
+import org.usblogd.api.config.Range;
 import org.usb4java.Device;
 import org.usb4java.DeviceList;
 import org.usb4java.HotplugCallbackHandle;
@@ -60,6 +65,7 @@ import org.usblogd.api.usb.spi.UsbBackend;
 public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> {
     static final String PID = "org.usblogd.usb.libusb";
     private static final Logger log = LoggerFactory.getLogger(LibUsbBackend.class);
+    private static final ConfigCheck<Config> CHECK = ConfigCheck.of(Config.class, "usblogd.health");
     /**
      * How many fresh contexts look for a device that sysfs lists but a new context did not (the kernel may
      * still be enumerating it: reading a busy hub blocks for seconds); they are a poll interval apart at
@@ -76,12 +82,15 @@ public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> 
     public @interface Config {
         @AttributeDefinition(description = "How device arrival and departure are noticed: auto (libusb hotplug"
                 + " when udevd runs, otherwise watching sysfs), udev, sysfs, or none (enumerate once)")
+        @OneOf({ "auto", "udev", "sysfs", "none" })
         String hotplug() default "auto";
 
         @AttributeDefinition(description = "Interval of the sysfs watcher in milliseconds")
+        @Range(min = 10, max = 3_600_000)
         long sysfs_poll_ms() default 1000;
 
         @AttributeDefinition(description = "Pause before a dead libusb event thread is restarted, in milliseconds")
+        @Range(min = 10, max = 3_600_000)
         long event_thread_restart_ms() default 1000;
     }
 
@@ -115,7 +124,10 @@ public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> 
     private final AtomicInteger contextsExited = new AtomicInteger();
     private final Map<LibUsbEventThread, Long> roundsAtSweep = new HashMap<>();
     private long sweeps;
-    private Config config;
+    /** The configuration the backend runs on: the last one that was valid. */
+    private volatile Config config;
+    private ConfigCheck.Checked<Config> checked;
+    private ComponentContext component;
     private Mode mode;
     private volatile ScheduledExecutorService lifecycle;
     private ScheduledFuture<?> nextLook;
@@ -132,7 +144,57 @@ public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> 
         this.paths = paths;
     }
 
+    /**
+     * Takes the configuration as properties rather than as {@link Config}: Declarative Services would fail the
+     * backend, and with it every real device, on a value it cannot convert.
+     */
     @Activate
+    void activate(Map<String, Object> properties, ComponentContext component) {
+        this.component = component;
+        checked = CHECK.check(properties);
+        report(checked, "its default is used until the file is corrected");
+        activate(checked.config());
+    }
+
+    private static void report(ConfigCheck.Checked<Config> c, String whatIsDone) {
+        c.errors().forEach(p -> log.error("{}; {}", p, whatIsDone));
+        c.unknownKeys().forEach(p -> log.warn("{}", p));
+    }
+
+    /**
+     * A changed file: a wrong value changes nothing (one line says what); a right one applies to the event
+     * thread's restarts at once, while a change of how arrivals are noticed (hotplug, sysfs.poll.ms) starts
+     * the backend again, as Declarative Services did for every change before the file was checked.
+     */
+    @Modified
+    void modified(Map<String, Object> properties) {
+        ConfigCheck.Checked<Config> next = CHECK.check(properties);
+        report(next, "the libusb backend keeps running on its last good configuration");
+        if (!next.valid()) {
+            return;
+        }
+        List<String> changes = checked == null ? List.of() : next.changedFrom(checked);
+        checked = next;
+        if (changes.isEmpty()) {
+            return;
+        }
+        boolean restart = changes.stream().anyMatch(c -> c.startsWith("hotplug ") || c.startsWith("sysfs.poll.ms "));
+        config = next.config();
+        log.info("libusb configuration changed in {}: {}{}", ConfigCheck.file(properties), String.join(", ", changes),
+                restart ? "; the backend starts again with it" : "");
+        if (restart && component != null) {
+            // not on this thread: SCR's disable waits for the modification under way, which is this call
+            String name = (String) component.getProperties().get("component.name");
+            Thread t = new Thread(() -> {
+                component.disableComponent(name);
+                component.enableComponent(name);
+            }, "usb-libusb-restart");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /** With a configuration already checked. */
     void activate(Config config) {
         this.config = config;
         if (!Files.isDirectory(paths.deviceNodes())) {

@@ -35,6 +35,8 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.usblogd.api.config.ConfigCheck;
+import org.usblogd.api.config.Range;
 import org.usblogd.api.store.SampleRecorder;
 
 /**
@@ -53,10 +55,12 @@ public class PluginMonitor {
     @ObjectClassDefinition(name = "usblogd plugin monitor")
     public @interface Config {
         @AttributeDefinition(description = "How often plugins/ is checked, in milliseconds")
+        @Range(min = 100, max = 3_600_000)
         long check_interval_ms() default 2_000;
 
         @AttributeDefinition(description = "How long a new jar may take to become a working plugin before it is"
                 + " reported, in milliseconds")
+        @Range(min = 0, max = 3_600_000)
         long grace_ms() default 5_000;
     }
 
@@ -71,10 +75,27 @@ public class PluginMonitor {
     /** Immediate component configurations seen activating (SCR state SATISFIED): id to first seen, ms. */
     private final Map<Long, Long> activatingSince = new HashMap<>();
     private final ScheduledExecutorService timer;
+    private volatile boolean stopped;
 
+    /**
+     * Takes the configuration as properties: Declarative Services would fail the monitor on a value it cannot
+     * convert. It keeps nothing worth keeping across a change, so a wrong value takes its default.
+     */
     @Activate
     public PluginMonitor(BundleContext context, @Reference SampleRecorder recorder,
-            @Reference ServiceComponentRuntime scr, Config config) {
+            @Reference ServiceComponentRuntime scr, Map<String, Object> properties) {
+        this(context, recorder, scr, checked(properties));
+    }
+
+    private static Config checked(Map<String, Object> properties) {
+        ConfigCheck.Checked<Config> c = ConfigCheck.of(Config.class).check(properties);
+        c.errors().forEach(p -> log.error("{}; its default is used until the file is corrected", p));
+        c.unknownKeys().forEach(p -> log.warn("{}", p));
+        return c.config();
+    }
+
+    private PluginMonitor(BundleContext context, SampleRecorder recorder, ServiceComponentRuntime scr,
+            Config config) {
         this.context = context;
         this.recorder = recorder;
         this.scr = scr;
@@ -93,8 +114,11 @@ public class PluginMonitor {
     }
 
     @Deactivate
-    void deactivate() {
+    void deactivate() throws InterruptedException {
+        stopped = true;
         timer.shutdownNow();
+        // a check under way would find this bundle's context invalid once the bundle has stopped
+        timer.awaitTermination(2, TimeUnit.SECONDS);
     }
 
     void check() {
@@ -127,7 +151,9 @@ public class PluginMonitor {
             reported.retainAll(current); // fixed or removed: report again if it breaks again
             activatingSince.keySet().retainAll(activating);
         } catch (RuntimeException e) {
-            log.warn("checking {} failed: {}", plugins, e.toString());
+            if (!stopped && !(e instanceof IllegalStateException)) {
+                log.warn("checking {} failed: {}", plugins, e.toString());
+            } // else: the framework or this bundle is stopping, and its context went invalid during the check
         }
     }
 

@@ -1,0 +1,7 @@
+/**
+ * Checking a component's configuration before it is applied: known keys from the component's typed
+ * configuration annotation, strict booleans, numbers within declared ranges, and one readable line per problem.
+ */
+@org.osgi.annotation.bundle.Export
+@org.osgi.annotation.versioning.Version("1.0.0")
+package org.usblogd.api.config;
