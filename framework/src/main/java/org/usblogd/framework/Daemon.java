@@ -21,6 +21,7 @@ import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.usblogd.framework.doctor.ConfigFileEncoding;
 import org.usblogd.framework.systemd.ServiceWatchdog;
 import org.usblogd.framework.systemd.SystemdNotifier;
 
@@ -169,6 +170,9 @@ public final class Daemon {
         Files.createDirectories(home.resolve("plugins"));
         Files.createDirectories(home.resolve("conf"));
         CodeDirectories.warnings(home.resolve("plugins"), home.resolve("conf")).forEach(log::warn);
+        for (Path conf : configurationDirectories()) {
+            ConfigFileEncoding.problems(conf).forEach(log::warn);
+        }
         // H2's automatic server (export while the daemon runs) must not listen beyond this machine.
         System.setProperty("h2.bindAddress", "127.0.0.1");
         Map<String, String> config = frameworkConfig();
@@ -343,6 +347,12 @@ public final class Daemon {
         }
     }
 
+    /** conf/, and with --demo also demo/conf: how the configured drivers (generic HID, ...) read the demo's twins. */
+    private List<Path> configurationDirectories() {
+        Path demoConf = home.resolve("demo/conf");
+        return demo && Files.isDirectory(demoConf) ? List.of(home.resolve("conf"), demoConf) : List.of(home.resolve("conf"));
+    }
+
     private Map<String, String> frameworkConfig() {
         Map<String, String> c = new HashMap<>();
         // A fresh cache each start: the bundles are those of bundles/ and plugins/ as they are now.
@@ -356,10 +366,11 @@ public final class Daemon {
         c.put("org.osgi.framework.startlevel.beginning", Integer.toString(CORE_START_LEVEL));
         // FileInstall reads configuration only: plugins/ is the PluginDirectory's, which never starts a bundle on
         // the thread that watches (FileInstall does, so one hung activation stopped all plugin handling).
-        // --demo also reads demo/conf: how the configured drivers (generic HID, ...) read the demo's twins
-        c.put("felix.fileinstall.dir", home.resolve("conf")
-                + (demo && Files.isDirectory(home.resolve("demo/conf")) ? "," + home.resolve("demo/conf") : ""));
+        c.put("felix.fileinstall.dir", String.join(",", configurationDirectories().stream().map(Path::toString)
+                .toList()));
         c.put("felix.fileinstall.filter", ".*\\.cfg");
+        // .cfg files are UTF-8, as doctor and udev-rules read them; FileInstall's default is ISO-8859-1
+        c.put("felix.fileinstall.configEncoding", "UTF-8");
         c.put("felix.fileinstall.bundles.new.start", "false");
         c.put("felix.fileinstall.poll", "1000");
         c.put("felix.fileinstall.noInitialDelay", "true");

@@ -64,6 +64,7 @@ public final class Doctor {
             }
             p.problems().forEach(this::problem);
         }
+        ConfigFileEncoding.problems(conf).forEach(this::problem);
         List<PluginTables.Plugin> configured = PluginTables.readConfigured(conf);
         if (!configured.isEmpty()) {
             out.println("drivers configured in " + conf + ":");

@@ -107,7 +107,8 @@ public final class PluginTables {
             String file = f.getFileName().toString();
             String pid = file.substring(0, file.indexOf('-'));
             java.util.Properties p = new java.util.Properties();
-            try (var in = Files.newBufferedReader(f, java.nio.charset.StandardCharsets.UTF_8)) {
+            // as the daemon reads it: UTF-8, a byte that is not replaced (ConfigFileEncoding says where)
+            try (var in = new java.io.StringReader(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.UTF_8))) {
                 p.load(in);
             } catch (IOException | IllegalArgumentException e) {
                 result.add(new Plugin(f, "configuration", List.of(), List.of("unreadable: " + e.getMessage())));

@@ -11,7 +11,10 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface SampleSink {
 
-    /** Declares a channel before its first sample; declaring it again is harmless. */
+    /**
+     * Declares a channel before its first sample; declaring it again as it is is harmless. Declared again in
+     * another unit, its samples from then on are stored with the new unit, and those stored before keep theirs.
+     */
     void declare(Channel channel);
 
     /**

@@ -180,7 +180,7 @@ final class Maintenance {
             }
             long end = Math.min(until, done + MINUTE_CHUNK);
             Map<Long, Acc> buckets = new TreeMap<>();
-            new BlockMerge(c, ch.device(), ch.name(), done, end).run(s -> buckets
+            BlockMerge.ofRow(c, ch.id(), done, end).run(s -> buckets
                     .computeIfAbsent(Tier.MINUTE.bucket(s.timeMicros()), k -> new Acc()).add(s.value(), 1, s.value(),
                             s.value()));
             write(c, ch.id(), Tier.MINUTE, done, end, buckets);

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.usblogd.api.sample.Channel;
 import org.usblogd.api.sample.SampleSink;
 
-/** The sink of one device: resolves channel names once and queues samples for the writer. */
+/** The sink of one device: resolves channel names to their declarations and queues samples for the writer. */
 final class RecorderSink implements SampleSink {
     private final String deviceKey;
     private final StoreWriter writer;
@@ -19,9 +19,16 @@ final class RecorderSink implements SampleSink {
         this.writer = writer;
     }
 
+    /**
+     * A channel declared again as it was changes nothing; declared in another unit (its settings changed),
+     * its samples from now on are stored with the new unit, and those before keep theirs.
+     */
     @Override
     public void declare(Channel channel) {
-        channels.computeIfAbsent(channel.name(), n -> {
+        channels.compute(channel.name(), (n, old) -> {
+            if (old != null && old.channel.equals(channel)) {
+                return old;
+            }
             ChannelRef ref = new ChannelRef(deviceKey, channel);
             writer.declare(ref);
             return ref;

@@ -137,19 +137,32 @@ public final class BlockMerge {
     private final Connection c;
     private final String device;
     private final String channel;
+    private final Integer channelRow;
     private final Long from;
     private final Long to;
 
+    /** Samples of a device's channel (every unit it was recorded in), or of more when either is null. */
     public BlockMerge(Connection c, String device, String channel, Long from, Long to) {
+        this(c, device, channel, null, from, to);
+    }
+
+    private BlockMerge(Connection c, String device, String channel, Integer channelRow, Long from, Long to) {
         this.c = c;
         this.device = device;
         this.channel = channel;
+        this.channelRow = channelRow;
         this.from = from;
         this.to = to;
     }
 
+    /** The samples of one channel row: a channel in one of the units it was recorded in ({@link Schema}). */
+    public static BlockMerge ofRow(Connection c, int channelRow, Long from, Long to) {
+        return new BlockMerge(c, null, null, channelRow, from, to);
+    }
+
     public long run(Consumer<StoredSample> out) throws SQLException {
-        String filter = " WHERE (CAST(? AS VARCHAR) IS NULL OR d.device_key = ?)"
+        // one channel row: a plain key the database finds through its index
+        String filter = channelRow != null ? " WHERE c.id = ?" : " WHERE (CAST(? AS VARCHAR) IS NULL OR d.device_key = ?)"
                 + " AND (CAST(? AS VARCHAR) IS NULL OR c.name = ?)";
         String blocks = "SELECT b.id, b.t_first, d.device_key, c.name, c.unit FROM sample_block b"
                 + " JOIN channel c ON b.channel_id = c.id JOIN device d ON c.device_id = d.id" + filter
@@ -215,9 +228,15 @@ public final class BlockMerge {
     }
 
     private void bind(PreparedStatement ps) throws SQLException {
-        SqlSampleStore.bindTwice(ps, 1, device);
-        SqlSampleStore.bindTwice(ps, 3, channel);
-        SqlSampleStore.bindTwice(ps, 5, from);
-        SqlSampleStore.bindTwice(ps, 7, to);
+        int i = 1;
+        if (channelRow != null) {
+            ps.setInt(i++, channelRow);
+        } else {
+            SqlSampleStore.bindTwice(ps, i, device);
+            SqlSampleStore.bindTwice(ps, i + 2, channel);
+            i += 4;
+        }
+        SqlSampleStore.bindTwice(ps, i, from);
+        SqlSampleStore.bindTwice(ps, i + 2, to);
     }
 }

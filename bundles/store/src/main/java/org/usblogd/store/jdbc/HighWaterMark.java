@@ -94,7 +94,8 @@ public final class HighWaterMark {
                 + Long.MIN_VALUE + "), COALESCE((SELECT p.done - 1 FROM rollup_progress p WHERE p.channel_id = c.id"
                 + " AND p.tier = 1), " + Long.MIN_VALUE + ")) FROM channel c JOIN device d ON c.device_id = d.id")) {
             while (rs.next()) {
-                ends.put(rs.getString(1) + '\t' + rs.getString(2), rs.getLong(3));
+                // a channel has a row per unit it was recorded in: its end is the latest of them
+                ends.merge(rs.getString(1) + '\t' + rs.getString(2), rs.getLong(3), Math::max);
             }
         }
         List<Loss> losses = new ArrayList<>();

@@ -3,6 +3,8 @@ package org.usblogd.store.jdbc;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.usblogd.api.sample.Channel;
+
 /**
  * Row ids of devices and channels known to be committed. Only a successful commit adds to it
  * ({@link WriteTransaction#commit()}), so a rolled-back transaction never leaves an id behind; after any
@@ -24,7 +26,8 @@ public final class IdCache {
         channels.keySet().removeIf(k -> k.startsWith(deviceKey + '\u0000'));
     }
 
-    static String channelKey(String deviceKey, String channel) {
-        return deviceKey + '\u0000' + channel;
+    /** A channel has a row per unit ({@link Schema}). */
+    static String channelKey(String deviceKey, Channel channel) {
+        return deviceKey + '\u0000' + channel.name() + '\u0000' + channel.unit();
     }
 }

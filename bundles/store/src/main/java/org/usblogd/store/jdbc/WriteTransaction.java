@@ -105,54 +105,96 @@ public final class WriteTransaction implements AutoCloseable {
         return id;
     }
 
-    /** Writes a channel's declaration (its unit and quantity) and returns its id; the row is made if missing. */
+    /**
+     * Writes a channel's declaration and returns its row id. A channel has a row per unit: a unit other than
+     * the one declared last starts a row of its own (or takes up its earlier one again), so that the samples
+     * already stored keep the unit they were recorded in, and the change is recorded as a
+     * {@code channel.unit} event.
+     */
     public int declare(String deviceKey, Channel channel) throws SQLException {
         int device = deviceId(deviceKey);
-        PreparedStatement up = statement("UPDATE channel SET unit = ?, quantity = ? WHERE device_id = ? AND name = ?");
-        up.setString(1, channel.unit());
-        up.setString(2, channel.quantity());
+        String previous = null;
+        long order = 1;
+        PreparedStatement last = statement("SELECT unit, declared FROM channel WHERE device_id = ? AND name = ?"
+                + " ORDER BY declared DESC NULLS LAST, id DESC LIMIT 1");
+        last.setInt(1, device);
+        last.setString(2, channel.name());
+        try (ResultSet rs = last.executeQuery()) {
+            if (rs.next()) {
+                previous = rs.getString(1);
+                order = rs.getLong(2) + 1;
+            }
+        }
+        PreparedStatement up = statement("UPDATE channel SET quantity = ?, declared = ?"
+                + " WHERE device_id = ? AND name = ? AND unit = ?");
+        up.setString(1, channel.quantity());
+        up.setLong(2, order);
         up.setInt(3, device);
         up.setString(4, channel.name());
-        int id;
-        if (up.executeUpdate() == 0) {
-            id = insertChannel(device, channel);
-        } else {
-            id = selectChannel(device, channel.name());
+        up.setString(5, channel.unit());
+        int id = up.executeUpdate() == 0 ? insertChannel(device, channel, order) : selectChannel(device, channel);
+        if (previous != null && !previous.equals(channel.unit())) {
+            event(nowMicros, deviceKey, "channel.unit", "channel " + channel.name() + ": unit changed from "
+                    + previous + " to " + channel.unit() + "; the samples recorded before keep " + previous);
         }
-        channels.put(IdCache.channelKey(deviceKey, channel.name()), id);
+        channels.put(IdCache.channelKey(deviceKey, channel), id);
         return id;
     }
 
-    /** The channel's row id, from the cache when it is known to be committed, else declared. */
+    /**
+     * The channel's row id, from the cache when it is known to be committed, else looked up; a missing row
+     * (the database went back to before its declaration) is made again without counting as a declaration.
+     */
     public int channelId(String deviceKey, Channel channel) throws SQLException {
-        String key = IdCache.channelKey(deviceKey, channel.name());
+        String key = IdCache.channelKey(deviceKey, channel);
         Integer id = channels.get(key);
         if (id == null) {
             id = committed.channels.get(key);
         }
-        return id != null ? id : declare(deviceKey, channel);
+        if (id == null) {
+            int device = deviceId(deviceKey);
+            id = findChannel(device, channel);
+            if (id == null) {
+                id = insertChannel(device, channel, null);
+            }
+            channels.put(key, id);
+        }
+        return id;
     }
 
-    private int insertChannel(int device, Channel channel) throws SQLException {
-        PreparedStatement ins = generating("INSERT INTO channel(device_id, name, unit, quantity) VALUES (?, ?, ?, ?)");
+    private int insertChannel(int device, Channel channel, Long declared) throws SQLException {
+        PreparedStatement ins = generating("INSERT INTO channel(device_id, name, unit, quantity, declared)"
+                + " VALUES (?, ?, ?, ?, ?)");
         ins.setInt(1, device);
         ins.setString(2, channel.name());
         ins.setString(3, channel.unit());
         ins.setString(4, channel.quantity());
+        if (declared == null) {
+            ins.setNull(5, Types.BIGINT);
+        } else {
+            ins.setLong(5, declared);
+        }
         ins.executeUpdate();
         return generatedId(ins);
     }
 
-    private int selectChannel(int device, String name) throws SQLException {
-        PreparedStatement ps = statement("SELECT id FROM channel WHERE device_id = ? AND name = ?");
+    private Integer findChannel(int device, Channel channel) throws SQLException {
+        PreparedStatement ps = statement("SELECT id FROM channel WHERE device_id = ? AND name = ? AND unit = ?");
         ps.setInt(1, device);
-        ps.setString(2, name);
+        ps.setString(2, channel.name());
+        ps.setString(3, channel.unit());
         try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                throw new SQLException("channel " + name + " of device row " + device + " vanished while declared");
-            }
-            return rs.getInt(1);
+            return rs.next() ? rs.getInt(1) : null;
         }
+    }
+
+    private int selectChannel(int device, Channel channel) throws SQLException {
+        Integer id = findChannel(device, channel);
+        if (id == null) {
+            throw new SQLException("channel " + channel.name() + " (" + channel.unit() + ") of device row " + device
+                    + " vanished while declared");
+        }
+        return id;
     }
 
     /** @param deviceKey null for the daemon's own events */

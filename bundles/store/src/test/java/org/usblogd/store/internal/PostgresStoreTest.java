@@ -95,4 +95,34 @@ class PostgresStoreTest {
         store.samples(SampleQuery.all(), left::add);
         assertThat(left.size()).as("a 1-byte budget leaves no summarised raw sample").isLessThan(14_400);
     }
+    @Test
+    void aVersion2DatabaseOnPostgresHasItsGarbledUnitsRepairedAndThenKeepsAChangedUnitsHistory() throws Exception {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(server.url());
+        ds.setUser(PostgresServer.USER);
+        try (Connection c = ds.getConnection(); var s = c.createStatement()) {
+            s.execute("CREATE SCHEMA version2");
+        }
+        ds.setCurrentSchema("version2");
+        try (Connection c = ds.getConnection()) {
+            Version2Database.create(c, "BYTEA", "1209:0001:V2", T0, 10);
+            assertThat(Schema.ensure(c)).isEqualTo(2);
+            assertThat(Schema.ensure(c)).as("once").isZero();
+        }
+        StoreWriter writer = new StoreWriter(ds, 1_000, 100, 50, 200);
+        writer.start();
+        writer.attached("1209:0001:V2", new UsbDeviceInfo(0x1209, 0x0001, 0x100, 0, 0, 0, "m", "p", "V2", "1-1", 3,
+                List.of()), "virtual", T0);
+        RecorderSink sink = new RecorderSink("1209:0001:V2", writer);
+        sink.declare(new Channel("R", "kΩ", "R"));
+        sink.accept("R", T0 + 60_000_000L, 0.5);
+        assertThat(writer.stop(20_000)).isTrue();
+
+        List<StoredSample> r = new ArrayList<>();
+        new SqlSampleStore(ds).samples(new SampleQuery("1209:0001:V2", "R", null, null), r::add);
+        assertThat(r).extracting(StoredSample::unit).hasSize(11).startsWith("Ω").endsWith("Ω", "kΩ");
+        List<String> t = new ArrayList<>();
+        new SqlSampleStore(ds).samples(new SampleQuery("1209:0001:V2", "T", null, null), x -> t.add(x.unit()));
+        assertThat(t).hasSize(10).containsOnly("°C");
+    }
 }

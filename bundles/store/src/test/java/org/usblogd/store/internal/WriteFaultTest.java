@@ -66,6 +66,7 @@ class WriteFaultTest {
     void anyOneStatementOfALaterWriteFailingLosesNothing() throws Exception {
         int statements = statementsOfACleanRun(2);
         assertThat(statements).as("statements of the second write").isGreaterThan(2);
+        int unreached = 0;
         for (int i = 1; i <= statements; i++) {
             JdbcDataSource ds = database();
             FaultyDataSource faulty = new FaultyDataSource(ds);
@@ -77,9 +78,19 @@ class WriteFaultTest {
             secondPhase(writer, sink);
             awaitWritten(writer, 100, "second phase, statement " + i + " of " + statements + " failed");
             assertThat(writer.stop(20_000)).isTrue();
-            assertThat(faulty.injected()).as("fault injected at statement " + i).isEqualTo(1);
+            if (faulty.injected() == 0) {
+                // The second phase is queued while the writer runs: on a loaded machine the counting run may
+                // have split it over two writes (more statements) and this one not. Then statement i was
+                // simply never executed; any other miss is a failure.
+                assertThat(faulty.executions()).as("statements executed when the fault at " + i + " was missed")
+                        .isLessThan(i);
+                unreached++;
+            } else {
+                assertThat(faulty.injected()).as("fault injected at statement " + i).isEqualTo(1);
+            }
             assertEverythingStored(ds);
         }
+        assertThat(unreached).as("statements of " + statements + " never reached").isLessThan(statements / 2);
     }
 
     /** How many statements the writer executes for the first phase (1) or the second (2) when nothing fails. */
