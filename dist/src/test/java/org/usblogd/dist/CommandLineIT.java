@@ -20,7 +20,8 @@ class CommandLineIT {
     private static final Map<String, List<String>> OPTIONS = Map.of(
             "run", List.of("--demo", "--state"),
             "export", List.of("--device", "--channel", "--from", "--to", "--format", "--tier", "--state"),
-            "devices", List.of("--state"),
+            "devices", List.of("--channels", "--format", "--state"),
+            "events", List.of("--device", "--kind", "--since", "--follow", "--format", "--state"),
             "udev-rules", List.of("--group", "--plugins"),
             "doctor", List.of("--user", "--plugins"));
 

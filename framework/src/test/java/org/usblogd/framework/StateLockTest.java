@@ -37,4 +37,16 @@ class StateLockTest {
             assertThat(again).as("released by close").isNotNull();
         }
     }
+
+    @Test
+    void aDaemonIsTakenToRunExactlyWhileItsLockIsHeld() throws Exception {
+        assertThat(StateLock.held(state)).as("no lock file").isFalse();
+        try (StateLock lock = StateLock.acquire(state)) {
+            assertThat(StateLock.held(state)).as("while held").isTrue();
+        }
+        assertThat(StateLock.held(state)).as("the file left behind once released").isFalse();
+        try (StateLock again = StateLock.acquire(state)) {
+            assertThat(again).as("the probe took nothing away").isNotNull();
+        }
+    }
 }
