@@ -93,13 +93,17 @@ final class StateLock implements AutoCloseable {
     }
 
     /**
-     * Whether a daemon runs on {@code state}: whether a process holds its lock. A lock file this user may not
-     * read, or none at all, is no daemon's. The probe's shared lock is released at once.
+     * Whether a daemon runs on {@code state}: whether a process holds its lock. No lock file: no daemon ever
+     * ran there. One this user may not read cannot tell, and counts as held, so that what the database says
+     * stands. The probe's shared lock is released at once.
      */
     static boolean held(Path state) {
         Path file = state.resolve(FILE_NAME);
-        if (!Files.isReadable(file)) {
+        if (!Files.exists(file)) {
             return false;
+        }
+        if (!Files.isReadable(file)) {
+            return true;
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             FileLock probe = channel.tryLock(0, Long.MAX_VALUE, true);
