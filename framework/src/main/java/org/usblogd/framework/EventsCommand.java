@@ -70,7 +70,7 @@ final class EventsCommand implements Callable<Integer> {
     private volatile boolean stopping;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         PrintStream out = usblogd.out;
         PrintStream err = usblogd.err;
         Path state = usblogd.stateDirectory();
