@@ -1,10 +1,8 @@
 package org.usblogd.framework;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -13,14 +11,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.usblogd.api.store.StoreException;
 import org.usblogd.store.jdbc.EventLog;
 import org.usblogd.store.jdbc.SqlSampleStore;
-import org.usblogd.store.jdbc.StoreLocation;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,10 +29,6 @@ import picocli.CommandLine.ParentCommand;
         + " samples.dropped, device.stale, store.outage, clock.step, recovery steps...), oldest first: time (UTC),"
         + " device or '-', kind, message.", "Works whether the daemon runs or not." })
 final class EventsCommand implements Callable<Integer> {
-    /** How often --follow looks for new events. */
-    private static final long POLL_MS = 500;
-    /** How long Ctrl-C or SIGTERM waits for the line being printed. */
-    private static final long STOP_WAIT_MS = 2_000;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -66,8 +57,6 @@ final class EventsCommand implements Callable<Integer> {
     enum Format {
         TEXT, JSON
     }
-
-    private volatile boolean stopping;
 
     @Override
     public Integer call() {
@@ -113,7 +102,7 @@ final class EventsCommand implements Callable<Integer> {
         if (!follow) {
             return read(log, filter, printer, err) == null ? 1 : 0;
         }
-        return follow(state, log, filter, printer, err);
+        return new EventFollower(state, usblogd.out, (l, f, e) -> read(l, f, printer, e)).run(log, filter, err);
     }
 
     /** The events after the filter's id; the id of the last, or null when they could not be read. */
@@ -128,81 +117,6 @@ final class EventsCommand implements Callable<Integer> {
             return null;
         } catch (UncheckedIOException e) {
             return null; // the reader went away (a closed pipe): nothing left to print to
-        }
-    }
-
-    /**
-     * Prints what there is, then what is committed after it, polling by event id. The daemon may stop and
-     * start meanwhile: each round asks anew whether one runs and where it serves the database.
-     */
-    private int follow(Path state, EventLog first, EventLog.Filter filter, Consumer<EventLog.Event> printer,
-            PrintStream err) {
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stopping = true;
-            try {
-                done.await(STOP_WAIT_MS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "usblogd-events-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            EventLog log = first;
-            boolean failing = false;
-            PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
-            while (!stopping) {
-                if (log != null) {
-                    Long last = read(log, filter, printer, failing ? nowhere : err);
-                    if (last != null) {
-                        filter = filter.after(last);
-                        failing = false;
-                    } else if (usblogd.out.checkError()) {
-                        return 0; // nobody reads what follows any more
-                    } else {
-                        failing = true; // said once; said again only after it worked in between
-                    }
-                }
-                sleep(POLL_MS);
-                log = reopenIfServed(state);
-            }
-            return 0;
-        } finally {
-            usblogd.out.flush();
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook runs: it lets the JVM go once this returns
-            }
-        }
-    }
-
-    private void sleep(long ms) {
-        long deadline = System.nanoTime() + ms * 1_000_000L;
-        while (!stopping && System.nanoTime() - deadline < 0) {
-            try {
-                Thread.sleep(Math.min(50, ms));
-            } catch (InterruptedException e) {
-                stopping = true;
-            }
-        }
-    }
-
-    /**
-     * The events as the running daemon serves them, or null when no daemon runs: only a daemon records
-     * events, so there is nothing new to read then, and opening the file could stand in the way of a daemon
-     * that is starting.
-     */
-    private static EventLog reopenIfServed(Path state) {
-        if (!StateLock.held(state) || !Files.exists(new StoreLocation(state).serverFile())) {
-            return null;
-        }
-        try {
-            SqlSampleStore store = StoreAccess.open(state);
-            return store == null ? null : new EventLog(store.dataSource());
-        } catch (IOException e) {
-            return null;
         }
     }
 
