@@ -20,7 +20,8 @@ class CommandLineIT {
     private static final Map<String, List<String>> OPTIONS = Map.of(
             "run", List.of("--demo", "--state"),
             "export", List.of("--device", "--channel", "--from", "--to", "--format", "--tier", "--state"),
-            "devices", List.of("--state"),
+            "devices", List.of("--channels", "--format", "--state"),
+            "events", List.of("--device", "--kind", "--since", "--follow", "--format", "--state"),
             "udev-rules", List.of("--group", "--plugins"),
             "doctor", List.of("--user", "--plugins"));
 
@@ -79,8 +80,12 @@ class CommandLineIT {
                 "weekly", "raw, minute or hour", "usblogd export --help");
         assertUsageError(Cli.usblogd("export", "--format", "xml", "--state", state.toString()),
                 "xml", "csv or json", "usblogd export --help");
-        assertUsageError(Cli.usblogd("export", "--from", "yesterday", "--state", state.toString()),
-                "yesterday", "2026-11-25", "usblogd export --help");
+        assertUsageError(Cli.usblogd("export", "--from", "tuesday", "--state", state.toString()),
+                "tuesday", "2026-11-25", "-1h", "usblogd export --help");
+        assertUsageError(Cli.usblogd("events", "--since", "soon", "--state", state.toString()),
+                "soon", "2026-11-25 10:00", "today", "usblogd events --help");
+        assertUsageError(Cli.usblogd("devices", "--format", "xml", "--state", state.toString()),
+                "xml", "text or json", "usblogd devices --help");
         assertUsageError(Cli.usblogd("export", "--state", state.toString(), "--device"),
                 "--device", "usblogd export --help");
         assertUsageError(Cli.usblogd("devices", "extra", "--state", state.toString()),

@@ -2,11 +2,6 @@ package org.usblogd.framework;
 
 import java.io.PrintStream;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -29,9 +24,6 @@ import picocli.CommandLine.TypeConversionException;
         + " summaries, as CSV (time,device,channel,value,unit) or a JSON array; times in UTC.",
     "Works whether the daemon runs or not." })
 final class ExportCommand implements Callable<Integer> {
-    private static final String TIMES = "2026-11-25T10:00:00Z, 2026-11-25T11:00:00+01:00, 2026-11-25T10:00 (UTC) or"
-            + " 2026-11-25";
-
     @ParentCommand
     UsblogdCommand usblogd;
 
@@ -41,11 +33,11 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--channel", paramLabel = "NAME", description = "one channel, e.g. co2")
     String channel;
 
-    @Option(names = "--from", paramLabel = "TIME", converter = IsoTime.class,
-            description = "from this time on (inclusive): " + TIMES)
+    @Option(names = "--from", paramLabel = "TIME", converter = TimeArgument.class,
+            description = "from this time on (inclusive): " + TimeArgument.FORMS)
     Instant from;
 
-    @Option(names = "--to", paramLabel = "TIME", converter = IsoTime.class,
+    @Option(names = "--to", paramLabel = "TIME", converter = TimeArgument.class,
             description = "up to this time (exclusive), in the same forms")
     Instant to;
 
@@ -179,33 +171,6 @@ final class ExportCommand implements Callable<Integer> {
             }
         }
         return b.append('"').toString();
-    }
-
-    /** Accepts 2026-11-25T10:00:00Z, 2026-11-25T11:00:00+01:00, 2026-11-25T10:00 (UTC) and 2026-11-25. */
-    static final class IsoTime implements ITypeConverter<Instant> {
-        @Override
-        public Instant convert(String s) {
-            try {
-                return Instant.parse(s);
-            } catch (DateTimeParseException e) {
-                // try the other forms
-            }
-            try {
-                return OffsetDateTime.parse(s).toInstant();
-            } catch (DateTimeParseException e) {
-                // try the other forms
-            }
-            try {
-                return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC);
-            } catch (DateTimeParseException e) {
-                // try the other forms
-            }
-            try {
-                return LocalDate.parse(s).atStartOfDay().toInstant(ZoneOffset.UTC);
-            } catch (DateTimeParseException e) {
-                throw new TypeConversionException("'" + s + "' is not an ISO-8601 time (" + TIMES + ")");
-            }
-        }
     }
 
     static final class FormatName implements ITypeConverter<Format> {

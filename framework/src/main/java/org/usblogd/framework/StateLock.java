@@ -19,6 +19,8 @@ import java.nio.file.StandardOpenOption;
  */
 final class StateLock implements AutoCloseable {
     static final String FILE_NAME = "usblogd.lock";
+    /** How long a starting daemon waits out a reading command's probe of the lock. */
+    private static final long PROBE_WAIT_MS = 1_000;
 
     private final FileChannel channel;
     private final FileLock lock;
@@ -37,9 +39,7 @@ final class StateLock implements AutoCloseable {
                 StandardOpenOption.WRITE);
         FileLock lock;
         try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null; // this process already holds it (a second daemon in one JVM)
+            lock = tryLock(channel);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -65,6 +65,58 @@ final class StateLock implements AutoCloseable {
             throw e;
         }
         return new StateLock(channel, lock);
+    }
+
+    /**
+     * The lock, or null when another daemon holds it. A reading command that asks whether a daemon runs
+     * ({@link #held}) holds the lock for an instant: a daemon starting in that instant tries again for a
+     * while instead of turning itself away.
+     */
+    private static FileLock tryLock(FileChannel channel) throws IOException {
+        long deadline = System.nanoTime() + PROBE_WAIT_MS * 1_000_000L;
+        while (true) {
+            try {
+                FileLock lock = channel.tryLock();
+                if (lock != null || System.nanoTime() - deadline > 0) {
+                    return lock;
+                }
+            } catch (OverlappingFileLockException e) {
+                return null; // this process already holds it (a second daemon in one JVM)
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Whether a daemon runs on {@code state}: whether a process holds its lock. No lock file: no daemon ever
+     * ran there. One this user may not read cannot tell, and counts as held, so that what the database says
+     * stands. The probe's shared lock is released at once.
+     */
+    static boolean held(Path state) {
+        Path file = state.resolve(FILE_NAME);
+        if (!Files.exists(file)) {
+            return false;
+        }
+        if (!Files.isReadable(file)) {
+            return true;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            FileLock probe = channel.tryLock(0, Long.MAX_VALUE, true);
+            if (probe == null) {
+                return true;
+            }
+            probe.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true; // held in this very process
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The pid the holder wrote, or "unknown" (it may be between taking the lock and writing it). */

@@ -24,7 +24,7 @@ class ReadOnlyCommandsTest {
     Path state;
 
     @Test
-    void exportAndDevicesLeaveADatabaseLeftByACrashAsItWas() throws Exception {
+    void exportDevicesAndEventsLeaveADatabaseLeftByACrashAsItWas() throws Exception {
         StoreLocation db = new StoreLocation(state);
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL(db.embeddedUrl());
@@ -45,8 +45,9 @@ class ReadOnlyCommandsTest {
 
         run("export");
         run("devices");
+        run("events");
 
-        assertThat(sha256(db.databaseFile())).as("the database file after export and devices").isEqualTo(before);
+        assertThat(sha256(db.databaseFile())).as("the database file after export, devices and events").isEqualTo(before);
     }
 
     private void run(String command) {

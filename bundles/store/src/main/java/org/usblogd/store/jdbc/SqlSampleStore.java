@@ -29,6 +29,11 @@ public final class SqlSampleStore implements SampleStore {
         this.dataSource = dataSource;
     }
 
+    /** Where it reads from, for the other queries of the command line ({@link EventLog}, {@link DeviceListing}). */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
     @Override
     public long samples(SampleQuery q, Consumer<StoredSample> out) throws StoreException {
         Long from = q.from() == null ? null : micros(q.from());
