@@ -1,10 +1,11 @@
 package org.usblogd.framework;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 
 import org.usblogd.api.store.SampleQuery;
 import org.usblogd.api.store.StoreException;
@@ -12,6 +13,11 @@ import org.usblogd.api.store.StoredSample;
 import org.usblogd.api.store.StoredSummary;
 import org.usblogd.api.store.Tier;
 import org.usblogd.store.jdbc.SqlSampleStore;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.MinimalPrettyPrinter;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -69,46 +75,34 @@ final class ExportCommand implements Callable<Integer> {
             return 1;
         }
         boolean csv = format == Format.CSV;
-        out.print(csv ? (tier == Tier.RAW ? "time,device,channel,value,unit\n"
-                : "time,device,channel,min,max,mean,count,unit\n") : "[");
         if (store == null) {
+            out.print(csv ? header() : "[]\n");
             err.println("usblogd: no database in " + usblogd.stateDirectory() + " yet: nothing has been stored");
-            out.print(csv ? "" : "]\n");
             return 0;
         }
-        Consumer<StoredSample> row = csv ? this::csv : new Consumer<>() {
-            private boolean first = true;
-
-            @Override
-            public void accept(StoredSample s) {
-                out.print(first ? "\n" : ",\n");
-                first = false;
-                json(s);
+        try (JsonRows json = csv ? null : new JsonRows(out)) {
+            if (csv) {
+                out.print(header());
             }
-        };
-        try {
             if (tier == Tier.RAW) {
-                store.samples(q, row);
+                store.samples(q, csv ? this::csv : json::sample);
             } else {
-                store.summaries(q, tier, csv ? this::csv : new Consumer<>() {
-                    private boolean first = true;
-
-                    @Override
-                    public void accept(StoredSummary s) {
-                        out.print(first ? "\n" : ",\n");
-                        first = false;
-                        json(s);
-                    }
-                });
+                store.summaries(q, tier, csv ? this::csv : json::summary);
             }
         } catch (StoreException e) {
             out.flush();
             err.println("usblogd: " + e.getMessage());
             return 1;
+        } catch (UncheckedIOException | IOException e) {
+            err.println("usblogd: cannot write the export: " + e.getMessage());
+            return 1;
         }
-        out.print(csv ? "" : "\n]\n");
         out.flush();
         return 0;
+    }
+
+    private String header() {
+        return tier == Tier.RAW ? "time,device,channel,value,unit\n" : "time,device,channel,min,max,mean,count,unit\n";
     }
 
     private void csv(StoredSample s) {
@@ -121,22 +115,68 @@ final class ExportCommand implements Callable<Integer> {
                 + "," + s.min() + "," + s.max() + "," + s.mean() + "," + s.count() + "," + csvField(s.unit()) + "\n");
     }
 
-    private void json(StoredSummary s) {
-        out.print("{\"time\":\"" + SqlSampleStore.instant(s.timeMicros()) + "\",\"device\":" + jsonString(s.device())
-                + ",\"channel\":" + jsonString(s.channel()) + ",\"min\":" + number(s.min()) + ",\"max\":"
-                + number(s.max()) + ",\"mean\":" + number(s.mean()) + ",\"count\":" + s.count() + ",\"unit\":"
-                + jsonString(s.unit()) + "}");
-    }
+    /** A JSON array, one object a line, streamed: an export may hold millions of samples. */
+    private static final class JsonRows implements AutoCloseable {
+        private final JsonGenerator g;
+        private boolean first = true;
 
-    private static String number(double v) {
-        return Double.isFinite(v) ? Double.toString(v) : "null";
-    }
+        JsonRows(PrintStream out) throws IOException {
+            g = new JsonFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET).createGenerator(out,
+                    JsonEncoding.UTF8);
+            g.setPrettyPrinter(new MinimalPrettyPrinter(""));
+            g.writeRaw("[");
+        }
 
-    private void json(StoredSample s) {
-        out.print("{\"time\":\"" + SqlSampleStore.instant(s.timeMicros()) + "\",\"device\":" + jsonString(s.device())
-                + ",\"channel\":" + jsonString(s.channel()) + ",\"value\":"
-                + (Double.isFinite(s.value()) ? Double.toString(s.value()) : "null") + ",\"unit\":"
-                + jsonString(s.unit()) + "}");
+        void sample(StoredSample s) {
+            try {
+                begin(s.timeMicros(), s.device(), s.channel());
+                number("value", s.value());
+                end(s.unit());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        void summary(StoredSummary s) {
+            try {
+                begin(s.timeMicros(), s.device(), s.channel());
+                number("min", s.min());
+                number("max", s.max());
+                number("mean", s.mean());
+                g.writeNumberField("count", s.count());
+                end(s.unit());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private void begin(long timeMicros, String device, String channel) throws IOException {
+            g.writeRaw(first ? "\n" : ",\n");
+            first = false;
+            g.writeStartObject();
+            g.writeStringField("time", SqlSampleStore.instant(timeMicros).toString());
+            g.writeStringField("device", device);
+            g.writeStringField("channel", channel);
+        }
+
+        private void number(String name, double v) throws IOException {
+            if (Double.isFinite(v)) {
+                g.writeNumberField(name, v);
+            } else {
+                g.writeNullField(name); // JSON has no NaN or infinity
+            }
+        }
+
+        private void end(String unit) throws IOException {
+            g.writeStringField("unit", unit);
+            g.writeEndObject();
+        }
+
+        @Override
+        public void close() throws IOException {
+            g.writeRaw(first ? "]\n" : "\n]\n");
+            g.close();
+        }
     }
 
     static String csvField(String s) {
@@ -147,30 +187,6 @@ final class ExportCommand implements Callable<Integer> {
             return s;
         }
         return '"' + s.replace("\"", "\"\"") + '"';
-    }
-
-    static String jsonString(String s) {
-        if (s == null) {
-            return "null";
-        }
-        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-        for (char c : s.toCharArray()) {
-            switch (c) {
-            case '"' -> b.append("\\\"");
-            case '\\' -> b.append("\\\\");
-            case '\n' -> b.append("\\n");
-            case '\r' -> b.append("\\r");
-            case '\t' -> b.append("\\t");
-            default -> {
-                if (c < 0x20) {
-                    b.append(String.format("\\u%04x", (int) c));
-                } else {
-                    b.append(c);
-                }
-            }
-            }
-        }
-        return b.append('"').toString();
     }
 
     static final class FormatName implements ITypeConverter<Format> {
