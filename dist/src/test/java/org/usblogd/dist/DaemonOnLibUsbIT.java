@@ -36,13 +36,17 @@ class DaemonOnLibUsbIT {
             Process daemon = pb.start();
             try {
                 long started = System.currentTimeMillis();
-                Dist.await("CO2 samples from the emulated monitor in the export", 20_000, () -> {
-                    try {
-                        return Dist.csvRows(Dist.usblogd(state, "export", "--channel", "co2")).size() >= 3;
-                    } catch (Exception | AssertionError e) {
-                        return false;
-                    }
-                });
+                try {
+                    Dist.await("CO2 samples from the emulated monitor in the export", 20_000, () -> {
+                        try {
+                            return Dist.csvRows(Dist.usblogd(state, "export", "--channel", "co2")).size() >= 3;
+                        } catch (Exception | AssertionError e) {
+                            return false;
+                        }
+                    });
+                } catch (AssertionError e) {
+                    throw new AssertionError(e.getMessage() + "; log:\n" + Files.readString(log.toPath()), e);
+                }
                 System.out.println("first CO2 samples through libusb exported after "
                         + (System.currentTimeMillis() - started) + " ms");
                 assertThat(Dist.csvRows(Dist.usblogd(state, "export", "--channel", "co2"))).allSatisfy(

@@ -153,7 +153,7 @@ public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> 
         this.component = component;
         checked = CHECK.check(properties);
         report(checked, "its default is used until the file is corrected");
-        activate(checked.config());
+        startWith(checked.config());
     }
 
     private static void report(ConfigCheck.Checked<Config> c, String whatIsDone) {
@@ -194,8 +194,11 @@ public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> 
         }
     }
 
-    /** With a configuration already checked. */
-    void activate(Config config) {
+    /**
+     * With a configuration already checked. Not named activate: Declarative Services would take an
+     * activate(Config) overload for the activation method and hand it a Config of its own.
+     */
+    void startWith(Config config) {
         this.config = config;
         if (!Files.isDirectory(paths.deviceNodes())) {
             log.info("no USB device nodes at {}: the real USB bus is not available here; running without it",

@@ -38,11 +38,11 @@ public final class LibUsbHarness {
     }
 
     public static void activate(LibUsbBackend backend, String hotplug) {
-        backend.activate(config(hotplug, 100));
+        backend.startWith(config(hotplug, 100));
     }
 
     static void activate(LibUsbBackend backend, String hotplug, long sysfsPollMs) {
-        backend.activate(config(hotplug, sysfsPollMs));
+        backend.startWith(config(hotplug, sysfsPollMs));
     }
 
     static LibUsbBackend.Config config(String hotplug, long sysfsPollMs) {
