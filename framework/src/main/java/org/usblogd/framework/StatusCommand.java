@@ -74,7 +74,6 @@ final class StatusCommand implements Callable<Integer> {
             return 1;
         }
         Optional<RunningDaemon> daemon = RunningDaemon.on(state);
-        Instant now = Instant.now();
         StoreLocation location = new StoreLocation(state);
         Store store;
         List<DevicesCommand.Shown> devices;
@@ -86,7 +85,7 @@ final class StatusCommand implements Callable<Integer> {
                 devices = List.of();
             } else {
                 StoreFigures figures = new StoreFigures(db.dataSource());
-                long nowMicros = SqlSampleStore.micros(now);
+                long nowMicros = SqlSampleStore.micros(Instant.now());
                 store = new Store(outage != null ? "outage" : daemon.isPresent() ? "open" : "closed", outage,
                         Files.size(location.databaseFile()), figures.samplesBetween(nowMicros - 60_000_000L, nowMicros),
                         daemon.isPresent() ? figures.droppedSinceStart() : null);
@@ -96,6 +95,8 @@ final class StatusCommand implements Callable<Integer> {
             err.println("usblogd: " + e.getMessage());
             return 1;
         }
+        // after the reading: a sample committed while it read is not younger than now
+        Instant now = Instant.now();
         if (format == Format.JSON) {
             if (!json(state, daemon, store, devices, now, out, err)) {
                 return 1;
