@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CommandLineIT {
     private static final Map<String, List<String>> OPTIONS = Map.of(
             "run", List.of("--demo", "--state"),
+            "status", List.of("--format", "--state"),
             "export", List.of("--device", "--channel", "--from", "--to", "--format", "--tier", "--state"),
             "devices", List.of("--channels", "--format", "--state"),
             "events", List.of("--device", "--kind", "--since", "--follow", "--format", "--state"),

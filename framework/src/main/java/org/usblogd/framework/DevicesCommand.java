@@ -75,10 +75,7 @@ final class DevicesCommand implements Callable<Integer> {
             err.println("usblogd: " + e.getMessage());
             return 1;
         }
-        // what the database says was attached when a daemon was killed stays so until the next one starts
-        boolean daemon = StateLock.held(state);
-        List<Shown> shown = devices.stream().map(d -> new Shown(d, d.attached() && daemon,
-                d.attached() && !daemon ? DAEMON_STOPPED : d.state().label())).toList();
+        List<Shown> shown = shown(devices, StateLock.held(state));
         if (format == Format.JSON) {
             return json(shown, out, err);
         }
@@ -101,6 +98,15 @@ final class DevicesCommand implements Callable<Integer> {
         }
         t.print(out);
         return 0;
+    }
+
+    /**
+     * The devices as shown: what the database says was attached when a daemon was killed stays so until the
+     * next one starts, so without a daemon nothing is attached.
+     */
+    static List<Shown> shown(List<DeviceListing.Device> devices, boolean daemon) {
+        return devices.stream().map(d -> new Shown(d, d.attached() && daemon,
+                d.attached() && !daemon ? DAEMON_STOPPED : d.state().label())).toList();
     }
 
     private static String lastSeen(DeviceListing.Device d) {

@@ -4,14 +4,16 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import org.usblogd.api.store.SampleQuery;
 import org.usblogd.api.store.StoreException;
 import org.usblogd.api.store.StoredSample;
 import org.usblogd.api.store.StoredSummary;
 import org.usblogd.api.store.Tier;
+import org.usblogd.store.jdbc.DeviceListing;
 import org.usblogd.store.jdbc.SqlSampleStore;
 
 import com.fasterxml.jackson.core.JsonEncoding;
@@ -33,11 +35,13 @@ final class ExportCommand implements Callable<Integer> {
     @ParentCommand
     UsblogdCommand usblogd;
 
-    @Option(names = "--device", paramLabel = "ID", description = "one device, as `usblogd devices` shows its ID")
-    String device;
+    @Option(names = "--device", paramLabel = "ID", split = ",", description = "a device, as `usblogd devices` shows"
+            + " its ID; repeat it or separate IDs with commas for more")
+    List<String> devices = new ArrayList<>();
 
-    @Option(names = "--channel", paramLabel = "NAME", description = "one channel, e.g. co2")
-    String channel;
+    @Option(names = "--channel", paramLabel = "NAME", split = ",", description = "a channel, e.g. co2; repeat it or"
+            + " separate names with commas (co2,temperature) for more")
+    List<String> channels = new ArrayList<>();
 
     @Option(names = "--from", paramLabel = "TIME", converter = TimeArgument.class,
             description = "from this time on (inclusive): " + TimeArgument.FORMS)
@@ -66,7 +70,11 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         out = usblogd.out;
         PrintStream err = usblogd.err;
-        SampleQuery q = new SampleQuery(device, channel, from, to);
+        String range = ExportSelection.rangeProblem(from, to);
+        if (range != null) {
+            err.println("usblogd: " + range);
+            return 1;
+        }
         SqlSampleStore store;
         try {
             store = StoreAccess.open(usblogd.stateDirectory());
@@ -80,14 +88,25 @@ final class ExportCommand implements Callable<Integer> {
             err.println("usblogd: no database in " + usblogd.stateDirectory() + " yet: nothing has been stored");
             return 0;
         }
+        try {
+            String unknown = ExportSelection.unknown(new DeviceListing(store.dataSource()).channelNames(), devices,
+                    channels, usblogd.stateDirectory());
+            if (unknown != null) {
+                err.println("usblogd: " + unknown);
+                return 1;
+            }
+        } catch (StoreException e) {
+            err.println("usblogd: " + e.getMessage());
+            return 1;
+        }
         try (JsonRows json = csv ? null : new JsonRows(out)) {
             if (csv) {
                 out.print(header());
             }
             if (tier == Tier.RAW) {
-                store.samples(q, csv ? this::csv : json::sample);
+                store.samples(devices, channels, from, to, csv ? this::csv : json::sample);
             } else {
-                store.summaries(q, tier, csv ? this::csv : json::summary);
+                store.summaries(devices, channels, from, to, tier, csv ? this::csv : json::summary);
             }
         } catch (StoreException e) {
             out.flush();

@@ -9,13 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 /**
  * One daemon per state directory: an exclusive lock on {@code usblogd.lock} in it, taken before anything
  * there is touched (the framework cleans its cache at start, the store opens and checks the database) and held
  * until the daemon ends. The kernel releases it when the process dies however it dies, so a lock file left by
  * a killed daemon keeps nobody out; the file is never deleted, because a process could still lock its old
- * inode. It holds the holder's pid, for the message of the one that is turned away.
+ * inode. It holds the holder's pid (for the message of the one that is turned away, and {@code usblogd status})
+ * and, on a second line, the version it runs (when it runs from its jar).
  */
 final class StateLock implements AutoCloseable {
     static final String FILE_NAME = "usblogd.lock";
@@ -51,7 +53,9 @@ final class StateLock implements AutoCloseable {
                     + " usblogd, or kill it), or give this one a state directory of its own (--state DIR)");
         }
         try {
-            byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
+            String version = Version.number();
+            byte[] pid = (ProcessHandle.current().pid() + "\n" + (version == null ? "" : version + "\n"))
+                    .getBytes(StandardCharsets.UTF_8);
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(pid), 0);
             channel.force(true);
@@ -121,11 +125,16 @@ final class StateLock implements AutoCloseable {
 
     /** The pid the holder wrote, or "unknown" (it may be between taking the lock and writing it). */
     private static String holder(Path file) {
+        List<String> lines = lines(file);
+        return !lines.isEmpty() && lines.get(0).matches("[0-9]+") ? lines.get(0) : "unknown";
+    }
+
+    /** The lines the holder wrote: its pid, then its version; none when it cannot be read. */
+    static List<String> lines(Path file) {
         try {
-            String pid = Files.readString(file, StandardCharsets.US_ASCII).strip();
-            return pid.matches("[0-9]+") ? pid : "unknown";
+            return Files.readString(file, StandardCharsets.UTF_8).lines().map(String::strip).toList();
         } catch (IOException e) {
-            return "unknown";
+            return List.of();
         }
     }
 

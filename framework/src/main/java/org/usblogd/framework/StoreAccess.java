@@ -23,10 +23,13 @@ final class StoreAccess {
     private StoreAccess() {
     }
 
-    /** Null when there is no database yet. */
+    /** Null when there is no database yet; a state directory that does not exist is an error. */
     static SqlSampleStore open(Path state) throws IOException {
         StoreLocation location = new StoreLocation(state);
         ReadAccess.checkDirectories(state, location);
+        if (!Files.isDirectory(state)) {
+            throw new IOException(missing(state));
+        }
         if (!location.exists()) {
             return null;
         }
@@ -62,6 +65,12 @@ final class StoreAccess {
                 throw new IOException("interrupted while waiting for the daemon to open the database", e);
             }
         }
+    }
+
+    /** What a command that reads says of a state directory that is not there. */
+    static String missing(Path state) {
+        return "the state directory " + state + " does not exist: no daemon has run there; give the daemon's"
+                + " (--state DIR, or USBLOGD_STATE; the installed service's is /var/lib/usblogd)";
     }
 
     private static JdbcDataSource dataSource(String url, ReadAccess.Login login) {

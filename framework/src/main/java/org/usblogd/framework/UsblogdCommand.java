@@ -20,10 +20,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "usblogd", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "USB data logger: runs the daemon, or reads what it stored.",
-        subcommands = { RunCommand.class, ExportCommand.class, DevicesCommand.class, EventsCommand.class, UdevRulesCommand.class,
+        subcommands = { RunCommand.class, StatusCommand.class, ExportCommand.class, DevicesCommand.class,
+            EventsCommand.class, UdevRulesCommand.class,
             DoctorCommand.class, HelpCommand.class },
         footerHeading = "%n",
-        footer = "Options may come before or after the command. Exit status: 0 done, 1 failed, 2 usage error.")
+        footer = "Options may come before or after the command. Exit status: 0 done, 1 failed, 2 usage error"
+                + " (status: 3 not running).")
 final class UsblogdCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -47,7 +49,7 @@ final class UsblogdCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(),
-                "no command given: run, export, devices, events, udev-rules, doctor or help");
+                "no command given: run, status, export, devices, events, udev-rules, doctor or help");
     }
 
     /** --state, else USBLOGD_STATE, else state/ in the installation. */

@@ -6,7 +6,12 @@ import picocli.CommandLine.IVersionProvider;
 final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() {
-        String v = Version.class.getPackage().getImplementationVersion();
+        String v = number();
         return new String[] { "usblogd " + (v == null ? "(version unknown: not run from its jar)" : v) };
+    }
+
+    /** The version, or null when not run from its jar. */
+    static String number() {
+        return Version.class.getPackage().getImplementationVersion();
     }
 }

@@ -46,15 +46,21 @@ class ReadOnlyCommandsTest {
         run("export");
         run("devices");
         run("events");
+        run("status", 3); // no daemon runs
 
-        assertThat(sha256(db.databaseFile())).as("the database file after export, devices and events").isEqualTo(before);
+        assertThat(sha256(db.databaseFile())).as("the database file after export, devices, events and status").isEqualTo(before);
     }
 
     private void run(String command) {
+        run(command, 0);
+    }
+
+    private int run(String command, int expected) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(new String[] { command, "--state", state.toString() },
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(err, true));
-        assertThat(code).as(err.toString()).isZero();
+        assertThat(code).as(err.toString()).isEqualTo(expected);
+        return code;
     }
 
     private static String sha256(Path file) throws Exception {

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Comparator;
+import java.util.List;
 import java.util.PriorityQueue;
 import java.util.function.Consumer;
 
@@ -135,21 +136,25 @@ public final class BlockMerge {
     }
 
     private final Connection c;
-    private final String device;
-    private final String channel;
+    private final List<String> devices;
+    private final List<String> channels;
     private final Integer channelRow;
     private final Long from;
     private final Long to;
 
-    /** Samples of a device's channel (every unit it was recorded in), or of more when either is null. */
-    public BlockMerge(Connection c, String device, String channel, Long from, Long to) {
-        this(c, device, channel, null, from, to);
+    /**
+     * Samples of these devices' channels of these names (every unit each was recorded in); an empty list does
+     * not restrict.
+     */
+    public BlockMerge(Connection c, List<String> devices, List<String> channels, Long from, Long to) {
+        this(c, List.copyOf(devices), List.copyOf(channels), null, from, to);
     }
 
-    private BlockMerge(Connection c, String device, String channel, Integer channelRow, Long from, Long to) {
+    private BlockMerge(Connection c, List<String> devices, List<String> channels, Integer channelRow, Long from,
+            Long to) {
         this.c = c;
-        this.device = device;
-        this.channel = channel;
+        this.devices = devices;
+        this.channels = channels;
         this.channelRow = channelRow;
         this.from = from;
         this.to = to;
@@ -157,13 +162,14 @@ public final class BlockMerge {
 
     /** The samples of one channel row: a channel in one of the units it was recorded in ({@link Schema}). */
     public static BlockMerge ofRow(Connection c, int channelRow, Long from, Long to) {
-        return new BlockMerge(c, null, null, channelRow, from, to);
+        return new BlockMerge(c, List.of(), List.of(), channelRow, from, to);
     }
 
     public long run(Consumer<StoredSample> out) throws SQLException {
         // one channel row: a plain key the database finds through its index
-        String filter = channelRow != null ? " WHERE c.id = ?" : " WHERE (CAST(? AS VARCHAR) IS NULL OR d.device_key = ?)"
-                + " AND (CAST(? AS VARCHAR) IS NULL OR c.name = ?)";
+        String filter = channelRow != null ? " WHERE c.id = ?"
+                : " WHERE " + SqlSampleStore.oneOf("d.device_key", devices) + " AND " + SqlSampleStore.oneOf("c.name",
+                        channels);
         String blocks = "SELECT b.id, b.t_first, d.device_key, c.name, c.unit FROM sample_block b"
                 + " JOIN channel c ON b.channel_id = c.id JOIN device d ON c.device_id = d.id" + filter
                 + " AND (CAST(? AS BIGINT) IS NULL OR b.t_last >= ?) AND (CAST(? AS BIGINT) IS NULL OR b.t_first < ?)"
@@ -232,9 +238,8 @@ public final class BlockMerge {
         if (channelRow != null) {
             ps.setInt(i++, channelRow);
         } else {
-            SqlSampleStore.bindTwice(ps, i, device);
-            SqlSampleStore.bindTwice(ps, i + 2, channel);
-            i += 4;
+            i = SqlSampleStore.bindAll(ps, i, devices);
+            i = SqlSampleStore.bindAll(ps, i, channels);
         }
         SqlSampleStore.bindTwice(ps, i, from);
         SqlSampleStore.bindTwice(ps, i + 2, to);

@@ -115,6 +115,27 @@ public final class DeviceListing {
     }
 
     /**
+     * Every device's key with the names of its channels, sorted; cheap (no sample is counted): what a command
+     * checks its --device and --channel against before it reads.
+     */
+    public Map<String, List<String>> channelNames() throws StoreException {
+        Map<String, List<String>> result = new LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT DISTINCT"
+                + " d.device_key, c.name FROM device d LEFT JOIN channel c ON c.device_id = d.id"
+                + " ORDER BY d.device_key, c.name"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                List<String> names = result.computeIfAbsent(rs.getString(1), k -> new ArrayList<>());
+                if (rs.getString(2) != null) {
+                    names.add(rs.getString(2));
+                }
+            }
+            return result;
+        } catch (SQLException e) {
+            throw new StoreException("reading devices and channels failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * The state the latest events put an attached device in, from the ids of the latest event of each kind
      * (ids follow the order the events were committed in, whatever the wall clock did).
      */

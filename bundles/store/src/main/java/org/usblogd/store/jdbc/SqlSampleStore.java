@@ -36,10 +36,18 @@ public final class SqlSampleStore implements SampleStore {
 
     @Override
     public long samples(SampleQuery q, Consumer<StoredSample> out) throws StoreException {
-        Long from = q.from() == null ? null : micros(q.from());
-        Long to = q.to() == null ? null : micros(q.to());
+        return samples(listOf(q.device()), listOf(q.channel()), q.from(), q.to(), out);
+    }
+
+    /**
+     * The samples of any of these devices' channels of any of these names, in time order; an empty list does
+     * not restrict, a null time neither.
+     */
+    public long samples(List<String> devices, List<String> channels, Instant from, Instant to,
+            Consumer<StoredSample> out) throws StoreException {
         try (Connection c = dataSource.getConnection()) {
-            return new BlockMerge(c, q.device(), q.channel(), from, to).run(out);
+            return new BlockMerge(c, devices, channels, from == null ? null : micros(from),
+                    to == null ? null : micros(to)).run(out);
         } catch (SQLException e) {
             throw new StoreException("reading samples failed: " + e.getMessage(), e);
         }
@@ -47,21 +55,26 @@ public final class SqlSampleStore implements SampleStore {
 
     @Override
     public long summaries(SampleQuery q, Tier tier, Consumer<StoredSummary> out) throws StoreException {
+        return summaries(listOf(q.device()), listOf(q.channel()), q.from(), q.to(), tier, out);
+    }
+
+    /** The summaries of a tier, selected as {@link #samples(List, List, Instant, Instant, Consumer)} selects. */
+    public long summaries(List<String> devices, List<String> channels, Instant from, Instant to, Tier tier,
+            Consumer<StoredSummary> out) throws StoreException {
         if (tier == Tier.RAW) {
             throw new IllegalArgumentException("raw samples come from samples(), not summaries()");
         }
         String sql = "SELECT r.t, d.device_key, c.name, r.mn, r.mx, r.mean, r.n, c.unit FROM sample_rollup r"
                 + " JOIN channel c ON r.channel_id = c.id JOIN device d ON c.device_id = d.id"
-                + " WHERE r.tier = ? AND (CAST(? AS VARCHAR) IS NULL OR d.device_key = ?)"
-                + " AND (CAST(? AS VARCHAR) IS NULL OR c.name = ?)"
+                + " WHERE r.tier = ? AND " + oneOf("d.device_key", devices) + " AND " + oneOf("c.name", channels)
                 + " AND (CAST(? AS BIGINT) IS NULL OR r.t >= ?) AND (CAST(? AS BIGINT) IS NULL OR r.t < ?)"
                 + " ORDER BY r.t, d.device_key, c.name";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setInt(1, tier.ordinal());
-            bindTwice(ps, 2, q.device());
-            bindTwice(ps, 4, q.channel());
-            bindTwice(ps, 6, q.from() == null ? null : tier.bucket(micros(q.from())));
-            bindTwice(ps, 8, q.to() == null ? null : micros(q.to()));
+            int i = bindAll(ps, 2, devices);
+            i = bindAll(ps, i, channels);
+            bindTwice(ps, i, from == null ? null : tier.bucket(micros(from)));
+            bindTwice(ps, i + 2, to == null ? null : micros(to));
             ps.setFetchSize(1_000);
             long n = 0;
             try (ResultSet rs = ps.executeQuery()) {
@@ -103,6 +116,25 @@ public final class SqlSampleStore implements SampleStore {
         } catch (SQLException e) {
             throw new StoreException("reading devices failed: " + e.getMessage(), e);
         }
+    }
+
+    private static List<String> listOf(String s) {
+        return s == null ? List.of() : List.of(s);
+    }
+
+    /** {@code column IN (?, ...)}, a placeholder per value, or TRUE when there are none. */
+    static String oneOf(String column, List<String> values) {
+        return values.isEmpty() ? "TRUE" : column + " IN (" + String.join(", ", java.util.Collections.nCopies(
+                values.size(), "?")) + ")";
+    }
+
+    /** Binds what {@link #oneOf} asked for from {@code index} on; the next index. */
+    static int bindAll(PreparedStatement ps, int index, List<String> values) throws SQLException {
+        int i = index;
+        for (String v : values) {
+            ps.setString(i++, v);
+        }
+        return i;
     }
 
     static void bindTwice(PreparedStatement ps, int index, Object value) throws SQLException {

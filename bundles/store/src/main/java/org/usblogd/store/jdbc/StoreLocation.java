@@ -120,6 +120,14 @@ public final class StoreLocation {
         return directory.resolve("highwater");
     }
 
+    /**
+     * Present while the daemon's store cannot write: when it began and why ({@code usblogd status} reads it;
+     * the database cannot say so, since it is what cannot be written).
+     */
+    public Path outageFile() {
+        return directory.resolve("outage");
+    }
+
     public Path credentialsFile() {
         return directory.resolve("credentials");
     }
