@@ -71,11 +71,18 @@ class ConfigEditIT {
             // a queue of another size needs the store made anew: it closes and opens again, and leaks nothing
             Files.writeString(cfg, shipped + "visibility.ms = 50\nqueue.capacity = 50000\n");
             Dist.await("the store opened again", 20_000, () -> logLines(log, "store open:").size() == 2);
-            // the power meter is not asked here: after the device manager is made anew (its recorder went), the
-            // FNB58 twin delivers a few samples a second until its stale limit, a defect of its own
-            long reopened = channelSamples(state, "co2");
-            Dist.await("CO2 samples after the store opened again", 20_000,
-                    () -> channelSamples(state, "co2") > reopened);
+            // the device manager was made anew with the store (its recorder went): the power meter, opened again
+            // while it still streamed for the session before, goes on at 100 samples/s
+            long reopened = powerSamples(state);
+            Dist.await("power meter samples after the store opened again", 20_000,
+                    () -> powerSamples(state) > reopened + 100);
+            long from = powerSamples(state);
+            long startedAt = System.nanoTime();
+            Thread.sleep(5_000);
+            long samples = powerSamples(state) - from;
+            double seconds = (System.nanoTime() - startedAt) / 1e9;
+            assertThat(samples).as("power meter samples in %.1f s after the store opened again (%.0f/s)", seconds,
+                    samples / seconds).isGreaterThan((long) (seconds * 60));
             assertThat(logLines(log, "queue.capacity 100000 -> 50000; the store closes and opens again")).hasSize(1);
             assertThat(listeningSockets(daemon.pid())).as("one database listener").isEqualTo(listeners);
         } finally {

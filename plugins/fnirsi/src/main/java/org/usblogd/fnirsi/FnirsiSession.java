@@ -17,6 +17,12 @@ import org.usblogd.api.usb.UsbInterfaceInfo;
  * alive with AA 83 (every few ms on FNB48/C1, every second on FNB58) and reads 25 reports a second of four
  * samples each. The first data report after the start is garbage.
  *
+ * <p>A meter still streaming for a session before this one (the daemon restarted, the core was made anew)
+ * ignores the start and stops when that session's keep-alives run out, 3 s after the last on an FNB58: so
+ * the first keep-alive goes at once, and a read that times out (a second without one of 25 reports a second)
+ * means the meter stopped, and the stream is started again, rather than leaving it silent until the core
+ * finds the device stale.
+ *
  * <p>The meter measures on its own clock, 100 times a second, so samples are stamped by that cadence rather
  * than by when the host read them. Reports the host reads back to back (it was busy, and they piled up) are
  * stamped together as one run ending at the last one's arrival: each report is therefore held until the
@@ -39,13 +45,14 @@ final class FnirsiSession implements DriverSession {
     static final long RUN_GAP_MICROS = REPORT_MICROS / 2;
     /** The longest run held: a second of reports. */
     static final int MAX_RUN_REPORTS = 25;
-    /** Report the bad-report and implausible-report counts on the first and then every this many. */
+    /** Report the bad-report, implausible-report and restart counts on the first and then every this many. */
     private static final long REPORT_EVERY = 1_000;
 
     private final DeviceLink link;
     private final SampleSink sink;
     private final int in;
     private final int out;
+    private final boolean fnb58;
     private final long keepAliveNanos;
     private final FnirsiDecoder decoder = new FnirsiDecoder();
     private final byte[] buffer = new byte[FnirsiCodec.REPORT];
@@ -56,12 +63,14 @@ final class FnirsiSession implements DriverSession {
     private long runArrival;
     private boolean firstData = true;
     private long keepAliveAt;
+    private long restarts;
 
     private FnirsiSession(DeviceLink link, SampleSink sink, int in, int out, boolean fnb58) {
         this.link = link;
         this.sink = sink;
         this.in = in;
         this.out = out;
+        this.fnb58 = fnb58;
         this.keepAliveNanos = fnb58 ? 1_000_000_000L : 3_000_000L;
     }
 
@@ -76,13 +85,7 @@ final class FnirsiSession implements DriverSession {
         }
         boolean fnb58 = link.info().vendorId() == 0x2e3c;
         FnirsiSession s = new FnirsiSession(link, sink, in, out, fnb58);
-        s.send(0x81);
-        Thread.sleep(PACING_MS);
-        s.send(0x82);
-        Thread.sleep(PACING_MS);
-        s.send(fnb58 ? 0x82 : 0x83);
-        Thread.sleep(PACING_MS);
-        s.keepAliveAt = System.nanoTime() + s.keepAliveNanos;
+        s.start();
         for (var c : List.of(FnirsiDriver.VOLTAGE, FnirsiDriver.CURRENT, FnirsiDriver.D_PLUS, FnirsiDriver.D_MINUS,
                 FnirsiDriver.TEMPERATURE)) {
             sink.declare(c);
@@ -97,18 +100,34 @@ final class FnirsiSession implements DriverSession {
                                 + (wantIn ? "IN" : "OUT") + " endpoint"));
     }
 
+    /** The start sequence, then a keep-alive at once for a meter that ignored it because it still streams. */
+    private void start() throws UsbException, InterruptedException {
+        send(0x81);
+        Thread.sleep(PACING_MS);
+        send(0x82);
+        Thread.sleep(PACING_MS);
+        send(fnb58 ? 0x82 : 0x83);
+        Thread.sleep(PACING_MS);
+        send(0x83);
+        keepAliveAt = System.nanoTime() + keepAliveNanos;
+        firstData = true;
+    }
+
     private void send(int command) throws UsbException {
         byte[] c = FnirsiCodec.command(command);
         link.interrupt(out, c, c.length, TIMEOUT_MS);
     }
 
     @Override
-    public void poll() throws UsbException {
+    public void poll() throws UsbException, InterruptedException {
         int n;
         try {
             n = link.interrupt(in, buffer, buffer.length, TIMEOUT_MS);
         } catch (UsbException e) {
             flush(); // nothing more arrived: the run is complete
+            if (e.kind() == UsbException.Kind.TIMEOUT) {
+                restart();
+            }
             throw e;
         }
         long now = sink.now();
@@ -141,6 +160,16 @@ final class FnirsiSession implements DriverSession {
             send(0x83);
             keepAliveAt = System.nanoTime() + keepAliveNanos;
         }
+    }
+
+    /** The meter stopped streaming (it missed its keep-alives): started again, said the first and every so often. */
+    private void restart() throws UsbException, InterruptedException {
+        restarts++;
+        if (due(restarts - 1, restarts)) {
+            sink.event("meter.restarted", "the meter sent nothing for " + TIMEOUT_MS + " ms (it stops when its"
+                    + " keep-alives stay away); its stream was started again (" + restarts + " time(s) so far)");
+        }
+        start();
     }
 
     /** Stamps the held run by the meter's cadence, its last sample at the last report's arrival at the latest. */

@@ -17,7 +17,8 @@ import org.usblogd.api.usb.UsbInterfaceInfo;
  * {@code AA cmd ... CRC}; one that fails its CRC, or comes less than 20 ms after the previous one, is lost.
  * After AA 81, AA 82 and AA 83 (FNB58: AA 82 again) it sends 25 reports a second of four samples each,
  * the first of them garbage, for as long as AA 83 keeps coming (1 s without one stops an FNB48/C1, 3 s an
- * FNB58).
+ * FNB58, whether or not the host reads). While it streams it ignores the start commands; once it stopped,
+ * only the start sequence starts it again.
  */
 public final class FnirsiTwin implements DeviceModel {
     public enum Model {
@@ -132,6 +133,7 @@ public final class FnirsiTwin implements DeviceModel {
             throw new UsbException(UsbException.Kind.STALL, "endpoint " + Integer.toHexString(endpoint) + " halted");
         }
         long now = System.nanoTime();
+        expire(now);
         boolean paced = now - lastCommandAt >= PACING_NANOS;
         lastCommandAt = now;
         if (c.length != 64 || (c[0] & 0xFF) != 0xAA || (c[63] & 0xFF) != crc(c) || !paced && !streaming) {
@@ -161,11 +163,8 @@ public final class FnirsiTwin implements DeviceModel {
 
     @Override
     public synchronized byte[] in(int endpoint, long nowNanos) {
+        expire(nowNanos);
         if (endpoint != IN || !streaming) {
-            return null;
-        }
-        if (nowNanos - lastKeepAlive > (model == Model.FNB58 ? 3_000_000_000L : 1_000_000_000L)) {
-            streaming = false; // no keep-alive: the meter stops until started again
             return null;
         }
         if (nowNanos - nextAt < 0) {
@@ -191,7 +190,19 @@ public final class FnirsiTwin implements DeviceModel {
 
     @Override
     public synchronized long nextInNanos(int endpoint, long nowNanos) {
+        expire(nowNanos);
         return endpoint == IN && streaming ? nextAt : Long.MAX_VALUE;
+    }
+
+    /**
+     * No keep-alive for too long: the meter has stopped, whether or not anyone read meanwhile, so that a
+     * late keep-alive or start finds it stopped.
+     */
+    private void expire(long nowNanos) {
+        if (streaming && nowNanos - lastKeepAlive > (model == Model.FNB58 ? 3_000_000_000L : 1_000_000_000L)) {
+            streaming = false;
+            initStep = 0;
+        }
     }
 
     @Override
