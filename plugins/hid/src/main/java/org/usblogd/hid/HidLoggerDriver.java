@@ -14,7 +14,6 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.usblogd.api.config.ConfigCheck;
-import org.usblogd.api.config.ConfigProblem;
 import org.usblogd.api.config.Range;
 import org.usblogd.api.driver.DeviceMatch;
 import org.usblogd.api.driver.Driver;
@@ -86,20 +85,13 @@ public class HidLoggerDriver implements Driver {
      */
     private static Setup setup(Map<String, Object> properties) {
         String file = ConfigCheck.file(properties);
-        ConfigCheck.Checked<Config> checked = CHECK.check(properties);
-        checked.unknownKeys().forEach(p -> log.warn("{}", p));
-        List<ConfigProblem> errors = checked.errors();
-        if (!errors.isEmpty()) {
-            errors.stream().skip(1).forEach(p -> log.error("{}", p));
-            throw new IllegalArgumentException(errors.get(0).toString());
-        }
+        Config config = CHECK.check(properties).configOrThrow(p -> log.warn("{}", p), p -> log.error("{}", p));
         String name = DeviceMatch.configuredDriverName(PID, (String) properties.get("felix.fileinstall.filename"),
                 properties.get("name"));
         try {
             DeviceMatch row = DeviceMatch.fromConfiguration(name, properties).orElseThrow(
                     () -> new IllegalArgumentException("name the device with match.vid and match.pid"));
             ReportFields fields = ReportFields.parse(properties);
-            Config config = checked.config();
             int endpoint = config.endpoint().isBlank() ? -1
                     : ReportFields.byteValue("endpoint", config.endpoint().strip());
             return new Setup(name, row, fields, config.interface_number(), endpoint);

@@ -13,7 +13,6 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.usblogd.api.config.ConfigCheck;
-import org.usblogd.api.config.ConfigProblem;
 import org.usblogd.api.config.OneOf;
 import org.usblogd.api.config.Range;
 import org.usblogd.api.driver.DeviceMatch;
@@ -114,13 +113,7 @@ public class LineDriver implements Driver {
      */
     private static Setup setup(Map<String, Object> properties) {
         String file = ConfigCheck.file(properties);
-        ConfigCheck.Checked<Config> checked = CHECK.check(properties);
-        checked.unknownKeys().forEach(p -> log.warn("{}", p));
-        List<ConfigProblem> errors = checked.errors();
-        if (!errors.isEmpty()) {
-            errors.stream().skip(1).forEach(p -> log.error("{}", p));
-            throw new IllegalArgumentException(errors.get(0).toString());
-        }
+        Config config = CHECK.check(properties).configOrThrow(p -> log.warn("{}", p), p -> log.error("{}", p));
         String name = DeviceMatch.configuredDriverName(PID, (String) properties.get("felix.fileinstall.filename"),
                 properties.get("name"));
         try {
@@ -129,7 +122,6 @@ public class LineDriver implements Driver {
                             + " match.serial or match.port"));
             LineSettings line = LineSettings.parse(properties);
             LineFormat.parse(properties); // refuses a wrong format now, not when a device comes
-            Config config = checked.config();
             return new Setup(name, row, line, config.chip(), config.max_line(), Map.copyOf(properties));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);

@@ -92,6 +92,22 @@ public final class ConfigCheck<T extends Annotation> {
             return errors.isEmpty();
         }
 
+        /**
+         * For a component that cannot run on defaults: each unknown key goes to {@code warn}, every wrong
+         * value but the first to {@code error}, and the first is thrown.
+         *
+         * @throws IllegalArgumentException one line naming the file and its first wrong value
+         */
+        public T configOrThrow(java.util.function.Consumer<ConfigProblem> warn,
+                java.util.function.Consumer<ConfigProblem> error) {
+            unknownKeys.forEach(warn);
+            if (!errors.isEmpty()) {
+                errors.stream().skip(1).forEach(error);
+                throw new IllegalArgumentException(errors.get(0).toString());
+            }
+            return config;
+        }
+
         /** Errors first, then unknown keys. */
         public List<ConfigProblem> problems() {
             List<ConfigProblem> all = new ArrayList<>(errors);
