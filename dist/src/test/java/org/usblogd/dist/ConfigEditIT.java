@@ -132,6 +132,37 @@ class ConfigEditIT {
         assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 
+    @Test
+    void aNewSerialFileWithAMistakeIsOneLineAndTakesItsDeviceOnceCorrected() throws Exception {
+        Path home = PluginJars.copyOfInstallation(tmp.resolve("usblogd"));
+        Path state = tmp.resolve("state");
+        Path ftdi = home.resolve("demo/conf/org.usblogd.serial-ftdi.cfg");
+        String shipped = Files.readString(ftdi);
+        File log = tmp.resolve("daemon.log").toFile();
+        Files.delete(ftdi); // the adapter comes up with no file for it: nothing takes it
+        Process daemon = new ProcessBuilder(home.resolve("bin/usblogd").toString(), "run", "--demo", "--state",
+                state.toString()).redirectErrorStream(true).redirectOutput(log).start();
+        try {
+            Dist.await("the daemon logging the power meter", 30_000, () -> powerSamples(state) > 200);
+            Path added = home.resolve("conf/org.usblogd.serial-bench.cfg");
+            Files.writeString(added, shipped.replace("baud = 9600", "baud = fast"));
+            Dist.await("the mistake said", 15_000, () -> logLines(log, "baud = fast").size() > 0);
+            long before = powerSamples(state);
+            Dist.await("the power meter still logging", 15_000, () -> powerSamples(state) > before);
+            assertThat(logLines(log, "baud = fast")).hasSize(1).allSatisfy(l -> assertThat(l)
+                    .contains(added.toString(), "expected a whole number", "ERROR").doesNotContain("Exception"));
+            assertThat(ftdiSamples(state)).as("nothing logged with a wrong file").isZero();
+
+            Files.writeString(added, shipped);
+            Dist.await("the corrected file taking the FTDI adapter", 30_000, () -> ftdiSamples(state) > 0);
+            assertThat(logLines(log, "baud = fast")).as("said once").hasSize(1);
+            assertThat(Files.readString(log.toPath())).as("no stack trace").doesNotContain("\tat ", " | at ");
+        } finally {
+            daemon.destroy();
+        }
+        assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
     private static long ftdiSamples(Path state) {
         try {
             return Dist.csvRows(Dist.usblogd(state, "export", "--device", "0403:6001:A50285BI", "--channel",

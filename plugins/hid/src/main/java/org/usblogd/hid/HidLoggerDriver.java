@@ -58,11 +58,18 @@ public class HidLoggerDriver implements Driver {
     private record Setup(String name, DeviceMatch row, ReportFields fields, int interfaceNumber, int endpoint) {
     }
 
+    /** The file's last good content; null while the file has never been right (then no device is taken). */
     private volatile Setup setup;
+    /** The name the file gives the driver, right or not: what the data and the log call it. */
+    private volatile String name;
 
+    /**
+     * A file with a mistake is said in one line and takes no device until it is corrected: failing the
+     * component instead would print Declarative Services' stack trace and leave nothing to correct it into.
+     */
     @Activate
     public HidLoggerDriver(Map<String, Object> properties) {
-        this.setup = setup(properties);
+        apply(properties);
     }
 
     /**
@@ -71,11 +78,19 @@ public class HidLoggerDriver implements Driver {
      */
     @Modified
     void modified(Map<String, Object> properties) {
+        apply(properties);
+    }
+
+    private void apply(Map<String, Object> properties) {
+        name = DeviceMatch.configuredDriverName(PID, (String) properties.get("felix.fileinstall.filename"),
+                properties.get("name"));
         try {
             setup = setup(properties);
         } catch (IllegalArgumentException e) {
-            log.error("{}; the driver {} keeps running on the file's last good content", e.getMessage(),
-                    setup.name());
+            Setup last = setup;
+            log.error("{}; {}", e.getMessage(), last == null
+                    ? "no device is taken by this file until it is corrected"
+                    : "the driver " + last.name() + " keeps running on the file's last good content");
         }
     }
 
@@ -102,17 +117,22 @@ public class HidLoggerDriver implements Driver {
 
     @Override
     public String name() {
-        return setup.name();
+        Setup s = setup;
+        return s == null ? name : s.name();
     }
 
     @Override
     public List<DeviceMatch> configuredMatches() {
-        return List.of(setup.row());
+        Setup s = setup;
+        return s == null ? List.of() : List.of(s.row());
     }
 
     @Override
     public DriverSession open(DeviceLink link, SampleSink sink) throws Exception {
         Setup s = setup;
+        if (s == null) { // it has no rows then: only a race with the file's first, wrong version gets here
+            throw new IllegalStateException("driver " + name + ": its file has no good content yet");
+        }
         for (ReportFields.Field f : s.fields().fields()) {
             sink.declare(new Channel(f.name(), f.unit(), f.name()));
         }

@@ -1,7 +1,6 @@
 package org.usblogd.hid;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
 import java.util.List;
@@ -46,18 +45,32 @@ class HidLoggerDriverConfigTest {
         return logged.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
     }
 
+    private static final String UNTIL_CORRECTED = "; no device is taken by this file until it is corrected";
+
     @Test
     void signedYesIsRefusedRatherThanMeaningUnsigned() {
-        assertThatThrownBy(() -> new HidLoggerDriver(file("field.t.signed", "yes")))
-                .hasMessage(FILE + ": field.t.signed=yes: true or false");
+        HidLoggerDriver d = new HidLoggerDriver(file("field.t.signed", "yes"));
+        assertThat(lines()).containsExactly("ERROR " + FILE + ": field.t.signed=yes: true or false" + UNTIL_CORRECTED);
+        assertThat(d.configuredMatches()).as("takes no device").isEmpty();
+        assertThat(d.name()).isEqualTo("hid/diy");
     }
 
     @Test
     void aReportIdOrEndpointThatIsNoByteIsNamedNotANumberFormatException() {
-        assertThatThrownBy(() -> new HidLoggerDriver(file("report.id", "one")))
-                .hasMessage(FILE + ": report.id = one: a byte, 0 to 255 or 0x00 to 0xff");
-        assertThatThrownBy(() -> new HidLoggerDriver(file("endpoint", "0x181")))
-                .hasMessage(FILE + ": endpoint = 0x181: a byte, 0 to 255 or 0x00 to 0xff");
+        new HidLoggerDriver(file("report.id", "one"));
+        new HidLoggerDriver(file("endpoint", "0x181"));
+        assertThat(lines()).containsExactly(
+                "ERROR " + FILE + ": report.id = one: a byte, 0 to 255 or 0x00 to 0xff" + UNTIL_CORRECTED,
+                "ERROR " + FILE + ": endpoint = 0x181: a byte, 0 to 255 or 0x00 to 0xff" + UNTIL_CORRECTED);
+    }
+
+    @Test
+    void aNewFileWithAMistakeTakesItsDeviceOnceCorrected() {
+        HidLoggerDriver d = new HidLoggerDriver(file("interface.number", "x"));
+        assertThat(d.configuredMatches()).isEmpty();
+        d.modified(file());
+        assertThat(d.configuredMatches()).singleElement().satisfies(m -> assertThat(m.toString()).contains("1209"));
+        assertThat(lines()).hasSize(1);
     }
 
     @Test

@@ -1,7 +1,6 @@
 package org.usblogd.serial;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashMap;
 import java.util.List;
@@ -49,8 +48,10 @@ class LineDriverConfigTest {
 
     @Test
     void dtrYesIsRefusedInOneLineNamingTheFileTheKeyAndWhatItTakesRatherThanMeaningFalse() {
-        assertThatThrownBy(() -> new LineDriver(file("dtr", "yes")))
-                .hasMessage(FILE + ": dtr = yes is not valid: expected true or false");
+        LineDriver refused = new LineDriver(file("dtr", "yes"));
+        assertThat(lines()).containsExactly("ERROR " + FILE + ": dtr = yes is not valid: expected true or false;"
+                + " no device is taken by this file until it is corrected");
+        assertThat(refused.configuredMatches()).as("takes no device").isEmpty();
         assertThat(new LineDriver(file("dtr", "FALSE")).line().dtr()).isFalse();
     }
 
