@@ -56,6 +56,9 @@ public class DeviceConfiguration {
     private record Content(String selector, boolean enabled, Map<String, String> values) {
     }
 
+    /** A file that names no device: it selects none (no ID is empty) and says nothing. */
+    private static final Content NO_DEVICE = new Content("", true, Map.of());
+
     /**
      * Takes the configuration as properties rather than as {@link Config}: Declarative Services would turn
      * {@code enabled = yes} into false, silently leaving the device alone.
@@ -65,7 +68,8 @@ public class DeviceConfiguration {
         this.file = ConfigCheck.file(properties);
         ConfigCheck.Checked<Config> checked = CHECK.check(properties);
         report(checked, "its default is used until the file is corrected");
-        this.content = content(checked, properties);
+        Content c = content(checked, properties, "the file applies to no device until then");
+        this.content = c == null ? NO_DEVICE : c;
     }
 
     /** A changed file: applied when right, otherwise one line per mistake and the settings stay as they were. */
@@ -73,8 +77,9 @@ public class DeviceConfiguration {
     void modified(Map<String, Object> properties) {
         ConfigCheck.Checked<Config> checked = CHECK.check(properties);
         report(checked, "the device settings stay as they were");
-        if (checked.valid()) {
-            content = content(checked, properties);
+        Content c = content(checked, properties, "the device settings stay as they were");
+        if (checked.valid() && c != null) {
+            content = c;
         }
     }
 
@@ -83,12 +88,14 @@ public class DeviceConfiguration {
         checked.unknownKeys().forEach(p -> log.warn("{}", p));
     }
 
-    private Content content(ConfigCheck.Checked<Config> checked, Map<String, Object> properties) {
-        String device = (String) properties.get("device");
-        if (device == null || device.isBlank()) {
-            // the component fails to activate and SCR logs it; no device is touched by a file that names none
-            throw new IllegalArgumentException("a device settings file (" + file
-                    + ") needs `device = ID` or `device = vid:pid`");
+    /** The file's content, or null (said in one line) when it names no device. */
+    private Content content(ConfigCheck.Checked<Config> checked, Map<String, Object> properties, String whatIsDone) {
+        Object named = properties.get("device");
+        String device = named == null ? "" : String.valueOf(named);
+        if (device.isBlank()) {
+            log.error("{}: no device is named: add device = ID (as usblogd devices shows it) or device = vid:pid; {}",
+                    file, whatIsDone);
+            return null;
         }
         Map<String, String> v = new HashMap<>();
         properties.forEach((k, value) -> {
@@ -107,7 +114,7 @@ public class DeviceConfiguration {
      * the devices; null when they do not overlap.
      */
     String overlap(DeviceConfiguration other) {
-        if (other == this || !other.selector().equals(selector())) {
+        if (other == this || selector().isEmpty() || !other.selector().equals(selector())) {
             return null;
         }
         return file + " and " + other.file + " both configure device " + selector() + "; where both set a key,"
@@ -123,6 +130,9 @@ public class DeviceConfiguration {
     int specificity(DeviceIdentity identity) {
         String key = identity.key().toLowerCase(Locale.ROOT);
         String selector = content.selector();
+        if (selector.isEmpty()) {
+            return 0;
+        }
         if (key.equals(selector)) {
             return 2;
         }

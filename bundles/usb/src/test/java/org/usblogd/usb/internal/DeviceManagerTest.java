@@ -439,6 +439,36 @@ class DeviceManagerTest {
     }
 
     @Test
+    void aDeviceFileThatNamesNoDeviceIsOneLineAppliesToNoneAndTakesEffectOnceItNamesOne() {
+        add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
+        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
+        String id = d.info().identity().key();
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = listen();
+        String url = "file:/etc/usblogd/org.usblogd.device-x.cfg";
+
+        DeviceConfiguration file = configuration(java.util.Map.of("enabled", "false", "felix.fileinstall.filename",
+                url));
+        DeviceConfiguration other = configuration(java.util.Map.of("device", " ", "felix.fileinstall.filename",
+                "file:/etc/usblogd/org.usblogd.device-y.cfg"));
+        manager.bindConfiguration(file);
+        manager.bindConfiguration(other);
+        await("samples", () -> recorder.sampleCount(id) >= 5);
+        assertThat(file.specificity(d.info().identity())).isZero();
+
+        file.modified(java.util.Map.of("device", id, "enabled", "false", "felix.fileinstall.filename", url));
+        assertThat(file.specificity(d.info().identity())).isEqualTo(2);
+        file.modified(java.util.Map.of("enabled", "true", "felix.fileinstall.filename", url));
+        assertThat(file.enabled()).as("an edit that drops the device changes nothing").isFalse();
+        assertThat(logged.list).extracting(e -> e.getFormattedMessage()).containsExactly(
+                "/etc/usblogd/org.usblogd.device-x.cfg: no device is named: add device = ID (as usblogd devices"
+                        + " shows it) or device = vid:pid; the file applies to no device until then",
+                "/etc/usblogd/org.usblogd.device-y.cfg: no device is named: add device = ID (as usblogd devices"
+                        + " shows it) or device = vid:pid; the file applies to no device until then",
+                "/etc/usblogd/org.usblogd.device-x.cfg: no device is named: add device = ID (as usblogd devices"
+                        + " shows it) or device = vid:pid; the device settings stay as they were");
+    }
+
+    @Test
     void twoDeviceFilesForTheSameDeviceAreOneLineNamingBoth() {
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = listen();
 
