@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.usblogd.co2mon.twin.Co2MonitorTwin;
-import org.usblogd.sim.twin.CounterTwin;
+import org.usblogd.testing.counter.twin.CounterTwin;
 import org.usblogd.testing.umockdev.EmulatedUsbDevice;
 import org.usblogd.testing.umockdev.UsbTestbed;
 

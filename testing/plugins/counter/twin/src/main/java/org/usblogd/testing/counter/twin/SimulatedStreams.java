@@ -1,4 +1,4 @@
-package org.usblogd.sim.internal;
+package org.usblogd.testing.counter.twin;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.usblogd.api.sim.PluggedDevice;
 import org.usblogd.api.sim.VirtualBus;
-import org.usblogd.sim.twin.SampleStreamTwin;
 
 /**
  * Plugs high-rate sample streams into the virtual bus while {@code conf/org.usblogd.sim.streams.cfg}

@@ -1,4 +1,4 @@
-package org.usblogd.sim.twin;
+package org.usblogd.testing.counter.twin;
 
 import java.nio.ByteBuffer;
 import java.util.List;

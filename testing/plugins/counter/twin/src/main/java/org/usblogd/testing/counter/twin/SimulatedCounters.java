@@ -1,4 +1,4 @@
-package org.usblogd.sim.internal;
+package org.usblogd.testing.counter.twin;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +16,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.usblogd.api.sim.PluggedDevice;
 import org.usblogd.api.sim.VirtualBus;
-import org.usblogd.sim.twin.CounterTwin;
 
 /**
  * Plugs counter twins into the virtual bus while {@code conf/org.usblogd.sim.counters.cfg} exists: devices
