@@ -1,7 +1,6 @@
 package org.usblogd.usb.internal;
 
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
@@ -46,8 +45,7 @@ public class DeviceConfiguration {
     }
 
     private static final Logger log = LoggerFactory.getLogger(DeviceConfiguration.class);
-    /** Keys besides the annotation's: the core's channel renames and the drivers' own (usbtmc's SCPI queries). */
-    private static final ConfigCheck<Config> CHECK = ConfigCheck.of(Config.class, "channel.*", "scpi.*");
+    private static final ConfigCheck<Config> CHECK = DeviceSettingsRules.CHECK;
 
     private final String file;
     /** What the file says; replaced by a valid edit, kept through an invalid one. */
@@ -84,12 +82,8 @@ public class DeviceConfiguration {
     }
 
     private Content content(ConfigCheck.Checked<Config> checked, Map<String, Object> properties) {
-        String device = (String) properties.get("device");
-        if (device == null || device.isBlank()) {
-            // the component fails to activate and SCR logs it; no device is touched by a file that names none
-            throw new IllegalArgumentException("a device settings file (" + file
-                    + ") needs `device = ID` or `device = vid:pid`");
-        }
+        // the component fails to activate and SCR logs it; no device is touched by a file that names none
+        String device = DeviceSettingsRules.selector(properties);
         Map<String, String> v = new HashMap<>();
         properties.forEach((k, value) -> {
             if (!k.startsWith("service.") && !k.startsWith("component.") && !k.startsWith("felix.")
@@ -99,7 +93,7 @@ public class DeviceConfiguration {
         });
         // a wrong value is not handed on to the driver: the default stands in for it, as for the core
         checked.errors().forEach(p -> v.remove(p.key()));
-        return new Content(device.strip().toLowerCase(Locale.ROOT), checked.config().enabled(), Map.copyOf(v));
+        return new Content(device, checked.config().enabled(), Map.copyOf(v));
     }
 
     /**
@@ -121,14 +115,7 @@ public class DeviceConfiguration {
 
     /** 2 for the device's own ID, 1 for its vid:pid, 0 when this file is not about it. */
     int specificity(DeviceIdentity identity) {
-        String key = identity.key().toLowerCase(Locale.ROOT);
-        String selector = content.selector();
-        if (key.equals(selector)) {
-            return 2;
-        }
-        return key.startsWith(selector) && key.length() > selector.length()
-                && (key.charAt(selector.length()) == ':' || key.charAt(selector.length()) == '@')
-                && selector.length() == 9 ? 1 : 0;
+        return DeviceSettingsRules.specificity(content.selector(), identity);
     }
 
     boolean enabled() {
