@@ -3,6 +3,7 @@ package org.usblogd.framework.check;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,6 +48,10 @@ public final class ConfigReport {
         int recorded = 0;
         int refused = 0;
         for (Path dir : dirs) {
+            if (!Files.isDirectory(dir)) {
+                problem(dir + " is no directory: there is nothing to check");
+                continue;
+            }
             List<ConfFile> files = ConfFile.list(dir);
             List<String> encoding = ConfigFileEncoding.problems(dir);
             out.println(dir + ": " + files.size() + " file(s)" + (files.isEmpty() ? "" : ", "
