@@ -73,6 +73,8 @@ class CheckIT {
         copyConfiguration("org.usblogd.serial-ftdi.cfg");
         append("org.usblogd.serial-ftdi.cfg", "dtr = yes", "paritty = even");
         append("org.usblogd.store.cfg", "visibility.ms = abc");
+        Files.writeString(conf.resolve("org.usblogd.stor.cfg"), "visibility.ms = 50\n");
+        Files.writeString(conf.resolve("org.example.thing.cfg"), "anything = goes\n");
         try (UsbTestbed testbed = new UsbTestbed()) {
             Cli.Result r = check(testbed, "--conf", conf.toString());
 
@@ -84,10 +86,17 @@ class CheckIT {
             assertThat(r.out().lines().filter(l -> l.contains("PROBLEM")).toList()).containsExactly(
                     "  PROBLEM: " + ftdi + ": dtr = yes is not valid: expected true or false",
                     "  PROBLEM: " + ftdi + ": unknown key paritty = even is ignored (the nearest known key is parity)",
+                    "  PROBLEM: " + conf.resolve("org.usblogd.stor.cfg") + ": no installed bundle or plugin reads"
+                            + " org.usblogd.stor (installed: org.usblogd.device, org.usblogd.hid, org.usblogd.plugins,"
+                            + " org.usblogd.serial, org.usblogd.store, org.usblogd.usb, org.usblogd.usb.libusb); the"
+                            + " daemon leaves this file unused",
                     "  PROBLEM: " + store + ": visibility.ms = abc is not valid: expected a whole number from 10 to"
                             + " 3600000");
             assertThat(r.out()).contains(ftdi + ": 2 problem(s); driver serial/ftdi: 0403:6001 (score 200)",
-                    store + ": 1 problem(s)", conf.resolve("org.usblogd.usb.cfg") + ": right", "3 problem(s) found");
+                    store + ": 1 problem(s)", conf.resolve("org.usblogd.usb.cfg") + ": right",
+                    conf.resolve("org.example.thing.cfg") + ": not checked: no installed bundle or plugin has rules"
+                            + " for org.example.thing",
+                    "4 problem(s) found");
         }
     }
 

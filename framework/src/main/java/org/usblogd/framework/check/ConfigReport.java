@@ -57,22 +57,12 @@ public final class ConfigReport {
             out.println(dir + ": " + files.size() + " file(s)" + (files.isEmpty() ? "" : ", "
                     + attached.size() + " USB device(s) attached"));
             for (ConfFile f : files) {
-                List<String> found = new ArrayList<>();
-                encoding.stream().filter(l -> l.startsWith(f.path() + ":")).forEach(found::add);
                 ConfigRules r = rules.forPid(f.pid());
-                if (f.unreadable() != null) {
-                    found.add(f.path() + ": cannot be read: " + f.unreadable());
-                } else if (r == null) {
-                    found.add(f.path() + ": no installed bundle or plugin reads " + f.pid() + " (installed: "
-                            + String.join(", ", rules.pids()) + "); the daemon leaves this file unused");
-                } else if (f.factory() && !r.factory()) {
-                    found.add(f.path() + ": " + r.pid() + " is read from one file, " + r.pid()
-                            + ".cfg; a file named " + r.pid() + "-NAME.cfg is left unused");
-                } else {
-                    found.addAll(r.problems(f.properties()));
-                }
+                List<String> found = problems(f, r);
+                encoding.stream().filter(l -> l.startsWith(f.path() + ":")).forEach(found::add);
                 Optional<ConfigSelection> selection = selection(f, r);
-                out.println(f.path() + ": " + (found.isEmpty() ? "right" : found.size() + " problem(s)")
+                out.println(f.path() + ": " + (found.isEmpty() ? r == null ? "not checked: no installed bundle or"
+                        + " plugin has rules for " + f.pid() : "right" : found.size() + " problem(s)")
                         + selection.map(s -> "; " + s.describe()).orElse(""));
                 found.forEach(l -> problem("  ", l));
                 selection.ifPresent(s -> {
@@ -102,6 +92,26 @@ public final class ConfigReport {
         }
         out.println(problems == 0 ? "no problems found" : problems + " problem(s) found");
         return problems;
+    }
+
+    /**
+     * What is wrong in a file by its component's rules; a file named for a usblogd component that is not
+     * installed is wrong too (a misspelt name), one for someone else's is left to them.
+     */
+    private List<String> problems(ConfFile f, ConfigRules r) {
+        List<String> found = new ArrayList<>();
+        if (f.unreadable() != null) {
+            found.add(f.path() + ": cannot be read: " + f.unreadable());
+        } else if (r == null && f.pid().startsWith("org.usblogd.")) {
+            found.add(f.path() + ": no installed bundle or plugin reads " + f.pid() + " (installed: "
+                    + String.join(", ", rules.pids()) + "); the daemon leaves this file unused");
+        } else if (r != null && f.factory() && !r.factory()) {
+            found.add(f.path() + ": " + r.pid() + " is read from one file, " + r.pid() + ".cfg; a file named "
+                    + r.pid() + "-NAME.cfg is left unused");
+        } else if (r != null) {
+            found.addAll(r.problems(f.properties()));
+        }
+        return found;
     }
 
     /** The devices a file is about, as far as its keys say; none when they do not. */
