@@ -1,5 +1,6 @@
 package org.usblogd.serial;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -96,14 +97,25 @@ public final class SerialConfigRules implements ConfigRules {
         return Set.of(LINE);
     }
 
-    /** The line as the driver's session reads it: the values of the format, each kept or dropped. */
+    /**
+     * The line as the driver's session reads it: cut off when longer than {@code max.line}, then the values
+     * of the format, each kept or dropped.
+     */
     @Override
     public ConfigTrial trial(Map<String, ?> properties, String kind, String input) {
         if (!LINE.equals(kind)) {
             throw new IllegalArgumentException("a serial device's file reads lines, not a " + kind);
         }
         LineFormat format = parse(properties).format();
-        List<LineFormat.Value> found = format.read(input);
+        int maxLine = Math.max(16, CHECK.check(properties).config().max_line());
+        byte[] bytes = ("\n" + input + "\n").getBytes(StandardCharsets.UTF_8);
+        List<String> lines = new LineAssembler(maxLine).add(bytes, 0, bytes.length);
+        if (lines.isEmpty()) {
+            return new ConfigTrial(List.of(), List.of(), "the line is longer than max.line (" + maxLine + " bytes): the"
+                    + " driver cuts it off and counts it (serial.line-cut events)");
+        }
+        List<LineFormat.Value> found = new ArrayList<>();
+        lines.forEach(l -> found.addAll(format.read(l)));
         if (found.isEmpty()) {
             return new ConfigTrial(List.of(), List.of(), "the line holds no value in this file's format (the driver"
                     + " counts it in decode.bad events)");

@@ -90,6 +90,16 @@ class SerialConfigRulesTest {
     }
 
     @Test
+    void aLineLongerThanMaxLineIsCutOffAsTheDriverDoes() {
+        ConfigTrial t = line(file("max.line", "16"), "T=21.5 H=45 debug xxxxxxxxxxxxxxxx");
+
+        assertThat(t.samples()).isEmpty();
+        assertThat(t.unread()).isEqualTo("the line is longer than max.line (16 bytes): the driver cuts it off and"
+                + " counts it (serial.line-cut events)");
+        assertThat(line(file("max.line", "16"), "T=21.5 H=45\r").samples()).hasSize(2);
+    }
+
+    @Test
     void aShortCsvLineGivesTheColumnsItHas() {
         Map<String, Object> csv = file("format", "csv", "csv.columns", "T, -, H");
 
