@@ -1,7 +1,6 @@
 package org.usblogd.usb.internal;
 
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
@@ -46,8 +45,7 @@ public class DeviceConfiguration {
     }
 
     private static final Logger log = LoggerFactory.getLogger(DeviceConfiguration.class);
-    /** Keys besides the annotation's: the core's channel renames and the drivers' own (usbtmc's SCPI queries). */
-    private static final ConfigCheck<Config> CHECK = ConfigCheck.of(Config.class, "channel.*", "scpi.*");
+    private static final ConfigCheck<Config> CHECK = DeviceSettingsRules.CHECK;
 
     private final String file;
     /** What the file says; replaced by a valid edit, kept through an invalid one. */
@@ -90,11 +88,11 @@ public class DeviceConfiguration {
 
     /** The file's content, or null (said in one line) when it names no device. */
     private Content content(ConfigCheck.Checked<Config> checked, Map<String, Object> properties, String whatIsDone) {
-        Object named = properties.get("device");
-        String device = named == null ? "" : String.valueOf(named);
-        if (device.isBlank()) {
-            log.error("{}: no device is named: add device = ID (as usblogd devices shows it) or device = vid:pid; {}",
-                    file, whatIsDone);
+        String device;
+        try {
+            device = DeviceSettingsRules.selector(properties);
+        } catch (IllegalArgumentException e) {
+            log.error("{}; {}", e.getMessage(), whatIsDone);
             return null;
         }
         Map<String, String> v = new HashMap<>();
@@ -106,7 +104,7 @@ public class DeviceConfiguration {
         });
         // a wrong value is not handed on to the driver: the default stands in for it, as for the core
         checked.errors().forEach(p -> v.remove(p.key()));
-        return new Content(device.strip().toLowerCase(Locale.ROOT), checked.config().enabled(), Map.copyOf(v));
+        return new Content(device, checked.config().enabled(), Map.copyOf(v));
     }
 
     /**
@@ -128,17 +126,8 @@ public class DeviceConfiguration {
 
     /** 2 for the device's own ID, 1 for its vid:pid, 0 when this file is not about it. */
     int specificity(DeviceIdentity identity) {
-        String key = identity.key().toLowerCase(Locale.ROOT);
         String selector = content.selector();
-        if (selector.isEmpty()) {
-            return 0;
-        }
-        if (key.equals(selector)) {
-            return 2;
-        }
-        return key.startsWith(selector) && key.length() > selector.length()
-                && (key.charAt(selector.length()) == ':' || key.charAt(selector.length()) == '@')
-                && selector.length() == 9 ? 1 : 0;
+        return selector.isEmpty() ? 0 : DeviceSettingsRules.specificity(selector, identity);
     }
 
     boolean enabled() {

@@ -56,7 +56,7 @@ import org.usblogd.api.usb.spi.UsbBackend;
 public class DeviceManager implements Supplier<Map<String, Object>> {
     static final String PID = "org.usblogd.usb";
     private static final Logger log = LoggerFactory.getLogger(DeviceManager.class);
-    private static final ConfigCheck<Config> CHECK = ConfigCheck.of(Config.class, "usblogd.health");
+    private static final ConfigCheck<Config> CHECK = CoreConfigRules.CHECK;
 
     @ObjectClassDefinition(name = "usblogd USB core", description = "Binding devices to drivers")
     public @interface Config {

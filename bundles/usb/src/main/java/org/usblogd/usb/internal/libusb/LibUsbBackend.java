@@ -65,7 +65,7 @@ import org.usblogd.api.usb.spi.UsbBackend;
 public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> {
     static final String PID = "org.usblogd.usb.libusb";
     private static final Logger log = LoggerFactory.getLogger(LibUsbBackend.class);
-    private static final ConfigCheck<Config> CHECK = ConfigCheck.of(Config.class, "usblogd.health");
+    private static final ConfigCheck<Config> CHECK = LibUsbConfigRules.CHECK;
     /**
      * How many fresh contexts look for a device that sysfs lists but a new context did not (the kernel may
      * still be enumerating it: reading a busy hub blocks for seconds); they are a poll interval apart at
