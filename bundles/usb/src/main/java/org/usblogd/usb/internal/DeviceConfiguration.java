@@ -4,12 +4,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
-import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,12 +15,9 @@ import org.usblogd.api.usb.DeviceSettings;
 
 /**
  * One {@code conf/org.usblogd.device-NAME.cfg}: settings for the devices its {@code device} key selects.
- * Each file is one instance of this component, found by the device manager as a service; changing or
- * deleting the file is applied to the devices at once (their sessions restart with the new settings).
+ * {@link DeviceFiles} makes one for each file and hands it to the device manager; changing or deleting the
+ * file is applied to the devices at once (their sessions restart with the new settings).
  */
-@Component(service = DeviceConfiguration.class, configurationPid = DeviceConfiguration.FACTORY_PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE)
-@Designate(ocd = DeviceConfiguration.Config.class, factory = true)
 public class DeviceConfiguration {
     static final String FACTORY_PID = "org.usblogd.device";
 
@@ -57,10 +49,11 @@ public class DeviceConfiguration {
     }
 
     /**
-     * Takes the configuration as properties rather than as {@link Config}: Declarative Services would turn
+     * Takes the configuration as properties rather than as {@link Config}: a converted annotation would turn
      * {@code enabled = yes} into false, silently leaving the device alone.
+     *
+     * @throws IllegalArgumentException when the file names no device
      */
-    @Activate
     public DeviceConfiguration(Map<String, Object> properties) {
         this.file = ConfigCheck.file(properties);
         ConfigCheck.Checked<Config> checked = CHECK.check(properties);
@@ -68,8 +61,11 @@ public class DeviceConfiguration {
         this.content = content(checked, properties);
     }
 
-    /** A changed file: applied when right, otherwise one line per mistake and the settings stay as they were. */
-    @Modified
+    /**
+     * A changed file: applied when right, otherwise one line per mistake and the settings stay as they were.
+     *
+     * @throws IllegalArgumentException when the file names no device any more (the settings stay as they were)
+     */
     void modified(Map<String, Object> properties) {
         ConfigCheck.Checked<Config> checked = CHECK.check(properties);
         report(checked, "the device settings stay as they were");
@@ -86,7 +82,7 @@ public class DeviceConfiguration {
     private Content content(ConfigCheck.Checked<Config> checked, Map<String, Object> properties) {
         String device = (String) properties.get("device");
         if (device == null || device.isBlank()) {
-            // the component fails to activate and SCR logs it; no device is touched by a file that names none
+            // no device is touched by a file that names none
             throw new IllegalArgumentException("a device settings file (" + file
                     + ") needs `device = ID` or `device = vid:pid`");
         }
