@@ -3,12 +3,7 @@ package org.usblogd.usb.internal;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
-import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,12 +14,9 @@ import org.usblogd.api.usb.DeviceSettings;
 
 /**
  * One {@code conf/org.usblogd.device-NAME.cfg}: settings for the devices its {@code device} key selects.
- * Each file is one instance of this component, found by the device manager as a service; changing or
- * deleting the file is applied to the devices at once (their sessions restart with the new settings).
+ * {@link DeviceFiles} makes one for each file and hands it to the device manager; changing or deleting the
+ * file is applied to the devices at once (their sessions restart with the new settings).
  */
-@Component(service = DeviceConfiguration.class, configurationPid = DeviceConfiguration.FACTORY_PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE)
-@Designate(ocd = DeviceConfiguration.Config.class, factory = true)
 public class DeviceConfiguration {
     static final String FACTORY_PID = "org.usblogd.device";
 
@@ -58,10 +50,10 @@ public class DeviceConfiguration {
     private static final Content NO_DEVICE = new Content("", true, Map.of());
 
     /**
-     * Takes the configuration as properties rather than as {@link Config}: Declarative Services would turn
-     * {@code enabled = yes} into false, silently leaving the device alone.
+     * Takes the configuration as properties rather than as {@link Config}: a converted annotation would turn
+     * {@code enabled = yes} into false, silently leaving the device alone. A file that names no device is
+     * one log line and selects none.
      */
-    @Activate
     public DeviceConfiguration(Map<String, Object> properties) {
         this.file = ConfigCheck.file(properties);
         ConfigCheck.Checked<Config> checked = CHECK.check(properties);
@@ -71,7 +63,6 @@ public class DeviceConfiguration {
     }
 
     /** A changed file: applied when right, otherwise one line per mistake and the settings stay as they were. */
-    @Modified
     void modified(Map<String, Object> properties) {
         ConfigCheck.Checked<Config> checked = CHECK.check(properties);
         report(checked, "the device settings stay as they were");
