@@ -23,6 +23,8 @@ class DebPackageIT {
     private static final Path STATE = Path.of("/var/lib/usblogd");
     private static final Path HOME = Path.of("/usr/share/usblogd");
     private static final Path CONF = Path.of("/etc/usblogd");
+    private static final Path UNIT = Path.of("/lib/systemd/system/usblogd.service");
+    private static final Path WANTS = Path.of("/etc/systemd/system/multi-user.target.wants/usblogd.service");
 
     @TempDir
     Path tmp;
@@ -53,6 +55,8 @@ class DebPackageIT {
         assertThat(Debian.run("dpkg-query", "-W", "-f=${Conffiles}", "usblogd"))
                 .contains("/etc/usblogd/org.usblogd.store.cfg", "/etc/usblogd/org.usblogd.usb.cfg");
         assertThat(Path.of("/lib/systemd/system/usblogd.service")).content().contains("Type=notify", "User=usblogd");
+        // enabled whether systemd runs or not (here, as in a chroot that builds an image, it does not)
+        assertThat(Files.readSymbolicLink(WANTS)).as("the unit enabled").isEqualTo(UNIT);
         assertThat(Path.of("/lib/udev/rules.d/70-usblogd.rules")).content().contains(
                 "ATTR{idVendor}==\"04d9\", ATTR{idProduct}==\"a052\", GROUP=\"usblogd\", MODE=\"0660\"");
 
@@ -84,6 +88,15 @@ class DebPackageIT {
         assertThat(CONF.resolve("org.usblogd.store.cfg")).content().endsWith("flush.interval.ms = 500\n");
         assertThat(dropped).exists();
         assertOwnedWithMode(STATE, "usblogd", "usblogd", "rwxr-x---");
+        assertThat(Files.readSymbolicLink(WANTS)).as("still enabled after the upgrade").isEqualTo(UNIT);
+
+        // an administrator's disable outlasts an upgrade
+        Debian.run("systemctl", "disable", "usblogd.service");
+        assertThat(WANTS).doesNotExist();
+        Path third = Files.createDirectory(tmp.resolve("third"));
+        Debian.run("dpkg", "--force-confold", "-i", Debian.secondBuild(deb, third).toString());
+        assertThat(WANTS).as("a disabled unit stays disabled through an upgrade").doesNotExist();
+        Debian.run("systemctl", "enable", "usblogd.service");
 
         Debian.run("dpkg", "--remove", "usblogd");
 
@@ -99,6 +112,8 @@ class DebPackageIT {
         assertThat(STATE).as("purge deletes the data").doesNotExist();
         assertThat(CONF).doesNotExist();
         assertThat(HOME).as("purge deletes plugins added by hand too").doesNotExist();
+        assertThat(WANTS).as("purge leaves no enablement behind").doesNotExist();
+        assertThat(Path.of("/etc/systemd/system/usblogd.service")).as("nor a mask").doesNotExist();
         assertThat(Debian.exec("getent", "passwd", "usblogd").exit())
                 .as("the system user stays, so that its uid is never reused for someone else").isZero();
     }
