@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * per-device settings in conf/ applied while it runs.
  */
 class DriverFamiliesIT {
-    private static final DeviceFamilies.Keys DEMO = new DeviceFamilies.Keys("04d9:a052@v1-1", "413d:2107@v1-2",
+    static final DeviceFamilies.Keys DEMO = new DeviceFamilies.Keys("04d9:a052@v1-1", "413d:2107@v1-2",
             "1a86:e025@v1-3", "0c45:7401@v1-4", "16c0:05dc@v1-5", "0922:8003@v1-7", "2e3c:5558@v1-8", "1209:c0de:WX-0001", "2e8a:000a:E6614C311B7A2F2B",
             "0403:6001:A50285BI", "1a86:7523@v1-12", "10c4:ea60:0001", "1ab1:09c4:DM3A000001", "2a8d:1301:MY12345678");
 
