@@ -23,6 +23,7 @@ class CommandLineIT {
             "export", List.of("--device", "--channel", "--from", "--to", "--format", "--tier", "--state"),
             "devices", List.of("--channels", "--format", "--state"),
             "events", List.of("--device", "--kind", "--since", "--follow", "--format", "--state"),
+            "check", List.of("--conf", "--demo", "--plugins", "--line", "--report"),
             "udev-rules", List.of("--group", "--plugins"),
             "doctor", List.of("--user", "--plugins"));
 

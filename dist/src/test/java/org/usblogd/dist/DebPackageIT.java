@@ -23,6 +23,8 @@ class DebPackageIT {
     private static final Path STATE = Path.of("/var/lib/usblogd");
     private static final Path HOME = Path.of("/usr/share/usblogd");
     private static final Path CONF = Path.of("/etc/usblogd");
+    private static final Path UNIT = Path.of("/lib/systemd/system/usblogd.service");
+    private static final Path WANTS = Path.of("/etc/systemd/system/multi-user.target.wants/usblogd.service");
 
     @TempDir
     Path tmp;
@@ -57,8 +59,13 @@ class DebPackageIT {
         assertThat(Debian.run("dpkg-query", "-W", "-f=${Conffiles}", "usblogd"))
                 .contains("/etc/usblogd/org.usblogd.store.cfg", "/etc/usblogd/org.usblogd.usb.cfg");
         assertThat(Path.of("/lib/systemd/system/usblogd.service")).content().contains("Type=notify", "User=usblogd");
+        // enabled whether systemd runs or not (here, as in a chroot that builds an image, it does not)
+        assertThat(Files.readSymbolicLink(WANTS)).as("the unit enabled").isEqualTo(UNIT);
         assertThat(Path.of("/lib/udev/rules.d/70-usblogd.rules")).content().contains(
-                "ATTR{idVendor}==\"04d9\", ATTR{idProduct}==\"a052\", GROUP=\"usblogd\", MODE=\"0660\"");
+                "ATTR{idVendor}==\"04d9\", ATTR{idProduct}==\"a052\", RUN+=\"/usr/bin/setfacl -m g:usblogd:rw $devnode\"")
+                .as("devices keep their owner, group and mode").doesNotContain("GROUP=", "MODE=", "OWNER=");
+        assertThat(Path.of("/usr/bin/setfacl")).as("the rules' setfacl, from the acl package").isExecutable();
+        theRuleGrantsUsblogdAndEveryoneKeepsTheirAccess(Files.readString(Path.of("/lib/udev/rules.d/70-usblogd.rules")));
 
         String passwd = Debian.run("getent", "passwd", "usblogd").strip();
         String[] user = passwd.split(":");
@@ -88,6 +95,15 @@ class DebPackageIT {
         assertThat(CONF.resolve("org.usblogd.store.cfg")).content().endsWith("flush.interval.ms = 500\n");
         assertThat(dropped).exists();
         assertOwnedWithMode(STATE, "usblogd", "usblogd", "rwxr-x---");
+        assertThat(Files.readSymbolicLink(WANTS)).as("still enabled after the upgrade").isEqualTo(UNIT);
+
+        // an administrator's disable outlasts an upgrade
+        Debian.run("systemctl", "disable", "usblogd.service");
+        assertThat(WANTS).doesNotExist();
+        Path third = Files.createDirectory(tmp.resolve("third"));
+        Debian.run("dpkg", "--force-confold", "-i", Debian.secondBuild(deb, third).toString());
+        assertThat(WANTS).as("a disabled unit stays disabled through an upgrade").doesNotExist();
+        Debian.run("systemctl", "enable", "usblogd.service");
 
         Debian.run("dpkg", "--remove", "usblogd");
 
@@ -103,8 +119,39 @@ class DebPackageIT {
         assertThat(STATE).as("purge deletes the data").doesNotExist();
         assertThat(CONF).doesNotExist();
         assertThat(HOME).as("purge deletes plugins added by hand too").doesNotExist();
+        assertThat(WANTS).as("purge leaves no enablement behind").doesNotExist();
+        assertThat(Path.of("/etc/systemd/system/usblogd.service")).as("nor a mask").doesNotExist();
         assertThat(Debian.exec("getent", "passwd", "usblogd").exit())
                 .as("the system user stays, so that its uid is never reused for someone else").isZero();
+    }
+
+    /**
+     * The installed rule's program run on a node as other rules left it: group plugdev, mode 0660, and an ACL
+     * entry for the seat's user (what uaccess adds; here nobody). udev is not needed for that: it runs the
+     * same command with $devnode replaced.
+     */
+    private void theRuleGrantsUsblogdAndEveryoneKeepsTheirAccess(String rules) throws Exception {
+        String rule = rules.lines().filter(l -> l.startsWith("ATTR{idVendor}==\"04d9\", ATTR{idProduct}==\"a052\""))
+                .findFirst().orElseThrow();
+        String command = rule.substring(rule.indexOf("RUN+=\"") + 6, rule.lastIndexOf('"'));
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path node = Files.createFile(tmp.resolve("001-009"));
+        Debian.run("chown", "root:plugdev", node.toString());
+        Files.setPosixFilePermissions(node, PosixFilePermissions.fromString("rw-rw----"));
+        Debian.run("setfacl", "-m", "u:nobody:rw", node.toString());
+        assertThat(opensForReadingAndWriting(node, "--groups=usblogd", "--reuid=daemon")).as("before the rule").isFalse();
+
+        Debian.run("sh", "-c", command.replace("$devnode", node.toString()));
+
+        assertThat(opensForReadingAndWriting(node, "--groups=usblogd", "--reuid=daemon")).as("usblogd's group").isTrue();
+        assertThat(opensForReadingAndWriting(node, "--groups=plugdev", "--reuid=daemon")).as("plugdev").isTrue();
+        assertThat(opensForReadingAndWriting(node, "--clear-groups", "--reuid=nobody")).as("the seat's user").isTrue();
+        assertThat(opensForReadingAndWriting(node, "--clear-groups", "--reuid=daemon")).as("anyone else").isFalse();
+        assertOwnedWithMode(node, "root", "plugdev", "rw-rw----");
+    }
+
+    private static boolean opensForReadingAndWriting(Path node, String groups, String user) throws Exception {
+        return Debian.exec("setpriv", user, "--regid=nogroup", groups, "--", "sh", "-c", ": <> " + node).exit() == 0;
     }
 
     static void assertOwnedWithMode(Path p, String owner, String group, String mode) throws Exception {

@@ -88,7 +88,7 @@ class DoctorIT {
             Run installed = usblogd(testbed, "udev-rules");
             assertThat(installed.exit()).isZero();
             assertThat(installed.out()).contains(
-                    "ATTR{idVendor}==\"04d9\", ATTR{idProduct}==\"a052\", GROUP=\"usblogd\", MODE=\"0660\"");
+                    "ATTR{idVendor}==\"04d9\", ATTR{idProduct}==\"a052\", RUN+=\"/usr/bin/setfacl -m g:usblogd:rw $devnode\"");
 
             Path plugins = Files.createTempDirectory("plugins");
             try (var shipped = Files.list(Dist.home().resolve("plugins"))) {
@@ -99,8 +99,8 @@ class DoctorIT {
             Files.copy(Path.of(System.getProperty("usblogd.counterDriver")), plugins.resolve("counter.jar"));
             Run withCounter = usblogd(testbed, "udev-rules", "--plugins", plugins.toString(), "--group", "plugdev");
             assertThat(withCounter.out()).contains(
-                    "ATTR{idVendor}==\"04d9\", ATTR{idProduct}==\"a052\", GROUP=\"plugdev\", MODE=\"0660\"",
-                    "ATTR{idVendor}==\"1209\", ATTR{idProduct}==\"0010\", GROUP=\"plugdev\", MODE=\"0660\"");
+                    "ATTR{idVendor}==\"04d9\", ATTR{idProduct}==\"a052\", RUN+=\"/usr/bin/setfacl -m g:plugdev:rw $devnode\"",
+                    "ATTR{idVendor}==\"1209\", ATTR{idProduct}==\"0010\", RUN+=\"/usr/bin/setfacl -m g:plugdev:rw $devnode\"");
         }
     }
 }

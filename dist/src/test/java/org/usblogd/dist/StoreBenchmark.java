@@ -10,14 +10,13 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.function.Supplier;
 
 import org.h2.jdbcx.JdbcDataSource;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.launch.Framework;
+import org.usblogd.api.health.HealthCheck;
 import org.usblogd.api.store.SampleQuery;
 import org.usblogd.framework.Daemon;
 import org.usblogd.store.jdbc.BlockCodec;
@@ -115,7 +114,7 @@ public final class StoreBenchmark {
         long[] first;
         long[] last;
         try {
-            Supplier<Map<String, Object>> health = health(fw.getBundleContext());
+            HealthCheck health = health(fw.getBundleContext());
             long deadline = System.currentTimeMillis() + 30_000;
             while (written(health) < 1_000_000 && System.currentTimeMillis() < deadline) {
                 Thread.sleep(100);
@@ -229,21 +228,22 @@ public final class StoreBenchmark {
         return sorted.length == 0 ? Double.NaN : sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))];
     }
 
-    @SuppressWarnings("unchecked")
-    private static Supplier<Map<String, Object>> health(BundleContext context) throws Exception {
-        ServiceReference<?>[] refs = context.getAllServiceReferences(null, "(usblogd.health=store-writer)");
+    private static HealthCheck health(BundleContext context) throws Exception {
+        // "All": the store is also a SampleRecorder, of which the launcher's class path has a copy of its own
+        ServiceReference<?>[] refs =
+                context.getAllServiceReferences(HealthCheck.class.getName(), "(" + HealthCheck.PART + "=store-writer)");
         if (refs == null) {
             throw new IllegalStateException("no store health service");
         }
-        return (Supplier<Map<String, Object>>) context.getService(refs[0]);
+        return (HealthCheck) context.getService(refs[0]);
     }
 
-    private static long written(Supplier<Map<String, Object>> health) {
-        return ((Number) health.get().get("written")).longValue();
+    private static long written(HealthCheck health) {
+        return ((Number) health.health().figures().get("written")).longValue();
     }
 
-    private static long dropped(Supplier<Map<String, Object>> health) {
-        return ((Number) health.get().get("dropped")).longValue();
+    private static long dropped(HealthCheck health) {
+        return ((Number) health.health().figures().get("dropped")).longValue();
     }
 
     private static long stored(Path state) throws Exception {

@@ -56,6 +56,11 @@ public final class Daemon {
     private static final int STORE_START_LEVEL = 3;
     private static final int CORE_START_LEVEL = 4;
     private static final String STORE_BUNDLE = "org.usblogd.store";
+    /**
+     * The health API package as the launcher provides it to the framework: at the version its package-info
+     * says (HealthApiExportTest compares them), so the bundles' imports wire to this one copy.
+     */
+    static final String HEALTH_API = "org.usblogd.api.health;version=1.0.0";
     private static final String CORE_BUNDLE = "org.usblogd.usb";
     private static final long PLUGINS_POLL_MS = 1_000;
     private static final long PLUGINS_START_WAIT_MS = 10_000;
@@ -394,9 +399,11 @@ public final class Daemon {
         c.put("felix.cm.pm", "memory");
         c.put("ds.stop.timeout.milliseconds", Long.toString(SCR_STOP_TIMEOUT_MS));
         // slf4j and logback live on the launcher's class path; H2 and HikariCP import the 1.7 range.
+        // The health API too: the watchdog (here, outside the framework) calls the bundles' HealthCheck services.
         c.put("org.osgi.framework.system.packages.extra", "org.slf4j;version=2.0.17,org.slf4j.spi;version=2.0.17,"
                 + "org.slf4j.event;version=2.0.17,org.slf4j.helpers;version=2.0.17,"
-                + "org.slf4j;version=1.7.36,org.slf4j.spi;version=1.7.36,org.slf4j.helpers;version=1.7.36");
+                + "org.slf4j;version=1.7.36,org.slf4j.spi;version=1.7.36,org.slf4j.helpers;version=1.7.36,"
+                + HEALTH_API);
         c.put("usblogd.home", home.toString());
         c.put("usblogd.state", state.toString());
         c.put("usblogd.demo", Boolean.toString(demo));

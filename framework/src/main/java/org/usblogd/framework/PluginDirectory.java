@@ -235,6 +235,8 @@ final class PluginDirectory {
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 String name = p.getFileName().toString();
+                // Only names ending in .jar: dpkg unpacks an upgrade as x.jar.dpkg-new (and keeps x.jar.dpkg-tmp)
+                // before renaming it in, and neither must be installed beside x.jar.
                 if (name.endsWith(".jar") && !name.startsWith(".") && Files.isRegularFile(p)) {
                     try {
                         found.put(p, Stamp.of(p));

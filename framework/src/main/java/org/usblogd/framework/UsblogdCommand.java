@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "usblogd", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "USB data logger: runs the daemon, or reads what it stored.",
         subcommands = { RunCommand.class, StatusCommand.class, ExportCommand.class, DevicesCommand.class,
-            EventsCommand.class, UdevRulesCommand.class,
+            EventsCommand.class, CheckCommand.class, UdevRulesCommand.class,
             DoctorCommand.class, HelpCommand.class },
         footerHeading = "%n",
         footer = "Options may come before or after the command. Exit status: 0 done, 1 failed, 2 usage error"
@@ -49,7 +49,7 @@ final class UsblogdCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(),
-                "no command given: run, status, export, devices, events, udev-rules, doctor or help");
+                "no command given: run, status, export, devices, events, check, udev-rules, doctor or help");
     }
 
     /** --state, else USBLOGD_STATE, else state/ in the installation. */

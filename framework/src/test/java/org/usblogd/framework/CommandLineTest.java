@@ -45,15 +45,16 @@ class CommandLineTest {
 
     @Test
     void everyCommandHasHelpAndNoCommandIsAUsageError() {
-        for (String command : List.of("run", "status", "export", "devices", "events", "udev-rules", "doctor")) {
+        for (String command : List.of("run", "status", "export", "devices", "events", "check", "udev-rules",
+                "doctor")) {
             Run r = usblogd(command, "--help");
             assertThat(r.exit()).as("%s", r).isZero();
             assertThat(r.out()).startsWith("Usage: usblogd " + command + " ");
         }
         Run none = usblogd("--state", state.toString());
         assertThat(none.exit()).isEqualTo(2);
-        assertThat(none.err()).isEqualTo("usblogd: no command given: run, status, export, devices, events, udev-rules,"
-                + " doctor or help\nsee 'usblogd --help'\n");
+        assertThat(none.err()).isEqualTo("usblogd: no command given: run, status, export, devices, events, check,"
+                + " udev-rules, doctor or help\nsee 'usblogd --help'\n");
     }
 
     @Test

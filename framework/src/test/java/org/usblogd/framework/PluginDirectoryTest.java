@@ -98,6 +98,29 @@ class PluginDirectoryTest {
     }
 
     @Test
+    void dpkgsHalfUnpackedJarsAreIgnoredUntilDpkgRenamesThemIn() throws Exception {
+        drop("a.jar", bundle("a", "1.0.0"));
+        directory.start();
+        await("a 1.0.0 active", () -> active("a", "1.0.0"));
+
+        // an upgrade of the package while the daemon runs: dpkg unpacks beside the old files, then renames
+        drop("a.jar.dpkg-new", bundle("a", "2.0.0"));
+        Files.createLink(plugins.resolve("a.jar.dpkg-tmp"), plugins.resolve("a.jar"));
+        drop("b.jar.dpkg-new", bundle("b", "1.0.0"));
+        drop("z.jar", bundle("z", "1.0.0"));
+        await("z active: passes ran over the dpkg files", () -> active("z", "1.0.0"));
+        assertThat(find("b")).as("b.jar.dpkg-new is not a plugin").isNull();
+        assertThat(active("a", "1.0.0")).as("a.jar.dpkg-new does not replace a.jar").isTrue();
+        assertThat(context.getBundles()).hasSize(3);
+
+        Files.move(plugins.resolve("a.jar.dpkg-new"), plugins.resolve("a.jar"), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+        Files.delete(plugins.resolve("a.jar.dpkg-tmp"));
+        await("a 2.0.0 active once renamed in", () -> active("a", "2.0.0"));
+        assertThat(context.getBundles()).hasSize(3);
+    }
+
+    @Test
     void aStartThatNeverReturnsHoldsUpNoOtherJar() throws Exception {
         directory.start();
         drop("hung.jar", bundle("hung", "1.0.0"));

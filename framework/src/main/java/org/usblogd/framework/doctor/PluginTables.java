@@ -17,6 +17,7 @@ import org.osgi.framework.launch.Framework;
 import org.osgi.framework.wiring.BundleCapability;
 import org.osgi.framework.wiring.BundleRevision;
 import org.usblogd.api.driver.DeviceMatch;
+import org.usblogd.framework.check.ConfFile;
 
 /**
  * The match tables of the driver plugins in a directory, read from their manifests without running them:
@@ -94,34 +95,22 @@ public final class PluginTables {
      * {@code match.vid = ...}): one entry per factory configuration file that has match keys.
      */
     public static List<Plugin> readConfigured(Path confDir) throws IOException {
-        if (!Files.isDirectory(confDir)) {
-            return List.of();
-        }
-        List<Path> files;
-        try (Stream<Path> s = Files.list(confDir)) {
-            files = s.filter(p -> p.getFileName().toString().endsWith(".cfg") && p.getFileName().toString().contains("-"))
-                    .sorted().toList();
-        }
         List<Plugin> result = new ArrayList<>();
-        for (Path f : files) {
-            String file = f.getFileName().toString();
-            String pid = file.substring(0, file.indexOf('-'));
-            java.util.Properties p = new java.util.Properties();
-            // as the daemon reads it: UTF-8, a byte that is not replaced (ConfigFileEncoding says where)
-            try (var in = new java.io.StringReader(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.UTF_8))) {
-                p.load(in);
-            } catch (IOException | IllegalArgumentException e) {
-                result.add(new Plugin(f, "configuration", List.of(), List.of("unreadable: " + e.getMessage())));
+        for (ConfFile f : ConfFile.list(confDir)) {
+            if (!f.factory()) {
                 continue;
             }
-            Map<String, Object> props = new java.util.HashMap<>();
-            p.forEach((k, v) -> props.put(k.toString(), v.toString().strip()));
-            String driver = DeviceMatch.configuredDriverName(pid, file, props.get("name"));
+            if (f.unreadable() != null) {
+                result.add(new Plugin(f.path(), "configuration", List.of(), List.of("unreadable: " + f.unreadable())));
+                continue;
+            }
+            String driver = DeviceMatch.configuredDriverName(f.pid(), f.path().getFileName().toString(),
+                    f.properties().get("name"));
             try {
-                DeviceMatch.fromConfiguration(driver, props).ifPresent(
-                        row -> result.add(new Plugin(f, "configuration of " + driver, List.of(row), List.of())));
+                DeviceMatch.fromConfiguration(driver, f.properties()).ifPresent(
+                        row -> result.add(new Plugin(f.path(), "configuration of " + driver, List.of(row), List.of())));
             } catch (IllegalArgumentException e) {
-                result.add(new Plugin(f, "configuration of " + driver, List.of(), List.of(e.getMessage())));
+                result.add(new Plugin(f.path(), "configuration of " + driver, List.of(), List.of(e.getMessage())));
             }
         }
         return result;

@@ -10,10 +10,16 @@ import org.usblogd.api.driver.DeviceMatch;
  * udev rules that give a group read and write access to the USB device nodes the plugins' match rows
  * select. A row becomes one rule on the usb_device: IDs and strings as ATTR matches, a class as either the
  * device class or one of the interface classes usb_id lists in ID_USB_INTERFACES (":ccsspp:" entries).
+ * <p>
+ * The access is an ACL entry for the group, added by setfacl once udev has set the node's owner, group and
+ * mode: those stay as the other rules made them, so a group such as plugdev and the seat's user (uaccess,
+ * itself an ACL entry) keep their access. A GROUP= and MODE= here would take the device from them.
  */
 public final class UdevRules {
     /** After 60-... (usb_id sets ID_USB_INTERFACES in 50-udev-default.rules) and before 73-seat-late. */
     public static final String FILE_NAME = "70-usblogd.rules";
+    /** Debian's acl package, a dependency of the .deb; udev runs programs by absolute path only. */
+    static final String SETFACL = "/usr/bin/setfacl";
 
     private UdevRules() {
     }
@@ -21,13 +27,15 @@ public final class UdevRules {
     public static String render(List<PluginTables.Plugin> plugins, String group, String source) {
         StringBuilder out = new StringBuilder()
                 .append("# usblogd: read and write access for the group '").append(group)
-                .append("' to the USB devices its drivers take.\n")
+                .append("' to the USB devices its drivers take,\n")
+                .append("# as an ACL entry: each device's owner, group and mode stay as the other rules set them.\n")
                 .append("# Written by `usblogd udev-rules` from ").append(source).append(".\n")
                 .append("# After adding a driver, write it again and apply it:\n")
                 .append("#   usblogd udev-rules > /etc/udev/rules.d/").append(FILE_NAME).append('\n')
                 .append("#   udevadm control --reload && udevadm trigger --subsystem-match=usb\n")
                 .append("SUBSYSTEM!=\"usb\", GOTO=\"usblogd_end\"\n")
-                .append("ENV{DEVTYPE}!=\"usb_device\", GOTO=\"usblogd_end\"\n");
+                .append("ENV{DEVTYPE}!=\"usb_device\", GOTO=\"usblogd_end\"\n")
+                .append("ACTION==\"remove\", GOTO=\"usblogd_end\"\n");
         for (PluginTables.Plugin p : plugins) {
             if (p.rows().isEmpty()) {
                 continue;
@@ -68,7 +76,8 @@ public final class UdevRules {
                 common.add("ATTR{" + s[0] + "}==\"" + s[1] + "\"");
             }
         }
-        String grant = "GROUP=\"" + group + "\", MODE=\"0660\"";
+        // at every add and change event: udev applies the mode anew each time, and a mode sets the ACL's mask
+        String grant = "RUN+=\"" + SETFACL + " -m g:" + group + ":rw $devnode\"";
         if (row.usbClass() < 0) {
             return List.of(String.join(", ", common) + ", " + grant);
         }

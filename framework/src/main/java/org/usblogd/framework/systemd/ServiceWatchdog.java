@@ -3,7 +3,6 @@ package org.usblogd.framework.systemd;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -11,13 +10,14 @@ import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.usblogd.api.health.Health;
+import org.usblogd.api.health.HealthCheck;
 
 /**
  * Tells systemd how the daemon is: READY=1 once every bundle is active and the store is open, STATUS= with
  * devices and samples per minute, and WATCHDOG=1 only while the store writer, the device manager and the
- * USB event thread all make progress. Each of them publishes a {@code Supplier<Map<String, Object>>} service
- * with the property {@code usblogd.health}; java.* types cross the framework boundary, so the launcher can
- * read them without sharing any of the daemon's classes.
+ * USB event thread all make progress. Each of them is a {@link HealthCheck} service; the launcher provides
+ * that package to the framework (Daemon), so it reads them with the bundles' own class.
  */
 public final class ServiceWatchdog implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ServiceWatchdog.class);
@@ -71,23 +71,23 @@ public final class ServiceWatchdog implements Runnable {
     }
 
     void tick(long now) {
-        Map<String, Map<String, Object>> health = health();
+        Map<String, Health> health = health();
         String problem = null;
         for (String name : REQUIRED) {
             if (!health.containsKey(name)) {
                 problem = name + " is not running";
             }
         }
-        for (Map.Entry<String, Map<String, Object>> e : health.entrySet()) {
-            Map<String, Object> h = e.getValue();
-            long progress = h.get("progress") instanceof Number n ? n.longValue() : 0;
+        for (Map.Entry<String, Health> e : health.entrySet()) {
+            Health h = e.getValue();
+            long progress = h.progress();
             Long before = lastProgress.put(e.getKey(), progress);
             if (before == null || before != progress) {
                 progressAt.put(e.getKey(), now);
             }
-            if (Boolean.FALSE.equals(h.get("healthy"))) {
-                problem = e.getKey() + ": " + h.get("status");
-            } else if (!Boolean.TRUE.equals(h.get("idle")) && now - progressAt.get(e.getKey()) > stallMs) {
+            if (!h.healthy()) {
+                problem = e.getKey() + ": " + h.status();
+            } else if (!h.idle() && now - progressAt.get(e.getKey()) > stallMs) {
                 problem = e.getKey() + " made no progress for " + (now - progressAt.get(e.getKey())) + " ms";
             }
         }
@@ -111,10 +111,10 @@ public final class ServiceWatchdog implements Runnable {
         lastProblem = problem;
     }
 
-    private String status(Map<String, Map<String, Object>> health, long now, String problem) {
-        Map<String, Object> manager = health.getOrDefault("device-manager", Map.of());
-        Map<String, Object> store = health.getOrDefault("store-writer", Map.of());
-        long samples = store.get("samples") instanceof Number n ? n.longValue() : 0;
+    private String status(Map<String, Health> health, long now, String problem) {
+        Map<String, Object> manager = figures(health.get("device-manager"));
+        Health storeHealth = health.get("store-writer");
+        long samples = figures(storeHealth).get("samples") instanceof Number n ? n.longValue() : 0;
         sampleHistory.addLast(new long[] { now, samples });
         while (sampleHistory.size() > 1 && now - sampleHistory.peekFirst()[0] > 60_000) {
             sampleHistory.removeFirst();
@@ -125,17 +125,23 @@ public final class ServiceWatchdog implements Runnable {
         Object stale = manager.getOrDefault("stale", "");
         return manager.getOrDefault("devices", 0) + " device(s) logging, " + perMinute + " samples/min"
                 + (String.valueOf(stale).isEmpty() ? "" : ", stale: " + stale)
-                + (store.get("status") instanceof String st && st.startsWith("store cannot write") ? "; " + st : "")
+                + (storeHealth != null && storeHealth.status().startsWith("store cannot write")
+                        ? "; " + storeHealth.status() : "")
                 + (problem == null ? "" : "; UNHEALTHY: " + problem);
     }
 
-    private Map<String, Map<String, Object>> health() {
-        Map<String, Map<String, Object>> result = new HashMap<>();
+    private static Map<String, Object> figures(Health health) {
+        return health == null ? Map.of() : health.figures();
+    }
+
+    private Map<String, Health> health() {
+        Map<String, Health> result = new HashMap<>();
         ServiceReference<?>[] refs;
         try {
-            // "All": a service that also offers daemon classes (the store) is not class-compatible with the system
-            // bundle, and we only call its java.util.function.Supplier side.
-            refs = context.getAllServiceReferences(null, "(usblogd.health=*)");
+            // "All": Felix hands the system bundle only services whose every class it shares, and the store is
+            // also a SampleRecorder, a class the launcher's class path has a copy of its own of. HealthCheck
+            // itself is the one class both sides share.
+            refs = context.getAllServiceReferences(HealthCheck.class.getName(), "(" + HealthCheck.PART + "=*)");
         } catch (InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }
@@ -145,10 +151,8 @@ public final class ServiceWatchdog implements Runnable {
         for (ServiceReference<?> ref : refs) {
             Object service = context.getService(ref);
             try {
-                if (service instanceof Supplier<?> s && s.get() instanceof Map<?, ?> m) {
-                    Map<String, Object> copy = new HashMap<>();
-                    m.forEach((k, v) -> copy.put(String.valueOf(k), v));
-                    result.put(String.valueOf(ref.getProperty("usblogd.health")), copy);
+                if (service instanceof HealthCheck check) {
+                    result.put(String.valueOf(ref.getProperty(HealthCheck.PART)), check.health());
                 }
             } finally {
                 context.ungetService(ref);

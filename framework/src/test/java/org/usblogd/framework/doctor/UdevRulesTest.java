@@ -12,9 +12,9 @@ import org.usblogd.api.driver.DeviceMatch;
 class UdevRulesTest {
 
     @Test
-    void aVendorAndProductRowGrantsTheGroupThatDevice() {
+    void aVendorAndProductRowGrantsTheGroupThatDeviceThroughAnAclLeavingItsOwnerGroupAndModeAlone() {
         assertThat(UdevRules.rules(DeviceMatch.vidPid("co2mon", 0x04d9, 0xa052), "usblogd")).containsExactly(
-                "ATTR{idVendor}==\"04d9\", ATTR{idProduct}==\"a052\", GROUP=\"usblogd\", MODE=\"0660\"");
+                "ATTR{idVendor}==\"04d9\", ATTR{idProduct}==\"a052\", RUN+=\"/usr/bin/setfacl -m g:usblogd:rw $devnode\"");
     }
 
     @Test
@@ -23,7 +23,7 @@ class UdevRulesTest {
                 "product", "WS13*"));
 
         assertThat(UdevRules.rules(row, "logger")).containsExactly("ATTR{idVendor}==\"16c0\", ATTR{idProduct}==\"05dc\","
-                + " ATTR{product}==\"WS13*\", GROUP=\"logger\", MODE=\"0660\"");
+                + " ATTR{product}==\"WS13*\", RUN+=\"/usr/bin/setfacl -m g:logger:rw $devnode\"");
     }
 
     @Test
@@ -31,8 +31,8 @@ class UdevRulesTest {
         DeviceMatch row = DeviceMatch.fromAttributes(Map.of("driver", "usbtmc", "class", "fe", "subclass", "03"));
 
         assertThat(UdevRules.rules(row, "usblogd")).containsExactly(
-                "ATTR{bDeviceClass}==\"fe\", ATTR{bDeviceSubClass}==\"03\", GROUP=\"usblogd\", MODE=\"0660\"",
-                "ENV{ID_USB_INTERFACES}==\"*:fe03??:*\", GROUP=\"usblogd\", MODE=\"0660\"");
+                "ATTR{bDeviceClass}==\"fe\", ATTR{bDeviceSubClass}==\"03\", RUN+=\"/usr/bin/setfacl -m g:usblogd:rw $devnode\"",
+                "ENV{ID_USB_INTERFACES}==\"*:fe03??:*\", RUN+=\"/usr/bin/setfacl -m g:usblogd:rw $devnode\"");
     }
 
     @Test
@@ -42,7 +42,7 @@ class UdevRulesTest {
 
         assertThat(UdevRules.rules(row, "usblogd")).isEmpty();
         assertThat(UdevRules.render(List.of(plugin), "usblogd", "test")).contains("# (skipped: a string with a double"
-                + " quote cannot be written in a rule)").doesNotContain("1234\", GROUP");
+                + " quote cannot be written in a rule)").doesNotContain("1234\", RUN");
     }
 
     @Test
@@ -55,7 +55,8 @@ class UdevRulesTest {
         assertThat(lines).filteredOn(l -> !l.startsWith("#") && !l.isBlank()).containsExactly(
                 "SUBSYSTEM!=\"usb\", GOTO=\"usblogd_end\"",
                 "ENV{DEVTYPE}!=\"usb_device\", GOTO=\"usblogd_end\"",
-                "ATTR{idVendor}==\"04d9\", ATTR{idProduct}==\"a052\", GROUP=\"usblogd\", MODE=\"0660\"",
+                "ACTION==\"remove\", GOTO=\"usblogd_end\"",
+                "ATTR{idVendor}==\"04d9\", ATTR{idProduct}==\"a052\", RUN+=\"/usr/bin/setfacl -m g:usblogd:rw $devnode\"",
                 "LABEL=\"usblogd_end\"");
     }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 
 import org.osgi.framework.BundleContext;
@@ -25,6 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.usblogd.api.config.ConfigCheck;
 import org.usblogd.api.config.Range;
+import org.usblogd.api.health.Health;
+import org.usblogd.api.health.HealthCheck;
 import org.usblogd.api.sample.SampleSink;
 import org.usblogd.api.store.DeviceRecord;
 import org.usblogd.api.store.SampleQuery;
@@ -44,10 +45,10 @@ import org.usblogd.store.jdbc.StoreLocation;
 import com.zaxxer.hikari.HikariDataSource;
 
 /** The embedded store: an H2 file in the state directory, pooled by HikariCP, written by one thread. */
-@Component(service = { SampleRecorder.class, SampleStore.class, Supplier.class }, configurationPid = H2Store.PID,
-        immediate = true, property = "usblogd.health=store-writer")
+@Component(service = { SampleRecorder.class, SampleStore.class, HealthCheck.class }, configurationPid = H2Store.PID,
+        immediate = true, property = HealthCheck.PART + "=store-writer")
 @Designate(ocd = H2Store.Config.class)
-public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String, Object>> {
+public class H2Store implements SampleRecorder, SampleStore, HealthCheck {
     static final String PID = "org.usblogd.store";
     /** Framework property the launcher sets to the state directory. */
     static final String STATE_PROPERTY = "usblogd.state";
@@ -302,16 +303,17 @@ public class H2Store implements SampleRecorder, SampleStore, Supplier<Map<String
 
     /**
      * Health for the service watchdog (systemd keep-alives): the writer's progress and whether its last write
-     * worked. Plain java.util types, so that the launcher outside the framework can read them.
+     * worked.
      */
     @Override
-    public Map<String, Object> get() {
+    public Health health() {
         // Progress goes on while the writer commits or has nothing to commit. A writer that cannot write because
         // the disk is full or read-only holds samples and keeps progressing (restarting would not free the
         // disk) and says why in STATUS; a writer that hangs, or fails for any other reason, stops progressing.
         String error = writer.lastError();
-        return Map.of("progress", writer.progress(), "healthy", writer.alive(), "samples", writer.accepted(),
-                "written", writer.written(), "dropped", writer.dropped(), "held.bytes", writer.heldBytes(),
-                "status", error == null ? "store writer ok" : "store cannot write: " + error);
+        return new Health(writer.alive(), false, writer.progress(),
+                error == null ? "store writer ok" : "store cannot write: " + error,
+                Map.of("samples", writer.accepted(), "written", writer.written(), "dropped", writer.dropped(),
+                        "held.bytes", writer.heldBytes()));
     }
 }

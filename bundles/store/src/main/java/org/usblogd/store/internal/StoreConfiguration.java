@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.usblogd.api.config.ConfigCheck;
 import org.usblogd.api.config.ConfigProblem;
+import org.usblogd.api.health.HealthCheck;
 
 /**
  * The store's configuration file, checked before the store applies it: a value the store cannot use is one
@@ -17,7 +18,7 @@ import org.usblogd.api.config.ConfigProblem;
  */
 final class StoreConfiguration {
     private static final Logger log = LoggerFactory.getLogger(H2Store.class);
-    private static final ConfigCheck<H2Store.Config> CHECK = ConfigCheck.of(H2Store.Config.class, "usblogd.health");
+    private static final ConfigCheck<H2Store.Config> CHECK = ConfigCheck.of(H2Store.Config.class, HealthCheck.PART);
     /**
      * Keys whose change needs the database, the pool or the writer's memory made anew: the store closes and
      * opens again with them. (A change of dataSourceFactory.target that no longer matches the bound driver

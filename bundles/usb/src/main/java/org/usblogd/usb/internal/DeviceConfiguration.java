@@ -1,15 +1,9 @@
 package org.usblogd.usb.internal;
 
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
-import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,12 +14,9 @@ import org.usblogd.api.usb.DeviceSettings;
 
 /**
  * One {@code conf/org.usblogd.device-NAME.cfg}: settings for the devices its {@code device} key selects.
- * Each file is one instance of this component, found by the device manager as a service; changing or
- * deleting the file is applied to the devices at once (their sessions restart with the new settings).
+ * {@link DeviceFiles} makes one for each file and hands it to the device manager; changing or deleting the
+ * file is applied to the devices at once (their sessions restart with the new settings).
  */
-@Component(service = DeviceConfiguration.class, configurationPid = DeviceConfiguration.FACTORY_PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE)
-@Designate(ocd = DeviceConfiguration.Config.class, factory = true)
 public class DeviceConfiguration {
     static final String FACTORY_PID = "org.usblogd.device";
 
@@ -46,8 +37,7 @@ public class DeviceConfiguration {
     }
 
     private static final Logger log = LoggerFactory.getLogger(DeviceConfiguration.class);
-    /** Keys besides the annotation's: the core's channel renames and the drivers' own (usbtmc's SCPI queries). */
-    private static final ConfigCheck<Config> CHECK = ConfigCheck.of(Config.class, "channel.*", "scpi.*");
+    private static final ConfigCheck<Config> CHECK = DeviceSettingsRules.CHECK;
 
     private final String file;
     /** What the file says; replaced by a valid edit, kept through an invalid one. */
@@ -60,10 +50,10 @@ public class DeviceConfiguration {
     private static final Content NO_DEVICE = new Content("", true, Map.of());
 
     /**
-     * Takes the configuration as properties rather than as {@link Config}: Declarative Services would turn
-     * {@code enabled = yes} into false, silently leaving the device alone.
+     * Takes the configuration as properties rather than as {@link Config}: a converted annotation would turn
+     * {@code enabled = yes} into false, silently leaving the device alone. A file that names no device is
+     * one log line and selects none.
      */
-    @Activate
     public DeviceConfiguration(Map<String, Object> properties) {
         this.file = ConfigCheck.file(properties);
         ConfigCheck.Checked<Config> checked = CHECK.check(properties);
@@ -73,7 +63,6 @@ public class DeviceConfiguration {
     }
 
     /** A changed file: applied when right, otherwise one line per mistake and the settings stay as they were. */
-    @Modified
     void modified(Map<String, Object> properties) {
         ConfigCheck.Checked<Config> checked = CHECK.check(properties);
         report(checked, "the device settings stay as they were");
@@ -90,11 +79,11 @@ public class DeviceConfiguration {
 
     /** The file's content, or null (said in one line) when it names no device. */
     private Content content(ConfigCheck.Checked<Config> checked, Map<String, Object> properties, String whatIsDone) {
-        Object named = properties.get("device");
-        String device = named == null ? "" : String.valueOf(named);
-        if (device.isBlank()) {
-            log.error("{}: no device is named: add device = ID (as usblogd devices shows it) or device = vid:pid; {}",
-                    file, whatIsDone);
+        String device;
+        try {
+            device = DeviceSettingsRules.selector(properties);
+        } catch (IllegalArgumentException e) {
+            log.error("{}; {}", e.getMessage(), whatIsDone);
             return null;
         }
         Map<String, String> v = new HashMap<>();
@@ -106,7 +95,7 @@ public class DeviceConfiguration {
         });
         // a wrong value is not handed on to the driver: the default stands in for it, as for the core
         checked.errors().forEach(p -> v.remove(p.key()));
-        return new Content(device.strip().toLowerCase(Locale.ROOT), checked.config().enabled(), Map.copyOf(v));
+        return new Content(device, checked.config().enabled(), Map.copyOf(v));
     }
 
     /**
@@ -128,17 +117,8 @@ public class DeviceConfiguration {
 
     /** 2 for the device's own ID, 1 for its vid:pid, 0 when this file is not about it. */
     int specificity(DeviceIdentity identity) {
-        String key = identity.key().toLowerCase(Locale.ROOT);
         String selector = content.selector();
-        if (selector.isEmpty()) {
-            return 0;
-        }
-        if (key.equals(selector)) {
-            return 2;
-        }
-        return key.startsWith(selector) && key.length() > selector.length()
-                && (key.charAt(selector.length()) == ':' || key.charAt(selector.length()) == '@')
-                && selector.length() == 9 ? 1 : 0;
+        return selector.isEmpty() ? 0 : DeviceSettingsRules.specificity(selector, identity);
     }
 
     boolean enabled() {

@@ -1,6 +1,7 @@
 package org.usblogd.usb.internal;
 
 import java.util.ArrayList;
+import java.util.Hashtable;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,13 +13,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.framework.Version;
 import org.osgi.framework.wiring.BundleCapability;
 import org.osgi.framework.wiring.BundleRevision;
+import org.osgi.service.cm.ManagedServiceFactory;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -36,6 +40,8 @@ import org.usblogd.api.config.ConfigCheck;
 import org.usblogd.api.config.Range;
 import org.usblogd.api.driver.DeviceMatch;
 import org.usblogd.api.driver.Driver;
+import org.usblogd.api.health.Health;
+import org.usblogd.api.health.HealthCheck;
 import org.usblogd.api.sample.SampleSink;
 import org.usblogd.api.store.SampleRecorder;
 import org.usblogd.api.usb.DeviceIdentity;
@@ -50,13 +56,13 @@ import org.usblogd.api.usb.spi.UsbBackend;
  * (a device arriving or leaving, a driver or backend coming or going, a session ending) becomes an event
  * in one queue, so the registry needs no locks and decisions happen in order.
  */
-@Component(configurationPid = DeviceManager.PID, immediate = true, service = Supplier.class,
-        property = "usblogd.health=device-manager")
+@Component(configurationPid = DeviceManager.PID, immediate = true, service = HealthCheck.class,
+        property = HealthCheck.PART + "=device-manager")
 @Designate(ocd = DeviceManager.Config.class)
-public class DeviceManager implements Supplier<Map<String, Object>> {
+public class DeviceManager implements HealthCheck {
     static final String PID = "org.usblogd.usb";
     private static final Logger log = LoggerFactory.getLogger(DeviceManager.class);
-    private static final ConfigCheck<Config> CHECK = ConfigCheck.of(Config.class, "usblogd.health");
+    private static final ConfigCheck<Config> CHECK = CoreConfigRules.CHECK;
 
     @ObjectClassDefinition(name = "usblogd USB core", description = "Binding devices to drivers")
     public @interface Config {
@@ -165,6 +171,9 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
     private ConfigCheck.Checked<Config> checked;
     private final LongSupplier nanos;
     private final LongSupplier wallMicros;
+    /** Where the device settings files are received from; null when a test hands them in itself. */
+    private BundleContext context;
+    private ServiceRegistration<ManagedServiceFactory> files;
     /** Read and replaced by the manager thread only. */
     private DeviceSupervisor.Policy policy;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>(EVENT_CAPACITY);
@@ -202,9 +211,11 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
      * whole component on a value it cannot convert, and the core must not stop over a typo.
      */
     @Activate
-    public DeviceManager(@Reference(name = "recorder") SampleRecorder recorder, Map<String, Object> properties) {
+    public DeviceManager(@Reference(name = "recorder") SampleRecorder recorder, Map<String, Object> properties,
+            BundleContext context) {
         this(recorder, checkAtStart(properties), System::nanoTime, SampleSink::nowMicros);
         this.checked = CHECK.check(properties);
+        this.context = context;
     }
 
     /** With a configuration already checked, and the system's clocks. */
@@ -263,10 +274,18 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
     @Activate
     void activate() {
         thread.start();
+        if (context != null) {
+            files = context.registerService(ManagedServiceFactory.class, new DeviceFiles(this),
+                    new Hashtable<>(Map.of(Constants.SERVICE_PID, DeviceConfiguration.FACTORY_PID)));
+        }
     }
 
     @Deactivate
     void deactivate() throws InterruptedException {
+        if (files != null) {
+            files.unregister();
+            files = null;
+        }
         events.clear(); // nothing queued matters any more, and the shutdown must find room
         post(new Shutdown());
         thread.join(config.session_stop_timeout_ms() * 2 + 1_000);
@@ -310,8 +329,7 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
         addDriver(toRef(driver, ref));
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY, updated = "updatedConfiguration")
+    /** A device settings file, from {@link DeviceFiles}. */
     void bindConfiguration(DeviceConfiguration configuration) {
         configurations.add(configuration);
         reportOverlaps(configuration);
@@ -807,13 +825,13 @@ public class DeviceManager implements Supplier<Map<String, Object>> {
      * are stale, and unhealthy when (with stale.restart) recovery could not bring a stale device back.
      */
     @Override
-    public Map<String, Object> get() {
+    public Health health() {
         List<String> gaveUp = staleAfterRecovery;
         boolean staleKills = config.stale_restart() && !gaveUp.isEmpty();
         String status = !thread.isAlive() ? "device manager thread ended"
                 : staleKills ? "still stale after reopen and reset: " + String.join(", ", gaveUp)
                 : bound + " device(s) bound";
-        return Map.of("progress", rounds.get(), "healthy", thread.isAlive() && !staleKills, "devices", bound,
-                "stale", String.join(", ", staleNow), "status", status);
+        return new Health(thread.isAlive() && !staleKills, false, rounds.get(), status,
+                Map.of("devices", bound, "stale", String.join(", ", staleNow)));
     }
 }

@@ -252,7 +252,8 @@ class DeviceManagerTest {
         PluggedDevice d = bus.plug(model);
         String id = d.info().identity().key();
         await("samples teach the period", () -> recorder.sampleCount(id) >= 50);
-        assertThat(manager.get()).containsEntry("healthy", true).containsEntry("stale", "");
+        assertThat(manager.health().healthy()).isTrue();
+        assertThat(manager.health().figures()).containsEntry("stale", "");
 
         model.silence(true);
 
@@ -265,9 +266,9 @@ class DeviceManagerTest {
                 m -> assertThat(m).startsWith("still stale after reopening and resetting:")
                         .endsWith("watchdog keep-alives stop so that systemd restarts the daemon"));
         assertThat(model.resets()).isPositive();
-        await("unhealthy", () -> Boolean.FALSE.equals(manager.get().get("healthy")));
-        assertThat(manager.get()).containsEntry("stale", id)
-                .containsEntry("status", "still stale after reopen and reset: " + id);
+        await("unhealthy", () -> !manager.health().healthy());
+        assertThat(manager.health().figures()).containsEntry("stale", id);
+        assertThat(manager.health().status()).isEqualTo("still stale after reopen and reset: " + id);
         assertThat(d.claimed(0)).as("still bound, in case it comes back").isTrue();
 
         model.silence(false);
@@ -275,8 +276,8 @@ class DeviceManagerTest {
         await("recovered", () -> recorder.events(id, "device.recovered").size() == 1);
         assertThat(recorder.events(id, "device.recovered").get(0).message())
                 .isEqualTo("delivering again after reopen and reset did not help");
-        await("healthy again", () -> Boolean.TRUE.equals(manager.get().get("healthy")));
-        assertThat(manager.get()).containsEntry("stale", "");
+        await("healthy again", () -> manager.health().healthy());
+        assertThat(manager.health().figures()).containsEntry("stale", "");
     }
 
     @Test
@@ -469,6 +470,45 @@ class DeviceManagerTest {
     }
 
     @Test
+    void deviceFilesAsConfigurationAdminDeliversThemApplyChangeAndGoAndOneNamingNoDeviceIsOneLine() {
+        add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
+        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
+        String id = d.info().identity().key();
+        await("samples", () -> recorder.sampleCount(id) >= 5);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = listen();
+        DeviceFiles files = new DeviceFiles(manager);
+
+        files.updated("org.usblogd.device.x", new java.util.Hashtable<>(java.util.Map.of("device", id,
+                "enabled", "false", "felix.fileinstall.filename", "file:/etc/usblogd/org.usblogd.device-x.cfg")));
+        await("disabled by the file", () -> recorder.events(id, "device.disabled").size() == 1);
+        await("session ended", () -> !d.isOpen());
+
+        files.updated("org.usblogd.device.x", new java.util.Hashtable<>(java.util.Map.of("device", id,
+                "enabled", "true", "felix.fileinstall.filename", "file:/etc/usblogd/org.usblogd.device-x.cfg")));
+        int afterEdit = recorder.sampleCount(id);
+        await("enabled by the edit", () -> recorder.sampleCount(id) > afterEdit);
+
+        files.updated("org.usblogd.device.y", new java.util.Hashtable<>(java.util.Map.of("poll.ms", "200",
+                "felix.fileinstall.filename", "file:/etc/usblogd/org.usblogd.device-y.cfg")));
+        files.updated("org.usblogd.device.x", new java.util.Hashtable<>(java.util.Map.of("enabled", "false",
+                "felix.fileinstall.filename", "file:/etc/usblogd/org.usblogd.device-x.cfg")));
+        assertThat(logged.list).extracting(e -> e.getFormattedMessage()).containsExactly(
+                "/etc/usblogd/org.usblogd.device-y.cfg: no device is named: add device = ID (as usblogd devices"
+                        + " shows it) or device = vid:pid; the file applies to no device until then",
+                "/etc/usblogd/org.usblogd.device-x.cfg: no device is named: add device = ID (as usblogd devices"
+                        + " shows it) or device = vid:pid; the device settings stay as they were");
+        int afterBadEdits = recorder.sampleCount(id);
+        await("still logging: the bad edit changed nothing", () -> recorder.sampleCount(id) > afterBadEdits);
+
+        files.updated("org.usblogd.device.x", new java.util.Hashtable<>(java.util.Map.of("device", id,
+                "enabled", "false", "felix.fileinstall.filename", "file:/etc/usblogd/org.usblogd.device-x.cfg")));
+        await("disabled again", () -> recorder.events(id, "device.disabled").size() == 2);
+        files.deleted("org.usblogd.device.x");
+        int afterDelete = recorder.sampleCount(id);
+        await("the file deleted, the device logs again", () -> recorder.sampleCount(id) > afterDelete);
+    }
+
+    @Test
     void twoDeviceFilesForTheSameDeviceAreOneLineNamingBoth() {
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = listen();
 
@@ -491,7 +531,7 @@ class DeviceManagerTest {
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> list =
                 new ch.qos.logback.core.read.ListAppender<>();
         list.start();
-        for (Class<?> c : new Class<?>[] { DeviceManager.class, DeviceConfiguration.class }) {
+        for (Class<?> c : new Class<?>[] { DeviceManager.class, DeviceConfiguration.class, DeviceFiles.class }) {
             ch.qos.logback.classic.Logger l = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(c);
             ch.qos.logback.core.filter.Filter<ch.qos.logback.classic.spi.ILoggingEvent> warnings =
                     new ch.qos.logback.core.filter.Filter<>() {

@@ -2,7 +2,6 @@ package org.usblogd.hid;
 
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -32,11 +31,9 @@ import org.usblogd.api.usb.DeviceLink;
         service = Driver.class, immediate = true)
 @Designate(ocd = HidLoggerDriver.Config.class, factory = true)
 public class HidLoggerDriver implements Driver {
-    static final String PID = "org.usblogd.hid";
+    static final String PID = HidConfigRules.PID;
     private static final Logger log = LoggerFactory.getLogger(HidLoggerDriver.class);
-    /** The keys besides the annotation's: the device's, and the fields' (whose parts ReportFields checks). */
-    private static final ConfigCheck<Config> CHECK = ConfigCheck.of(Config.class,
-            Stream.concat(DeviceMatch.CONFIG_KEYS.stream(), Stream.of("name", "field.*")).toList());
+    private static final ConfigCheck<Config> CHECK = HidConfigRules.CHECK;
 
     @ObjectClassDefinition(name = "usblogd generic HID logger",
             description = "match.vid, match.pid (and match.product, match.serial, match.port) name the device;"

@@ -175,23 +175,46 @@ final class ReportFields {
      * Values outside their field's range are left out and counted as implausible.
      */
     List<Value> decode(byte[] report, int length) {
-        if (report == null || length < minLength || report.length < minLength
-                || reportId >= 0 && (length < 1 || (report[0] & 0xFF) != reportId)) {
+        if (refusal(report, length) != null) {
             bad++;
             return List.of();
         }
         List<Value> values = new ArrayList<>(fields.size());
         for (Field f : fields) {
             double v = f.value(report);
-            if (!Double.isFinite(v) || v < f.min() || v > f.max()) {
+            String why = implausibility(f, v);
+            if (why != null) {
                 implausible++;
-                lastImplausible = f.name() + " " + v + " " + f.unit() + " (configured: " + bound(f.min()) + " to "
-                        + bound(f.max()) + ")";
+                lastImplausible = why;
             } else {
                 values.add(new Value(f.name(), v));
             }
         }
         return values;
+    }
+
+    /** Why no field is read from a report (too short, another report ID), or null when they all are. */
+    String refusal(byte[] report, int length) {
+        if (report == null || length < minLength || report.length < minLength) {
+            return "the report has " + (report == null ? 0 : Math.min(length, report.length)) + " byte(s); the fields"
+                    + " need " + minLength;
+        }
+        if (reportId >= 0 && (length < 1 || (report[0] & 0xFF) != reportId)) {
+            return "its report ID (first byte) is " + (length < 1 ? "missing" : String.format("0x%02x", report[0]))
+                    + "; report.id keeps only " + String.format("0x%02x", reportId);
+        }
+        return null;
+    }
+
+    /**
+     * Why a field's value is dropped (the field, the value, its unit and its configured range), or null when it
+     * is kept: it must be a finite number within the field's range.
+     */
+    static String implausibility(Field f, double v) {
+        if (Double.isFinite(v) && v >= f.min() && v <= f.max()) {
+            return null;
+        }
+        return f.name() + " " + v + " " + f.unit() + " (configured: " + bound(f.min()) + " to " + bound(f.max()) + ")";
     }
 
     private static String bound(double b) {

@@ -33,12 +33,9 @@ import org.usblogd.api.usb.UsbException;
         service = Driver.class, immediate = true)
 @Designate(ocd = LineDriver.Config.class, factory = true)
 public class LineDriver implements Driver {
-    static final String PID = "org.usblogd.serial";
+    static final String PID = SerialConfigRules.PID;
     private static final Logger log = LoggerFactory.getLogger(LineDriver.class);
-    /** The keys the file may hold besides the annotation's: the device, the format's and the channels'. */
-    private static final ConfigCheck<Config> CHECK = ConfigCheck.of(Config.class, java.util.stream.Stream.concat(
-            DeviceMatch.CONFIG_KEYS.stream(), java.util.stream.Stream.of("name", "csv.columns", "csv.separator",
-                    "regex", "channel.*.unit", "channel.*.min", "channel.*.max")).toList());
+    private static final ConfigCheck<Config> CHECK = SerialConfigRules.CHECK;
 
     @ObjectClassDefinition(name = "usblogd serial line driver",
             description = "match.*: the device; baud, data.bits, parity, stop.bits, dtr, rts: the line; format"

@@ -165,6 +165,26 @@ final class LineFormat {
      * number or outside their channel's range are left out and counted as implausible.
      */
     List<Value> parse(String line) {
+        List<Value> found = read(line);
+        if (found.isEmpty()) {
+            bad++;
+            return found;
+        }
+        List<Value> values = new ArrayList<>(found.size());
+        for (Value v : found) {
+            String why = implausibility(v);
+            if (why != null) {
+                implausible++;
+                lastImplausible = why;
+            } else {
+                values.add(v);
+            }
+        }
+        return values;
+    }
+
+    /** Every value the line holds in the configured format, plausible or not, counting nothing. */
+    List<Value> read(String line) {
         List<Value> found = new ArrayList<>();
         switch (kind) {
         case CSV: {
@@ -206,22 +226,20 @@ final class LineFormat {
         default:
             break;
         }
-        if (found.isEmpty()) {
-            bad++;
-            return found;
+        return found;
+    }
+
+    /**
+     * Why a value is dropped (the channel, the value and its channel's configured range), or null when it is
+     * kept: it must be a finite number within the channel's range.
+     */
+    String implausibility(Value v) {
+        double[] range = ranges.get(v.channel());
+        if (Double.isFinite(v.value()) && (range == null || v.value() >= range[0] && v.value() <= range[1])) {
+            return null;
         }
-        List<Value> values = new ArrayList<>(found.size());
-        for (Value v : found) {
-            double[] range = ranges.get(v.channel());
-            if (!Double.isFinite(v.value()) || range != null && (v.value() < range[0] || v.value() > range[1])) {
-                implausible++;
-                lastImplausible = v.channel() + " " + v.value() + (range == null ? ""
-                        : " (configured: " + bound(range[0]) + " to " + bound(range[1]) + ")");
-            } else {
-                values.add(v);
-            }
-        }
-        return values;
+        return v.channel() + " " + v.value() + (range == null ? ""
+                : " (configured: " + bound(range[0]) + " to " + bound(range[1]) + ")");
     }
 
     private static String bound(double b) {

@@ -19,7 +19,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiPredicate;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.osgi.service.component.ComponentContext;
@@ -35,6 +34,8 @@ import org.slf4j.LoggerFactory;
 import org.usblogd.api.config.ConfigCheck;
 import org.usblogd.api.config.OneOf;
 import org.usblogd.api.config.Range;
+import org.usblogd.api.health.Health;
+import org.usblogd.api.health.HealthCheck;
 import org.usb4java.Device;
 import org.usb4java.DeviceList;
 import org.usb4java.HotplugCallbackHandle;
@@ -59,13 +60,13 @@ import org.usblogd.api.usb.spi.UsbBackend;
  *
  * <p>On a machine without USB device nodes it says so once and reports no devices.
  */
-@Component(service = { UsbBackend.class, Supplier.class }, immediate = true, configurationPid = LibUsbBackend.PID,
-        property = "usblogd.health=libusb-events")
+@Component(service = { UsbBackend.class, HealthCheck.class }, immediate = true, configurationPid = LibUsbBackend.PID,
+        property = HealthCheck.PART + "=libusb-events")
 @Designate(ocd = LibUsbBackend.Config.class)
-public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> {
+public class LibUsbBackend implements UsbBackend, HealthCheck {
     static final String PID = "org.usblogd.usb.libusb";
     private static final Logger log = LoggerFactory.getLogger(LibUsbBackend.class);
-    private static final ConfigCheck<Config> CHECK = ConfigCheck.of(Config.class, "usblogd.health");
+    private static final ConfigCheck<Config> CHECK = LibUsbConfigRules.CHECK;
     /**
      * How many fresh contexts look for a device that sysfs lists but a new context did not (the kernel may
      * still be enumerating it: reading a busy hub blocks for seconds); they are a poll interval apart at
@@ -702,10 +703,10 @@ public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> 
      * stops it; unhealthy when any event thread is dead. "idle" without USB, where there is none to watch.
      */
     @Override
-    public Map<String, Object> get() {
+    public Health health() {
         List<LibUsbEventThread> threads = eventThreads();
         if (threads.isEmpty()) {
-            return Map.of("idle", true, "healthy", true, "progress", 0L, "status", "no USB bus");
+            return new Health(true, true, 0, "no USB bus", Map.of());
         }
         long progress;
         synchronized (roundsAtSweep) {
@@ -730,6 +731,6 @@ public class LibUsbBackend implements UsbBackend, Supplier<Map<String, Object>> 
         String status = !dead.isEmpty() ? "libusb event thread(s) not running: " + String.join(", ", dead)
                 : restarts > 0 ? "libusb event thread restarted " + restarts + " time(s)"
                         : "libusb events ok (" + threads.size() + " context(s))";
-        return Map.of("progress", progress, "healthy", dead.isEmpty(), "status", status);
+        return new Health(dead.isEmpty(), false, progress, status, Map.of());
     }
 }

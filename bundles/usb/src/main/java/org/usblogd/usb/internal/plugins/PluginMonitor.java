@@ -88,7 +88,7 @@ public class PluginMonitor {
     }
 
     private static Config checked(Map<String, Object> properties) {
-        ConfigCheck.Checked<Config> c = ConfigCheck.of(Config.class).check(properties);
+        ConfigCheck.Checked<Config> c = PluginMonitorConfigRules.CHECK.check(properties);
         c.errors().forEach(p -> log.error("{}; its default is used until the file is corrected", p));
         c.unknownKeys().forEach(p -> log.warn("{}", p));
         return c.config();

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
+import org.usblogd.api.health.Health;
 import org.usblogd.api.usb.spi.BackendDevice;
 import org.usblogd.testing.umockdev.EmulatedUsbDevice;
 import org.usblogd.testing.umockdev.UsbTestbed;
@@ -149,8 +149,8 @@ class LibUsbWithoutUdevdTest {
         assertThat(backend.contextsCreated()).as("the anchor and one context per arrival").isEqualTo(4);
         assertThat(backend.eventThreads()).extracting(LibUsbEventThread::name).containsExactly(
                 "usb-libusb-events", "usb-libusb-events-2", "usb-libusb-events-3", "usb-libusb-events-4");
-        assertThat(backend.get()).containsEntry("healthy", true).containsEntry("status",
-                "libusb events ok (4 context(s))");
+        assertThat(backend.health().healthy()).isTrue();
+        assertThat(backend.health().status()).isEqualTo("libusb events ok (4 context(s))");
 
         testbed.unplug(b);
         await("B's context exited", () -> backend.contextsExited() == 1);
@@ -246,22 +246,22 @@ class LibUsbWithoutUdevdTest {
         listener.awaitArrival();
         testbed.plug(new CompositeModel("CT-0002", PERIOD), 1, 2, 3);
         listener.awaitArrival();
-        Map<String, Object> before = backend.get();
+        Health before = backend.health();
         Thread.sleep(1_100);
-        Map<String, Object> healthy = backend.get();
-        assertThat(healthy.get("progress")).isNotEqualTo(before.get("progress"));
-        assertThat(healthy).containsEntry("healthy", true).containsEntry("status", "libusb events ok (2 context(s))");
+        Health healthy = backend.health();
+        assertThat(healthy.progress()).isNotEqualTo(before.progress());
+        assertThat(healthy.healthy()).isTrue();
+        assertThat(healthy.status()).isEqualTo("libusb events ok (2 context(s))");
 
         backend.eventThreads().get(1).stop(); // as if it had died for good, the anchor's going on
 
         Thread.sleep(1_100);
-        Map<String, Object> stopped = backend.get();
+        Health stopped = backend.health();
         Thread.sleep(1_100);
-        Map<String, Object> later = backend.get();
-        assertThat(later).containsEntry("healthy", false).containsEntry("status",
-                "libusb event thread(s) not running: usb-libusb-events-2");
-        assertThat(later.get("progress")).as("progress with one event thread stopped")
-                .isEqualTo(stopped.get("progress"));
+        Health later = backend.health();
+        assertThat(later.healthy()).isFalse();
+        assertThat(later.status()).isEqualTo("libusb event thread(s) not running: usb-libusb-events-2");
+        assertThat(later.progress()).as("progress with one event thread stopped").isEqualTo(stopped.progress());
     }
 
     private static void await(String what, BooleanSupplier condition) {
