@@ -39,7 +39,7 @@ class BrokenPluginsIT {
         daemon.start();
         samples = new Samples(state);
         Dist.await("the CO2 monitor bound", 20_000,
-                quietly(() -> (co2Key = DeviceFamilies.key(samples, HotSwapIT.CO2_ID)) != null));
+                () -> quietly(() -> (co2Key = DeviceFamilies.key(samples, HotSwapIT.CO2_ID)) != null));
         Dist.await("CO2 samples", 20_000, () -> quietly(() -> samples.times(co2Key, "co2").size() >= 1));
     }
 
