@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.usblogd.sim.twin.PicoSerialTwin;
+import org.usblogd.serial.twin.PicoSerialTwin;
 import org.usblogd.testing.umockdev.UsbTestbed;
 
 /**

@@ -55,7 +55,7 @@ class DaemonOnPostgresIT {
                     }
                     return co2.size() >= 2;
                 });
-                assertThat(store.devices()).extracting(d -> d.device()).contains("04d9:a052@v1-1", "2e3c:5558@v1-8");
+                assertThat(store.devices()).extracting(d -> d.device()).contains("04d9:a052@v1-1", "2e3c:5558@v1-2");
                 assertThat(Files.readString(log)).contains("store open: " + server.url());
             } catch (AssertionError e) {
                 System.out.println(Files.readString(log));
@@ -66,7 +66,7 @@ class DaemonOnPostgresIT {
             assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(daemon.exitValue()).isIn(0, 143);
             List<StoredSample> power = new ArrayList<>();
-            store.samples(new SampleQuery("2e3c:5558@v1-8", "voltage", null, null), power::add);
+            store.samples(new SampleQuery("2e3c:5558@v1-2", "voltage", null, null), power::add);
             System.out.println("daemon on PostgreSQL: " + power.size() + " power-meter voltages stored");
             assertThat(power).isNotEmpty().allSatisfy(s -> assertThat(s.value()).isBetween(4.98, 5.02));
         }

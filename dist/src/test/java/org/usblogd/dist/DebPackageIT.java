@@ -50,6 +50,10 @@ class DebPackageIT {
         assertThat(Files.readSymbolicLink(Path.of("/usr/bin/usblogd"))).isEqualTo(HOME.resolve("bin/usblogd"));
         assertThat(Debian.run("/usr/bin/usblogd", "help")).contains("Usage: usblogd");
         assertThat(HOME.resolve("plugins")).isDirectoryContaining("glob:**/co2mon-*.jar");
+        try (var files = Files.walk(HOME)) {
+            assertThat(files.map(Path::toString)).as("no simulator in the package")
+                    .noneMatch(f -> f.contains("/sim-") || f.contains("-twin-") || f.contains("/demo"));
+        }
         assertThat(Files.readSymbolicLink(HOME.resolve("conf"))).isEqualTo(CONF);
         assertThat(CONF.resolve("org.usblogd.store.cfg")).isRegularFile();
         assertThat(Debian.run("dpkg-query", "-W", "-f=${Conffiles}", "usblogd"))

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
-import org.usblogd.sim.twin.Co2MonitorTwin;
-import org.usblogd.sim.twin.CounterTwin;
+import org.usblogd.co2mon.twin.Co2MonitorTwin;
+import org.usblogd.testing.counter.twin.CounterTwin;
 import org.usblogd.testing.umockdev.EmulatedUsbDevice;
 import org.usblogd.testing.umockdev.UsbTestbed;
 

@@ -90,6 +90,12 @@ class InstalledServiceIT {
         // a driver added by root, and a core that gives up on a stale device quickly and then wants a restart
         Files.copy(Path.of(System.getProperty("usblogd.counterDriver")),
                 Path.of("/usr/share/usblogd/plugins/counter-driver.jar"));
+        // the package has no simulator: the virtual bus and the counters come in as plugins, for this test only
+        try (var demo = Files.list(Dist.home().resolve("demo/bundles"))) {
+            Files.copy(demo.filter(p -> p.getFileName().toString().startsWith("sim-")).findFirst().orElseThrow(),
+                    Path.of("/usr/share/usblogd/plugins/sim.jar"));
+        }
+        Files.copy(PluginJars.counterTwin(), Path.of("/usr/share/usblogd/plugins/counter-twin.jar"));
         Files.writeString(CONF.resolve("org.usblogd.usb.cfg"),
                 "stale.min.ms = 500\nstale.first.ms = 3000\nstale.restart = true\n", StandardOpenOption.APPEND);
         Path log = Files.createTempFile("usblogd-installed", ".log");

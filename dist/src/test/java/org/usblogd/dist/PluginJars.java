@@ -84,6 +84,24 @@ final class PluginJars {
 
     /** A private copy of the assembled installation (bin, lib, bundles, plugins, conf). */
     static Path copyOfInstallation(Path target) throws IOException {
+        copyOfPackage(target);
+        // a test installation: the virtual bus without --demo, and the counters and streams tests log on it
+        try (Stream<Path> demo = Files.list(target.resolve("demo/bundles"))) {
+            for (Path sim : demo.filter(p -> p.getFileName().toString().startsWith("sim-")).toList()) {
+                Files.move(sim, target.resolve("bundles").resolve(sim.getFileName()));
+            }
+        }
+        Files.copy(counterTwin(), target.resolve("bundles/counter-twin.jar"));
+        return target;
+    }
+
+    /** The counters and sample streams of the tests, built by testing/plugins/counter/twin. */
+    static Path counterTwin() {
+        return built("counter twin", "usblogd.counterTwin");
+    }
+
+    /** A copy of the installation as it is shipped: no simulator outside demo/. */
+    static Path copyOfPackage(Path target) throws IOException {
         Path home = Dist.home();
         try (Stream<Path> all = Files.walk(home)) {
             for (Path p : (Iterable<Path>) all::iterator) {

@@ -83,6 +83,21 @@ final class Samples {
     }
 
     /** Messages of one device's events of a kind, in order. */
+    /** Every device the store has seen, by key. */
+    List<String> deviceKeys() {
+        List<String> out = new ArrayList<>();
+        query("SELECT device_key FROM device ORDER BY id", rs -> out.add(rs.getString(1)));
+        return out;
+    }
+
+    /** The units one device's channels were declared with, as "channel unit". */
+    List<String> channelUnits(String deviceKey) {
+        List<String> out = new ArrayList<>();
+        query("SELECT c.name, c.unit FROM channel c JOIN device d ON c.device_id = d.id WHERE d.device_key = ?"
+                + " ORDER BY c.id", rs -> out.add(rs.getString(1) + " " + rs.getString(2)), deviceKey);
+        return out;
+    }
+
     List<String> events(String deviceKey, String kind) {
         List<String> out = new ArrayList<>();
         query("SELECT e.message FROM event e JOIN device d ON e.device_id = d.id WHERE d.device_key = ? AND e.kind = ?"

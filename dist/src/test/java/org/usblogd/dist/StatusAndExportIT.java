@@ -29,7 +29,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 class StatusAndExportIT {
     private static final String CO2 = "04d9:a052@v1-1";
-    private static final String TEMPER = "413d:2107@v1-2";
+    private static final String TEMPER = "413d:2107@v1-9";
 
     @TempDir
     Path tmp;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The tarball as a user meets it: unpacked with tar into a directory of its own and run from there, with the
  * state in its {@code state/} (no --state), once in a terminal and once under a NOTIFY_SOCKET as systemd gives
- * it. It must hold what the .deb holds: both are made from the one installation directory.
+ * it. It must hold what the .deb holds, and the demo besides: both are made from the one installation directory.
  */
 class TarballIT {
     @TempDir
@@ -38,10 +38,13 @@ class TarballIT {
     void theTarballHoldsTheProgramTheDebianPackageHolds() throws Exception {
         Path deb = tmp.resolve("deb");
         Debian.run("dpkg-deb", "-x", Debian.builtPackage().toString(), deb.toString());
-        for (String dir : List.of("bin", "lib", "bundles", "plugins", "demo")) {
+        for (String dir : List.of("bin", "lib", "bundles", "plugins")) {
             assertThat(files(home.resolve(dir))).as("%s/", dir)
                     .isEqualTo(files(deb.resolve("usr/share/usblogd").resolve(dir))).isNotEmpty();
         }
+        // the demo is the tarball's alone: the package carries no simulator
+        assertThat(files(home.resolve("demo"))).isNotEmpty();
+        assertThat(deb.resolve("usr/share/usblogd/demo")).doesNotExist();
         assertThat(files(home.resolve("conf"))).as("conf/").isEqualTo(files(deb.resolve("etc/usblogd")));
         assertThat(Files.isExecutable(home.resolve("bin/usblogd"))).isTrue();
     }
@@ -53,7 +56,7 @@ class TarballIT {
         try {
             Samples samples = new Samples(home.resolve("state"));
             Dist.await("every demo device logging", 60_000,
-                    () -> DeviceFamilies.allLogging(samples, DriverFamiliesIT.DEMO));
+                    () -> DeviceFamilies.allLogging(samples));
         } catch (AssertionError e) {
             System.out.println(Files.readString(log));
             throw e;
@@ -76,7 +79,7 @@ class TarballIT {
                 assertThat(daemon.isAlive()).as("the daemon still runs").isTrue();
                 Samples samples = new Samples(home.resolve("state"));
                 Dist.await("every demo device logging", 60_000,
-                        () -> DeviceFamilies.allLogging(samples, DriverFamiliesIT.DEMO));
+                        () -> DeviceFamilies.allLogging(samples));
             } catch (AssertionError e) {
                 System.out.println("received: " + notify.received());
                 System.out.println(Files.readString(log));

@@ -358,6 +358,18 @@ public final class Daemon {
         return demo && Files.isDirectory(demoConf) ? List.of(home.resolve("conf"), demoConf) : List.of(home.resolve("conf"));
     }
 
+    /** The jars in demo/bundles, as Felix's auto-start list (URIs: no quoting needed for spaces). */
+    private String demoBundles() {
+        try (var jars = Files.list(home.resolve("demo/bundles"))) {
+            return String.join(" ", jars.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted()
+                    .map(p -> p.toUri().toString()).toList());
+        } catch (java.io.IOException e) {
+            log.warn("demo mode without simulated devices: cannot list {}: {}", home.resolve("demo/bundles"),
+                    e.toString());
+            return "";
+        }
+    }
+
     private Map<String, String> frameworkConfig() {
         Map<String, String> c = new HashMap<>();
         // A fresh cache each start: the bundles are those of bundles/ and plugins/ as they are now.
@@ -395,6 +407,10 @@ public final class Daemon {
         c.put("usblogd.home", home.toString());
         c.put("usblogd.state", state.toString());
         c.put("usblogd.demo", Boolean.toString(demo));
+        if (demo) {
+            // the families' twins: only the demo has them, a plain run carries no simulated device
+            c.put("felix.auto.start." + PLUGIN_START_LEVEL, demoBundles());
+        }
         return c;
     }
 }

@@ -14,11 +14,18 @@ final class RunCommand implements Callable<Integer> {
     @ParentCommand
     UsblogdCommand usblogd;
 
-    @Option(names = "--demo", description = "add simulated devices on the virtual bus, next to the real USB bus")
+    @Option(names = "--demo", description = "add simulated devices on the virtual bus, next to the real USB bus"
+            + " (from demo/ in the tarball or a build; the package has none)")
     boolean demo;
 
     @Override
     public Integer call() {
+        if (demo && !java.nio.file.Files.isDirectory(usblogd.home.resolve("demo/bundles"))) {
+            // the Debian package carries no simulator; the tarball and a build do
+            System.err.println("usblogd: this installation (" + usblogd.home + ") has no demo: the simulated devices"
+                    + " come with the tarball or a build (dist/target/usblogd), not with the package");
+            return 1;
+        }
         return new Daemon(usblogd.home, usblogd.stateDirectory(), demo).runUntilStopped();
     }
 }

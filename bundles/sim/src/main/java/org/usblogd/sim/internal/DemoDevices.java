@@ -1,73 +1,82 @@
 package org.usblogd.sim.internal;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.usblogd.api.sim.DemoModels;
 import org.usblogd.api.sim.PluggedDevice;
 import org.usblogd.api.sim.VirtualBus;
-import org.usblogd.sim.twin.Ch340SerialTwin;
-import org.usblogd.sim.twin.Co2MonitorTwin;
-import org.usblogd.sim.twin.Cp210xSerialTwin;
-import org.usblogd.sim.twin.FtdiSerialTwin;
-import org.usblogd.sim.twin.PicoSerialTwin;
-import org.usblogd.sim.twin.DiySensorTwin;
-import org.usblogd.sim.twin.FnirsiTwin;
-import org.usblogd.sim.twin.ScaleTwin;
-import org.usblogd.sim.twin.TemperTwin;
-import org.usblogd.sim.twin.UsbtmcTwin;
-import org.usblogd.sim.twin.VUsbProgrammerTwin;
-import org.usblogd.sim.twin.WensnTwin;
 
 /**
- * Plugs the demo devices into the virtual bus when the daemon runs with {@code --demo} (the launcher sets
- * the framework property {@value #DEMO_PROPERTY}).
+ * The demo as a whiteboard: when the daemon runs with {@code --demo} (the launcher sets the framework
+ * property {@value #DEMO_PROPERTY} and installs the families' twin bundles), the models of every
+ * {@link DemoModels} service are plugged into the virtual bus, and unplugged when the service goes. No family
+ * is named here: a new family's twin bundle is found as it comes.
  */
 @Component(immediate = true)
 public class DemoDevices {
     static final String DEMO_PROPERTY = "usblogd.demo";
     private static final Logger log = LoggerFactory.getLogger(DemoDevices.class);
 
-    private final List<PluggedDevice> plugged = new ArrayList<>();
+    private final VirtualBus bus;
+    private final boolean demo;
+    private final Map<DemoModels, List<PluggedDevice>> plugged = new HashMap<>();
+    private boolean active = true;
 
     @Activate
     public DemoDevices(@Reference VirtualBus bus, BundleContext context) {
-        if (!Boolean.parseBoolean(context.getProperty(DEMO_PROPERTY))) {
+        this.bus = bus;
+        this.demo = Boolean.parseBoolean(context.getProperty(DEMO_PROPERTY));
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addFamily(DemoModels family) {
+        if (!demo) {
             return;
         }
-        long seed = System.nanoTime();
-        plugged.add(bus.plug(new Co2MonitorTwin(Co2MonitorTwin.Firmware.OLD_ENCRYPTED,
-                TimeUnit.MILLISECONDS.toNanos(400), true, seed)));
-        plugged.add(bus.plug(TemperTwin.gold(seed + 1)));
-        plugged.add(bus.plug(TemperTwin.hum(seed + 2)));
-        plugged.add(bus.plug(TemperTwin.twoProbes(seed + 3)));
-        plugged.add(bus.plug(new WensnTwin(seed + 4, false)));
-        // shares the sound meter's V-USB id: no driver may take it
-        plugged.add(bus.plug(new VUsbProgrammerTwin()));
-        plugged.add(bus.plug(new ScaleTwin(TimeUnit.MILLISECONDS.toNanos(250))));
-        plugged.add(bus.plug(new FnirsiTwin(FnirsiTwin.Model.FNB58, seed + 5)));
-        // read by the generic HID logger as demo/conf/org.usblogd.hid-diy.cfg tells it
-        plugged.add(bus.plug(new DiySensorTwin(TimeUnit.MILLISECONDS.toNanos(500), seed + 6)));
-        // read by the line driver as demo/conf/org.usblogd.serial-*.cfg tell it
-        plugged.add(bus.plug(new PicoSerialTwin(TimeUnit.MILLISECONDS.toNanos(200), seed + 7)));
-        plugged.add(bus.plug(new FtdiSerialTwin(TimeUnit.MILLISECONDS.toNanos(500), seed + 8)));
-        plugged.add(bus.plug(new Ch340SerialTwin(TimeUnit.MILLISECONDS.toNanos(500), seed + 9)));
-        plugged.add(bus.plug(new Cp210xSerialTwin(TimeUnit.MILLISECONDS.toNanos(500), seed + 10)));
-        // polled as demo/conf/org.usblogd.device-dmm.cfg and -keysight.cfg say
-        plugged.add(bus.plug(new UsbtmcTwin(UsbtmcTwin.Style.RIGOL, seed + 11)));
-        plugged.add(bus.plug(new UsbtmcTwin(UsbtmcTwin.Style.KEYSIGHT, seed + 12)));
-        log.info("demo mode: simulated devices on the virtual bus: {}", plugged.stream().map(PluggedDevice::info).toList());
+        List<PluggedDevice> devices = new ArrayList<>();
+        // a family's seed from the clock: the demo's noise differs from run to run, as a real room's does
+        family.models(System.nanoTime()).forEach(m -> devices.add(bus.plug(m)));
+        synchronized (this) {
+            if (active) {
+                plugged.put(family, devices);
+                log.info("demo mode: simulated devices on the virtual bus: {}",
+                        devices.stream().map(PluggedDevice::info).toList());
+                return;
+            }
+        }
+        devices.forEach(PluggedDevice::unplug);
+    }
+
+    void removeFamily(DemoModels family) {
+        List<PluggedDevice> devices;
+        synchronized (this) {
+            devices = plugged.remove(family);
+        }
+        if (devices != null) {
+            devices.forEach(PluggedDevice::unplug);
+        }
     }
 
     @Deactivate
     void deactivate() {
-        plugged.forEach(PluggedDevice::unplug);
+        List<PluggedDevice> all = new ArrayList<>();
+        synchronized (this) {
+            active = false;
+            plugged.values().forEach(all::addAll);
+            plugged.clear();
+        }
+        all.forEach(PluggedDevice::unplug);
     }
 }

@@ -28,7 +28,7 @@ import com.sun.jna.ptr.PointerByReference;
  * A umockdev testbed holding emulated USB devices for the real libusb stack. Creating one points this
  * process at it (UMOCKDEV_DIR); the process must run with {@code LD_PRELOAD=libumockdev-preload.so.0}, and
  * so must any child process given {@link #environment()}. Devices are plugged with a {@link DeviceModel}
- * (the same models bundles/sim serves on the virtual bus), appear in sysfs and /dev/bus/usb, and send the
+ * (the same models the families' twin bundles give the virtual bus), appear in sysfs and /dev/bus/usb, and send the
  * udev "add" and "remove" events libusb's hotplug listens to.
  *
  * <p>Ports are "BUS-PORT" with a single port level: libusb derives port chains from parent hubs, and the
