@@ -16,6 +16,7 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.wiring.BundleCapability;
 import org.osgi.framework.wiring.BundleRevision;
+import org.usblogd.api.config.DriverFile;
 import org.usblogd.api.driver.DeviceMatch;
 import org.usblogd.framework.check.ConfFile;
 
@@ -104,10 +105,10 @@ public final class PluginTables {
                 result.add(new Plugin(f.path(), "configuration", List.of(), List.of("unreadable: " + f.unreadable())));
                 continue;
             }
-            String driver = DeviceMatch.configuredDriverName(f.pid(), f.path().getFileName().toString(),
+            String driver = DriverFile.driverName(f.pid(), f.path().getFileName().toString(),
                     f.properties().get("name"));
             try {
-                DeviceMatch.fromConfiguration(driver, f.properties()).ifPresent(
+                DriverFile.match(driver, f.properties()).ifPresent(
                         row -> result.add(new Plugin(f.path(), "configuration of " + driver, List.of(row), List.of())));
             } catch (IllegalArgumentException e) {
                 result.add(new Plugin(f.path(), "configuration of " + driver, List.of(), List.of(e.getMessage())));

@@ -47,17 +47,6 @@ public record DeviceMatch(String driver, int vendorId, int productId, String man
     public static final String SERIAL = "serial";
     public static final String PORT = "port";
     public static final String SCORE = "score";
-    /**
-     * What a row from the user's own file scores unless it says otherwise: above any built-in row, because
-     * naming a device in a file means this driver is wanted for it.
-     */
-    public static final int CONFIGURED_SCORE = 200;
-    /** Prefix of match keys in a configured driver's .cfg file ({@code match.vid = 2e8a}). */
-    public static final String CONFIG_PREFIX = "match.";
-    /** Every match key a configured driver's file may hold. */
-    public static final List<String> CONFIG_KEYS = java.util.stream.Stream.of(VID, PID, MANUFACTURER, PRODUCT, CLASS,
-            SUBCLASS, PROTOCOL, SERIAL, PORT, SCORE).map(k -> CONFIG_PREFIX + k).toList();
-
     /** A row without serial or port: the form of rows declared in manifests. */
     public DeviceMatch(String driver, int vendorId, int productId, String manufacturer, String product,
             int usbClass, int subclass, int protocol, int explicitScore) {
@@ -97,55 +86,6 @@ public record DeviceMatch(String driver, int vendorId, int productId, String man
                 text(attributes, MANUFACTURER), text(attributes, PRODUCT), hex(attributes, CLASS, 0xff),
                 hex(attributes, SUBCLASS, 0xff), hex(attributes, PROTOCOL, 0xff), text(attributes, SERIAL),
                 text(attributes, PORT), decimal(attributes, SCORE));
-    }
-
-    /**
-     * The row in a configured driver's properties ({@code match.vid}, {@code match.pid}, {@code match.serial},
-     * {@code match.port}, ...), for the driver named {@code driver}; empty when there are no match keys. It
-     * scores {@link #CONFIGURED_SCORE} unless {@code match.score} says otherwise.
-     *
-     * @throws IllegalArgumentException naming the key that is wrong
-     */
-    public static Optional<DeviceMatch> fromConfiguration(String driver, Map<String, ?> properties) {
-        Map<String, Object> attributes = new java.util.HashMap<>();
-        properties.forEach((k, v) -> {
-            if (k.startsWith(CONFIG_PREFIX) && v != null) {
-                attributes.put(k.substring(CONFIG_PREFIX.length()), v);
-            }
-        });
-        if (attributes.isEmpty()) {
-            return Optional.empty();
-        }
-        attributes.put(DRIVER, driver);
-        try {
-            DeviceMatch row = fromAttributes(attributes);
-            return Optional.of(row.explicitScore() > 0 ? row : new DeviceMatch(row.driver(), row.vendorId(),
-                    row.productId(), row.manufacturer(), row.product(), row.usbClass(), row.subclass(), row.protocol(),
-                    row.serial(), row.port(), CONFIGURED_SCORE));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(CONFIG_PREFIX + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The name of a driver configured by a factory configuration file, {@code PID-NAME.cfg}: the last part of
-     * the PID and the NAME ({@code org.usblogd.hid-thermo.cfg} is "hid/thermo"), unless the file sets
-     * {@code name}.
-     */
-    public static String configuredDriverName(String factoryPid, String fileName, Object explicitName) {
-        if (explicitName != null && !explicitName.toString().isBlank()) {
-            return explicitName.toString().strip();
-        }
-        String kind = factoryPid.substring(factoryPid.lastIndexOf('.') + 1);
-        String f = fileName == null ? "" : fileName.substring(Math.max(fileName.lastIndexOf('/'), 0));
-        f = f.startsWith("/") ? f.substring(1) : f;
-        if (f.startsWith(factoryPid + "-")) {
-            f = f.substring(factoryPid.length() + 1);
-        }
-        if (f.endsWith(".cfg")) {
-            f = f.substring(0, f.length() - 4);
-        }
-        return f.isEmpty() ? kind : kind + "/" + f;
     }
 
     /** The score this row earns: its own, or the one its fields earn. */

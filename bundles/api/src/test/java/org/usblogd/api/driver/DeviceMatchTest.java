@@ -88,34 +88,4 @@ class DeviceMatchTest {
         assertThatThrownBy(() -> DeviceMatch.fromAttributes(Map.of("driver", "x", "vid", "16c0", "score", "-3")))
                 .hasMessageContaining("score=-3");
     }
-
-    @Test
-    void configuredRowsMayNameTheSerialNumberOrThePort() {
-        UsbDeviceInfo pico = new UsbDeviceInfo(0x2e8a, 0x000a, 0x100, 0xef, 2, 1, "Raspberry Pi", "Pico",
-                "E6614C311B7A2F2B", "1-1.4", 5, List.of());
-        DeviceMatch bySerial = DeviceMatch.fromConfiguration("serial/greenhouse", Map.of("match.vid", "2e8a",
-                "match.pid", "000a", "match.serial", "E6614C31*", "baud", "115200")).orElseThrow();
-        DeviceMatch byPort = DeviceMatch.fromConfiguration("serial/bench", Map.of("match.port", "1-1.4")).orElseThrow();
-
-        assertThat(bySerial.matches(pico)).isTrue();
-        assertThat(bySerial.score()).as("a row the user wrote outranks built-in ones").isEqualTo(200);
-        assertThat(bySerial.describe()).isEqualTo("2e8a:000a serial 'E6614C31*'");
-        assertThat(byPort.matches(pico)).isTrue();
-        assertThat(byPort.matches(pico.at("1-1.3", 6))).isFalse();
-        assertThat(byPort.score()).isEqualTo(DeviceMatch.CONFIGURED_SCORE);
-        assertThat(DeviceMatch.fromConfiguration("x", Map.of("match.vid", "1234", "match.score", "150")).orElseThrow()
-                .score()).isEqualTo(150);
-        assertThat(DeviceMatch.fromConfiguration("x", Map.of("baud", "9600"))).isEmpty();
-        assertThatThrownBy(() -> DeviceMatch.fromConfiguration("x", Map.of("match.vid", "nope")))
-                .hasMessage("match.vid=nope is not a hex number up to ffff");
-    }
-
-    @Test
-    void aConfiguredDriverIsNamedAfterItsFile() {
-        assertThat(DeviceMatch.configuredDriverName("org.usblogd.hid", "file:/etc/usblogd/org.usblogd.hid-thermo.cfg",
-                null)).isEqualTo("hid/thermo");
-        assertThat(DeviceMatch.configuredDriverName("org.usblogd.hid", "org.usblogd.hid-thermo.cfg", "attic"))
-                .isEqualTo("attic");
-        assertThat(DeviceMatch.configuredDriverName("org.usblogd.serial", null, null)).isEqualTo("serial");
-    }
 }

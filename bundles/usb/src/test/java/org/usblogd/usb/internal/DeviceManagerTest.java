@@ -385,7 +385,7 @@ class DeviceManagerTest {
     private CountingDriver configured(String name, String file) {
         CountingDriver d = new CountingDriver(name, "CNT", CountingDriver.Fault.NONE);
         manager.addDriver(new DriverRef(d, name, 0, new Version(1, 0, 0), serviceIds.incrementAndGet(),
-                java.util.List.of(DeviceMatch.fromConfiguration(name, java.util.Map.of("match.vid", "1209",
+                java.util.List.of(org.usblogd.api.config.DriverFile.match(name, java.util.Map.of("match.vid", "1209",
                         "match.pid", "0001")).orElseThrow()),
                 java.util.Map.of("felix.fileinstall.filename", file)));
         return d;

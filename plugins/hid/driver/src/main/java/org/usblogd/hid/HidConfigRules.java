@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import org.usblogd.api.config.ConfigCheck;
+import org.usblogd.api.config.DriverFile;
 import org.usblogd.api.config.ConfigRules;
 import org.usblogd.api.config.ConfigSelection;
 import org.usblogd.api.config.ConfigTrial;
@@ -23,7 +24,7 @@ public final class HidConfigRules implements ConfigRules {
     static final String PID = "org.usblogd.hid";
     /** The keys besides the annotation's: the device's, and the fields' (whose parts ReportFields checks). */
     static final ConfigCheck<HidLoggerDriver.Config> CHECK = ConfigCheck.of(HidLoggerDriver.Config.class,
-            Stream.concat(DeviceMatch.CONFIG_KEYS.stream(), Stream.of("name", "field.*")).toList());
+            Stream.concat(DriverFile.KEYS.stream(), Stream.of("field.*")).toList());
 
     /** What a right file says about the device and its reports. */
     record Parsed(String name, DeviceMatch row, ReportFields fields, int endpoint) {
@@ -79,14 +80,7 @@ public final class HidConfigRules implements ConfigRules {
      * @throws IllegalArgumentException one line naming the file and what is wrong in its match keys
      */
     static DeviceMatch row(Map<String, ?> properties) {
-        String name = DeviceMatch.configuredDriverName(PID, (String) properties.get("felix.fileinstall.filename"),
-                properties.get("name"));
-        try {
-            return DeviceMatch.fromConfiguration(name, properties).orElseThrow(
-                    () -> new IllegalArgumentException("name the device with match.vid and match.pid"));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(ConfigCheck.file(properties) + ": " + e.getMessage(), e);
-        }
+        return DriverFile.row(PID, properties, "match.vid and match.pid");
     }
 
     /** The devices the file's match keys name, whatever else is wrong in it. */

@@ -13,6 +13,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.usblogd.api.config.ConfigCheck;
+import org.usblogd.api.config.DriverFile;
 import org.usblogd.api.config.Range;
 import org.usblogd.api.driver.DeviceMatch;
 import org.usblogd.api.driver.Driver;
@@ -79,8 +80,7 @@ public class HidLoggerDriver implements Driver {
     }
 
     private void apply(Map<String, Object> properties) {
-        name = DeviceMatch.configuredDriverName(PID, (String) properties.get("felix.fileinstall.filename"),
-                properties.get("name"));
+        name = DriverFile.driverName(PID, properties);
         try {
             setup = setup(properties);
         } catch (IllegalArgumentException e) {
@@ -96,20 +96,9 @@ public class HidLoggerDriver implements Driver {
      *             mistake is logged on a line of its own
      */
     private static Setup setup(Map<String, Object> properties) {
-        String file = ConfigCheck.file(properties);
         Config config = CHECK.check(properties).configOrThrow(p -> log.warn("{}", p), p -> log.error("{}", p));
-        String name = DeviceMatch.configuredDriverName(PID, (String) properties.get("felix.fileinstall.filename"),
-                properties.get("name"));
-        try {
-            DeviceMatch row = DeviceMatch.fromConfiguration(name, properties).orElseThrow(
-                    () -> new IllegalArgumentException("name the device with match.vid and match.pid"));
-            ReportFields fields = ReportFields.parse(properties);
-            int endpoint = config.endpoint().isBlank() ? -1
-                    : ReportFields.byteValue("endpoint", config.endpoint().strip());
-            return new Setup(name, row, fields, config.interface_number(), endpoint);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-        }
+        HidConfigRules.Parsed parsed = HidConfigRules.parse(properties);
+        return new Setup(parsed.name(), parsed.row(), parsed.fields(), config.interface_number(), parsed.endpoint());
     }
 
     @Override

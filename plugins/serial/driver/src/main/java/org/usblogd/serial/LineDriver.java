@@ -13,6 +13,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.usblogd.api.config.ConfigCheck;
+import org.usblogd.api.config.DriverFile;
 import org.usblogd.api.config.OneOf;
 import org.usblogd.api.config.Range;
 import org.usblogd.api.driver.DeviceMatch;
@@ -107,8 +108,7 @@ public class LineDriver implements Driver {
     }
 
     private void apply(Map<String, Object> properties) {
-        name = DeviceMatch.configuredDriverName(PID, (String) properties.get("felix.fileinstall.filename"),
-                properties.get("name"));
+        name = DriverFile.driverName(PID, properties);
         try {
             setup = setup(properties);
         } catch (IllegalArgumentException e) {
@@ -124,20 +124,10 @@ public class LineDriver implements Driver {
      *             mistake is logged on a line of its own
      */
     private static Setup setup(Map<String, Object> properties) {
-        String file = ConfigCheck.file(properties);
         Config config = CHECK.check(properties).configOrThrow(p -> log.warn("{}", p), p -> log.error("{}", p));
-        String name = DeviceMatch.configuredDriverName(PID, (String) properties.get("felix.fileinstall.filename"),
-                properties.get("name"));
-        try {
-            DeviceMatch row = DeviceMatch.fromConfiguration(name, properties).orElseThrow(
-                    () -> new IllegalArgumentException("name the device with match.vid and match.pid,"
-                            + " match.serial or match.port"));
-            LineSettings line = LineSettings.parse(properties);
-            LineFormat.parse(properties); // refuses a wrong format now, not when a device comes
-            return new Setup(name, row, line, config.chip(), config.max_line(), Map.copyOf(properties));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-        }
+        SerialConfigRules.Parsed parsed = SerialConfigRules.parse(properties);
+        return new Setup(parsed.name(), parsed.row(), parsed.line(), config.chip(), config.max_line(),
+                Map.copyOf(properties));
     }
 
     /** The line settings in force: the file's last good ones. */

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import org.usblogd.api.config.ConfigCheck;
+import org.usblogd.api.config.DriverFile;
 import org.usblogd.api.config.ConfigRules;
 import org.usblogd.api.config.ConfigSelection;
 import org.usblogd.api.config.ConfigTrial;
@@ -23,7 +24,7 @@ public final class SerialConfigRules implements ConfigRules {
     static final String PID = "org.usblogd.serial";
     /** The keys the file may hold besides the annotation's: the device, the format's and the channels'. */
     static final ConfigCheck<LineDriver.Config> CHECK = ConfigCheck.of(LineDriver.Config.class, Stream.concat(
-            DeviceMatch.CONFIG_KEYS.stream(), Stream.of("name", "csv.columns", "csv.separator", "regex",
+            DriverFile.KEYS.stream(), Stream.of("csv.columns", "csv.separator", "regex",
                     "channel.*.unit", "channel.*.min", "channel.*.max")).toList());
 
     /** What a right file says about the device and its lines. */
@@ -75,15 +76,7 @@ public final class SerialConfigRules implements ConfigRules {
      * @throws IllegalArgumentException one line naming the file and what is wrong in its match keys
      */
     static DeviceMatch row(Map<String, ?> properties) {
-        String name = DeviceMatch.configuredDriverName(PID, (String) properties.get("felix.fileinstall.filename"),
-                properties.get("name"));
-        try {
-            return DeviceMatch.fromConfiguration(name, properties).orElseThrow(
-                    () -> new IllegalArgumentException("name the device with match.vid and match.pid,"
-                            + " match.serial or match.port"));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(ConfigCheck.file(properties) + ": " + e.getMessage(), e);
-        }
+        return DriverFile.row(PID, properties, "match.vid and match.pid, match.serial or match.port");
     }
 
     /** The devices the file's match keys name, whatever else is wrong in it. */
