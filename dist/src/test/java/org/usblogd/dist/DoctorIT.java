@@ -73,6 +73,49 @@ class DoctorIT {
     }
 
     @Test
+    void doctorReadsTheNodesAclAsTheKernelAppliesItAndGivesAnAclFixWithoutUdevd() throws Exception {
+        try (UsbTestbed testbed = new UsbTestbed()) {
+            EmulatedUsbDevice monitor = testbed.plug(new Co2MonitorTwin(Co2MonitorTwin.Firmware.OLD_ENCRYPTED,
+                    TimeUnit.MILLISECONDS.toNanos(100), true, 42), 1, 4, 9);
+            Path node = testbed.root().resolve(monitor.node().substring(1));
+            Files.setPosixFilePermissions(node, PosixFilePermissions.fromString("rw-r--r--"));
+            boolean udevd = Files.exists(Path.of("/run/udev/control"));
+
+            Run denied = usblogd(testbed, "doctor", "--user", "nobody");
+
+            assertThat(denied.exit()).as(denied.out()).isEqualTo(1);
+            if (!udevd) {
+                assertThat(denied.out()).as(denied.out()).contains("Fix: without udevd nothing sets permissions on"
+                        + " plug-in; until it runs: setfacl -m g:usblogd:rw /dev/bus/usb/001/009")
+                        .doesNotContain("chmod");
+            }
+
+            // nobody's group is nogroup: the entry the rules would write for it, owner, group and mode unchanged
+            setfacl("-m", "g:nogroup:rw", node);
+            Run allowed = usblogd(testbed, "doctor", "--user", "nobody");
+
+            System.out.println(allowed.out());
+            assertThat(allowed.exit()).as(allowed.out()).isZero();
+            assertThat(allowed.out()).contains("access: nobody can open it through the ACL entry group:nogroup:rw-"
+                    + " (rw-rw-r-- root:root, ACL group::r-- group:nogroup:rw- mask::rw-)", "no problems found");
+
+            setfacl("-m", "m::r", node);
+            Run masked = usblogd(testbed, "doctor", "--user", "nobody");
+
+            assertThat(masked.exit()).as(masked.out()).isEqualTo(1);
+            assertThat(masked.out()).contains("PROBLEM: /dev/bus/usb/001/009: nobody cannot open it for reading and"
+                    + " writing (rw-r--r-- root:root, ACL group::r-- group:nogroup:rw- mask::r--)");
+        }
+    }
+
+    private static void setfacl(String option, String entry, Path file) throws Exception {
+        Process p = new ProcessBuilder("setfacl", option, entry, file.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("setfacl " + option + " " + entry + " " + file + ": " + out).isZero();
+    }
+
+    @Test
     void doctorNamesAMissingDaemonUser() throws Exception {
         try (UsbTestbed testbed = new UsbTestbed()) {
             Run r = usblogd(testbed, "doctor", "--user", "no-such-user-here");

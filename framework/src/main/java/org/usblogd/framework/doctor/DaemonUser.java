@@ -6,14 +6,14 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The account the daemon runs as and whether it may open a device node. Worked out from the node's owner,
- * group and mode rather than by trying, because the doctor usually runs as root, who may open anything.
+ * group and ACL rather than by trying, because the doctor usually runs as root, who may open anything.
  */
 public record DaemonUser(String name, Set<String> groups) {
 
@@ -34,28 +34,37 @@ public record DaemonUser(String name, Set<String> groups) {
         }
     }
 
-    /** Why this user can or cannot open the node for reading and writing, as "ok" or a problem. */
-    public Verdict access(Path node) throws IOException {
+    /**
+     * Why this user can or cannot open the node for reading and writing, as "ok" or a problem. Judged from
+     * the node's owner, group and ACL (the mode alone when getfacl is missing): the udev rules grant the
+     * daemon's group by an ACL entry.
+     */
+    public Verdict access(Path node, Getfacl getfacl) throws IOException {
         if (!Files.exists(node, LinkOption.NOFOLLOW_LINKS)) {
             return new Verdict(false, node + " does not exist (is /dev mounted, or did the device just leave?)");
         }
         PosixFileAttributes a = Files.readAttributes(node, PosixFileAttributes.class);
-        Set<PosixFilePermission> p = a.permissions();
         String owner = a.owner().getName();
         String group = a.group().getName();
-        String shown = java.nio.file.attribute.PosixFilePermissions.toString(p) + " " + owner + ":" + group;
-        boolean ok;
-        if ("root".equals(name)) {
-            ok = true;
-        } else if (owner.equals(name)) {
-            ok = p.contains(PosixFilePermission.OWNER_READ) && p.contains(PosixFilePermission.OWNER_WRITE);
-        } else if (groups.contains(group)) {
-            ok = p.contains(PosixFilePermission.GROUP_READ) && p.contains(PosixFilePermission.GROUP_WRITE);
-        } else {
-            ok = p.contains(PosixFilePermission.OTHERS_READ) && p.contains(PosixFilePermission.OTHERS_WRITE);
+        String shown = PosixFilePermissions.toString(a.permissions()) + " " + owner + ":" + group;
+        PosixAcl acl;
+        try {
+            acl = getfacl.read(node).orElse(PosixAcl.ofMode(a.permissions()));
+        } catch (IOException e) {
+            return new Verdict(false, "its ACL cannot be read (" + e.getMessage() + ")");
         }
-        return new Verdict(ok, (ok ? name + " can open it" : name + " cannot open it for reading and writing")
-                + " (" + shown + ")");
+        if (acl.extended()) {
+            shown += ", ACL " + String.join(" ", acl.beyondMode().stream().map(PosixAcl.Entry::toString).toList());
+        }
+        if ("root".equals(name)) {
+            return new Verdict(true, name + " can open it (" + shown + ")");
+        }
+        PosixAcl.Decision d = acl.decide(name, groups, owner, group);
+        if (!d.readWrite()) {
+            return new Verdict(false, name + " cannot open it for reading and writing (" + shown + ")");
+        }
+        return new Verdict(true, name + " can open it" + (d.entry().named() ? " through the ACL entry " + d.entry()
+                : "") + " (" + shown + ")");
     }
 
     public record Verdict(boolean ok, String detail) {

@@ -13,7 +13,8 @@ import org.usblogd.api.usb.UsbDeviceInfo;
 /**
  * {@code usblogd doctor}: what usblogd would do on this machine and what stands in its way. It lists the USB
  * devices the kernel sees, which driver would take each and why, the kernel drivers bound to them, whether
- * the daemon's user may open them (with the exact fix when not), and whether hotplug events arrive.
+ * the daemon's user may open them (by their owner, group and ACL, with the exact fix when not), and whether
+ * hotplug events arrive.
  */
 public final class Doctor {
     /** Where a machine keeps what the doctor reads; tests point these at an emulated one. */
@@ -22,14 +23,23 @@ public final class Doctor {
                 Path.of("/run/udev/control"), Path.of("/etc/udev/rules.d"));
     }
 
+    /** The group the udev rules grant, as the package creates it. */
+    private static final String GROUP = "usblogd";
+
     private final Path plugins;
     private final Path conf;
     private final String userName;
     private final Paths paths;
     private final PrintStream out;
+    private final Getfacl getfacl;
     private int problems;
 
     public Doctor(Path plugins, Path conf, String userName, Paths paths, PrintStream out) {
+        this(plugins, conf, userName, paths, out, new Getfacl());
+    }
+
+    Doctor(Path plugins, Path conf, String userName, Paths paths, PrintStream out, Getfacl getfacl) {
+        this.getfacl = getfacl;
         this.plugins = plugins;
         this.conf = conf;
         this.userName = userName;
@@ -84,6 +94,10 @@ public final class Doctor {
         } else {
             out.println("daemon user: " + userName + " (groups " + String.join(" ", user.get().groups()) + ")");
         }
+        if (!getfacl.installed()) {
+            problem("getfacl is missing, so access below is judged from owner, group and mode, not from the ACL"
+                    + " entries the udev rules grant; the rules' setfacl is missing too. Fix: apt-get install acl");
+        }
 
         List<SysfsUsb.Device> devices = SysfsUsb.list(paths.sysBusUsbDevices(), paths.devBusUsb());
         out.println("USB devices (" + devices.size() + "):");
@@ -114,7 +128,7 @@ public final class Doctor {
         if (user.isEmpty()) {
             return;
         }
-        DaemonUser.Verdict v = user.get().access(d.node());
+        DaemonUser.Verdict v = user.get().access(d.node(), getfacl);
         if (v.ok()) {
             out.println("    access: " + v.detail());
             return;
@@ -123,12 +137,15 @@ public final class Doctor {
     }
 
     private String fix(SysfsUsb.Device d, DaemonUser user, boolean udevd) {
+        String join = user.groups().contains(GROUP) ? ""
+                : "add the user to it: usermod -a -G " + GROUP + " " + user.name();
         if (!udevd) {
-            return "without udevd nothing sets permissions on plug-in; until it runs: chgrp usblogd " + d.node()
-                    + " && chmod 0660 " + d.node() + " (lost when the device is plugged in again)";
+            return "without udevd nothing sets permissions on plug-in; until it runs: setfacl -m g:" + GROUP + ":rw "
+                    + d.node() + " (lost when the device is plugged in again)"
+                    + (join.isEmpty() ? "" : "; the entry is for the group " + GROUP + ", " + join);
         }
-        if (!user.groups().contains("usblogd") && !"usblogd".equals(user.name())) {
-            return "the rules grant the group usblogd; add the user to it: usermod -a -G usblogd " + user.name();
+        if (!join.isEmpty()) {
+            return "the rules grant the group " + GROUP + "; " + join;
         }
         Path rules = paths.etcUdevRules().resolve(UdevRules.FILE_NAME);
         return "usblogd udev-rules > " + rules + " && udevadm control --reload && udevadm trigger"
