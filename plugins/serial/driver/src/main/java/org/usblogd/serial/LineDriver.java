@@ -13,7 +13,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.usblogd.api.config.ConfigCheck;
-import org.usblogd.api.config.DriverFile;
+import org.usblogd.api.config.LastGoodFile;
 import org.usblogd.api.config.OneOf;
 import org.usblogd.api.config.Range;
 import org.usblogd.api.driver.DeviceMatch;
@@ -85,38 +85,17 @@ public class LineDriver implements Driver {
     }
 
     /** The file's last good content; null while the file has never been right (then no device is taken). */
-    private volatile Setup setup;
-    /** The name the file gives the driver, right or not: what the data and the log call it. */
-    private volatile String name;
+    private final LastGoodFile<Setup> file = new LastGoodFile<>(PID, LineDriver::setup, Setup::row);
 
-    /**
-     * A file with a mistake is said in one line and takes no device until it is corrected: failing the
-     * component instead would print Declarative Services' stack trace and leave nothing to correct it into.
-     */
     @Activate
     public LineDriver(Map<String, Object> properties) {
-        apply(properties);
+        file.apply(properties).ifPresent(log::error);
     }
 
-    /**
-     * An edited file: applied when it is right (the core then restarts the driver's sessions), otherwise one
-     * line per mistake and the driver goes on with what it had.
-     */
+    /** An edited file: applied when it is right (the core then restarts the driver's sessions). */
     @Modified
     void modified(Map<String, Object> properties) {
-        apply(properties);
-    }
-
-    private void apply(Map<String, Object> properties) {
-        name = DriverFile.driverName(PID, properties);
-        try {
-            setup = setup(properties);
-        } catch (IllegalArgumentException e) {
-            Setup last = setup;
-            log.error("{}; {}", e.getMessage(), last == null
-                    ? "no device is taken by this file until it is corrected"
-                    : "the driver " + last.name() + " keeps running on the file's last good content");
-        }
+        file.apply(properties).ifPresent(log::error);
     }
 
     /**
@@ -132,27 +111,24 @@ public class LineDriver implements Driver {
 
     /** The line settings in force: the file's last good ones. */
     LineSettings line() {
-        return setup.line();
+        return file.content().orElseThrow().line();
     }
 
     @Override
     public String name() {
-        Setup s = setup;
-        return s == null ? name : s.name();
+        return file.name();
     }
 
     @Override
     public List<DeviceMatch> configuredMatches() {
-        Setup s = setup;
-        return s == null ? List.of() : List.of(s.row());
+        return file.rows();
     }
 
     @Override
     public DriverSession open(DeviceLink link, SampleSink sink) throws Exception {
-        Setup s = setup;
-        if (s == null) { // it has no rows then: only a race with the file's first, wrong version gets here
-            throw new IllegalStateException("driver " + name + ": its file has no good content yet");
-        }
+        // no rows while the file was never right: only a race with its first, wrong version gets here
+        Setup s = file.content().orElseThrow(() -> new IllegalStateException("driver " + file.name()
+                + ": its file has no good content yet"));
         SerialChip c = SerialChip.of(link.info(), s.chip()).orElseThrow(() -> new UsbException(
                 UsbException.Kind.OTHER, link.info().vidPid()
                         + " is no serial chip usblogd knows (CDC-ACM, FTDI, CH340, CP210x); set chip"));
