@@ -38,8 +38,13 @@ class InstalledServiceIT {
         Files.setPosixFilePermissions(socketDir, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
+    private static final Path ADDED_SIM = Path.of("/usr/share/usblogd/bundles/test-sim.jar");
+    private static final Path ADDED_COUNTERS = Path.of("/usr/share/usblogd/bundles/test-counter-twin.jar");
+
     @AfterEach
     void purge() throws Exception {
+        Files.deleteIfExists(ADDED_SIM);
+        Files.deleteIfExists(ADDED_COUNTERS);
         if (socketDir != null) {
             Files.deleteIfExists(socketDir.resolve("notify.sock"));
             Files.deleteIfExists(socketDir);
@@ -90,12 +95,13 @@ class InstalledServiceIT {
         // a driver added by root, and a core that gives up on a stale device quickly and then wants a restart
         Files.copy(Path.of(System.getProperty("usblogd.counterDriver")),
                 Path.of("/usr/share/usblogd/plugins/counter-driver.jar"));
-        // the package has no simulator: the virtual bus and the counters come in as plugins, for this test only
+        // the package has no simulator: the virtual bus and the counters join its bundles, for this test only
+        // (started with the infrastructure, as in a test installation; removed again after the test)
         try (var demo = Files.list(Dist.home().resolve("demo/bundles"))) {
             Files.copy(demo.filter(p -> p.getFileName().toString().startsWith("sim-")).findFirst().orElseThrow(),
-                    Path.of("/usr/share/usblogd/plugins/sim.jar"));
+                    ADDED_SIM);
         }
-        Files.copy(PluginJars.counterTwin(), Path.of("/usr/share/usblogd/plugins/counter-twin.jar"));
+        Files.copy(PluginJars.counterTwin(), ADDED_COUNTERS);
         Files.writeString(CONF.resolve("org.usblogd.usb.cfg"),
                 "stale.min.ms = 500\nstale.first.ms = 3000\nstale.restart = true\n", StandardOpenOption.APPEND);
         Path log = Files.createTempFile("usblogd-installed", ".log");
