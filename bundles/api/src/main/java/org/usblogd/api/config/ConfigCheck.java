@@ -161,6 +161,25 @@ public final class ConfigCheck<T extends Annotation> {
         return new Checked<>(proxy(values), byKey, errors, unknown);
     }
 
+    /**
+     * Every problem of one file, as the lines the daemon logs: the checked values' first, then, when they
+     * are right, the one {@code parse} throws (a component's own reading of the rest, such as its match keys).
+     */
+    public List<String> problems(Map<String, ?> properties,
+            java.util.function.Consumer<Map<String, ?>> parse) {
+        Checked<T> checked = check(properties);
+        List<String> lines = new ArrayList<>();
+        checked.problems().forEach(p -> lines.add(p.toString()));
+        if (checked.valid()) {
+            try {
+                parse.accept(properties);
+            } catch (IllegalArgumentException e) {
+                lines.add(e.getMessage());
+            }
+        }
+        return lines;
+    }
+
     /** The file the properties came from, as a path; the PID when they came from elsewhere. */
     public static String file(Map<String, ?> properties) {
         Object f = properties.get(FILE_PROPERTY);

@@ -42,17 +42,7 @@ public final class HidConfigRules implements ConfigRules {
 
     @Override
     public List<String> problems(Map<String, ?> properties) {
-        ConfigCheck.Checked<HidLoggerDriver.Config> checked = CHECK.check(properties);
-        List<String> lines = new ArrayList<>();
-        checked.problems().forEach(p -> lines.add(p.toString()));
-        if (checked.valid()) {
-            try {
-                parse(properties);
-            } catch (IllegalArgumentException e) {
-                lines.add(e.getMessage());
-            }
-        }
-        return lines;
+        return CHECK.problems(properties, p -> parse(p));
     }
 
     /**

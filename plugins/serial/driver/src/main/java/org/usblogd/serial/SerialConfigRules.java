@@ -43,17 +43,7 @@ public final class SerialConfigRules implements ConfigRules {
 
     @Override
     public List<String> problems(Map<String, ?> properties) {
-        ConfigCheck.Checked<LineDriver.Config> checked = CHECK.check(properties);
-        List<String> lines = new ArrayList<>();
-        checked.problems().forEach(p -> lines.add(p.toString()));
-        if (checked.valid()) {
-            try {
-                parse(properties);
-            } catch (IllegalArgumentException e) {
-                lines.add(e.getMessage());
-            }
-        }
-        return lines;
+        return CHECK.problems(properties, p -> parse(p));
     }
 
     /**
