@@ -22,7 +22,7 @@ final class VirtualConnection implements DeviceConnection {
         device.lock.lock();
         try {
             check();
-            return device.kernelDriverBound(iface);
+            return device.host().kernelDriver(iface) != null;
         } finally {
             device.lock.unlock();
         }
@@ -33,7 +33,7 @@ final class VirtualConnection implements DeviceConnection {
         device.lock.lock();
         try {
             check();
-            device.detachKernelDriver(iface);
+            device.host().detachKernelDriver(iface);
         } finally {
             device.lock.unlock();
         }
@@ -44,7 +44,7 @@ final class VirtualConnection implements DeviceConnection {
         device.lock.lock();
         try {
             device.requirePlugged(); // an aborted connection must still give the interface back
-            device.attachKernelDriver(iface);
+            device.host().attachKernelDriver(iface);
         } finally {
             device.lock.unlock();
         }
@@ -55,7 +55,7 @@ final class VirtualConnection implements DeviceConnection {
         device.lock.lock();
         try {
             check();
-            device.claim(iface);
+            device.host().claim(iface);
         } finally {
             device.lock.unlock();
         }
@@ -66,7 +66,7 @@ final class VirtualConnection implements DeviceConnection {
         device.lock.lock();
         try {
             device.requirePlugged();
-            device.release(iface);
+            device.host().release(iface);
         } finally {
             device.lock.unlock();
         }
@@ -110,9 +110,15 @@ final class VirtualConnection implements DeviceConnection {
         device.lock.lock();
         try {
             check();
-            device.requireClaimedFor(endpoint);
+            device.host().requireClaimedFor(endpoint);
+            device.host().requireNotHalted(endpoint);
             if ((endpoint & 0x80) == 0) {
-                device.model().out(endpoint, Arrays.copyOf(buffer, length));
+                try {
+                    device.model().out(endpoint, Arrays.copyOf(buffer, length));
+                } catch (UsbException e) {
+                    device.host().failed(endpoint, e);
+                    throw e;
+                }
                 device.changed.signalAll();
                 return length;
             }
@@ -136,6 +142,7 @@ final class VirtualConnection implements DeviceConnection {
                 long wakeAt = next - deadline < 0 ? next : deadline;
                 device.awaitNanos(wakeAt - now);
                 check();
+                device.host().requireNotHalted(endpoint);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -150,11 +157,7 @@ final class VirtualConnection implements DeviceConnection {
         device.lock.lock();
         try {
             check();
-            boolean exists = device.info().interfaces().stream()
-                    .anyMatch(i -> i.number() == iface && i.alternate() == alternate);
-            if (!exists) {
-                throw new UsbException(Kind.OTHER, "interface " + iface + " has no alternate setting " + alternate);
-            }
+            device.host().setAlternate(iface, alternate);
         } finally {
             device.lock.unlock();
         }
@@ -164,7 +167,8 @@ final class VirtualConnection implements DeviceConnection {
     public void clearHalt(int endpoint) throws UsbException {
         device.lock.lock();
         try {
-            check(); // virtual endpoints never stay halted: a model's STALL refuses one request only
+            check();
+            device.host().clearHalt(endpoint);
         } finally {
             device.lock.unlock();
         }
@@ -175,7 +179,7 @@ final class VirtualConnection implements DeviceConnection {
         device.lock.lock();
         try {
             check();
-            device.model().reset();
+            device.host().reset();
             device.changed.signalAll();
         } finally {
             device.lock.unlock();
@@ -188,7 +192,8 @@ final class VirtualConnection implements DeviceConnection {
         device.lock.lock();
         try {
             check();
-            device.requireClaimedFor(endpoint);
+            device.host().requireClaimedFor(endpoint);
+            device.host().requireNotHalted(endpoint);
             int offset = 0;
             int total = 0;
             for (int i = 0; i < packetLengths.length; i++) {

@@ -1,8 +1,6 @@
 package org.usblogd.sim.internal;
 
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -12,13 +10,13 @@ import org.usblogd.api.sim.DeviceModel;
 import org.usblogd.api.sim.PluggedDevice;
 import org.usblogd.api.usb.UsbDeviceInfo;
 import org.usblogd.api.usb.UsbException;
-import org.usblogd.api.usb.UsbInterfaceInfo;
 import org.usblogd.api.usb.spi.BackendDevice;
 import org.usblogd.api.usb.spi.DeviceConnection;
+import org.usblogd.sim.host.HostDeviceState;
 
 /**
- * A model in a port: the device's host-visible state (plugged, claimed interfaces, bound kernel drivers)
- * and the one lock under which the model is called, so models need no locking of their own.
+ * A model in a port: whether it is plugged, the host's state for it ({@link HostDeviceState}, the same the
+ * umockdev harness keeps) and the one lock under which both are used, so models need no locking of their own.
  */
 final class VirtualDevice implements PluggedDevice, BackendDevice {
     private final VirtualBusBackend bus;
@@ -30,8 +28,7 @@ final class VirtualDevice implements PluggedDevice, BackendDevice {
 
     private volatile UsbDeviceInfo info;
     private volatile boolean plugged;
-    private final Set<Integer> claimed = new HashSet<>();
-    private final Map<Integer, String> kernelDrivers = new HashMap<>();
+    private HostDeviceState host;
     private final Set<VirtualConnection> connections = new HashSet<>();
 
     VirtualDevice(VirtualBusBackend bus, DeviceModel model, String portPath) {
@@ -39,20 +36,14 @@ final class VirtualDevice implements PluggedDevice, BackendDevice {
         this.model = model;
         this.portPath = portPath;
         this.info = model.info().at(portPath, 0);
+        this.host = new HostDeviceState(info, model);
     }
 
     void connect(int address) {
         lock.lock();
         try {
             info = model.info().at(portPath, address);
-            claimed.clear();
-            kernelDrivers.clear();
-            for (UsbInterfaceInfo i : info.interfaces()) {
-                String k = model.kernelDriver(i.number());
-                if (k != null) {
-                    kernelDrivers.put(i.number(), k);
-                }
-            }
+            host = new HostDeviceState(info, model);
             model.reset();
             plugged = true;
         } finally {
@@ -85,7 +76,7 @@ final class VirtualDevice implements PluggedDevice, BackendDevice {
             }
             plugged = false;
             connections.clear();
-            claimed.clear();
+            host.unplugged();
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -103,7 +94,7 @@ final class VirtualDevice implements PluggedDevice, BackendDevice {
     public boolean claimed(int interfaceNumber) {
         lock.lock();
         try {
-            return claimed.contains(interfaceNumber);
+            return host.claimed(interfaceNumber);
         } finally {
             lock.unlock();
         }
@@ -113,7 +104,7 @@ final class VirtualDevice implements PluggedDevice, BackendDevice {
     public String kernelDriver(int interfaceNumber) {
         lock.lock();
         try {
-            return kernelDrivers.get(interfaceNumber);
+            return host.kernelDriver(interfaceNumber);
         } finally {
             lock.unlock();
         }
@@ -150,48 +141,8 @@ final class VirtualDevice implements PluggedDevice, BackendDevice {
         }
     }
 
-    boolean kernelDriverBound(int iface) {
-        return kernelDrivers.containsKey(iface);
-    }
-
-    void detachKernelDriver(int iface) {
-        kernelDrivers.remove(iface);
-    }
-
-    void attachKernelDriver(int iface) {
-        String k = model.kernelDriver(iface);
-        if (k != null && !claimed.contains(iface)) {
-            kernelDrivers.put(iface, k);
-        }
-    }
-
-    void claim(int iface) throws UsbException {
-        if (info.interfaces().stream().noneMatch(i -> i.number() == iface)) {
-            throw new UsbException(UsbException.Kind.OTHER, "device " + info + " has no interface " + iface);
-        }
-        if (kernelDrivers.containsKey(iface)) {
-            throw new UsbException(UsbException.Kind.BUSY, "interface " + iface + " of " + info
-                    + " is claimed by kernel driver " + kernelDrivers.get(iface));
-        }
-        claimed.add(iface);
-    }
-
-    void release(int iface) {
-        claimed.remove(iface);
-    }
-
-    void requireClaimedFor(int endpoint) throws UsbException {
-        for (UsbInterfaceInfo i : info.interfaces()) {
-            if (i.endpoints().stream().anyMatch(e -> e.address() == endpoint)) {
-                if (!claimed.contains(i.number())) {
-                    throw new UsbException(UsbException.Kind.OTHER, "endpoint 0x" + Integer.toHexString(endpoint)
-                            + " belongs to interface " + i.number() + ", which is not claimed");
-                }
-                return;
-            }
-        }
-        throw new UsbException(UsbException.Kind.OTHER,
-                "device " + info + " has no endpoint 0x" + Integer.toHexString(endpoint));
+    HostDeviceState host() {
+        return host;
     }
 
     void closed(VirtualConnection c) {

@@ -23,6 +23,7 @@ import org.usblogd.api.sim.ControlSetup;
 import org.usblogd.api.sim.DeviceModel;
 import org.usblogd.api.usb.UsbDeviceInfo;
 import org.usblogd.api.usb.UsbException;
+import org.usblogd.sim.host.HostDeviceState;
 import org.usblogd.testing.umockdev.NativeLibraries.GObject;
 import org.usblogd.testing.umockdev.NativeLibraries.IoctlHandler;
 import org.usblogd.testing.umockdev.NativeLibraries.UMockdev;
@@ -32,9 +33,9 @@ import com.sun.jna.Pointer;
 
 /**
  * One emulated device node (/dev/bus/usb/BBB/DDD) whose usbdevfs ioctls are answered by a
- * {@link DeviceModel}, the same model the virtual bus uses. It keeps what the kernel would keep for the
- * device: claimed interfaces, kernel drivers bound per interface, halted endpoints, the active
- * configuration, and the URBs libusb submitted, which complete when the model has data for them.
+ * {@link DeviceModel}, the same model the virtual bus uses. What the kernel keeps for the device (claimed
+ * interfaces, kernel drivers, halted endpoints, configuration, alternate settings) is a {@link HostDeviceState},
+ * the virtual bus's too; this class adds the URBs libusb submitted, which complete when the model has data.
  *
  * <p>All state is guarded by this object's monitor; the model is only called under it.
  */
@@ -63,18 +64,12 @@ public final class EmulatedUsbDevice {
     private final Deque<Urb> pending = new ArrayDeque<>();
     /** Completed URBs per client (open file descriptor): a handle reaps only what it submitted. */
     private final Map<Long, Deque<Urb>> reapable = new HashMap<>();
-    private final Set<Integer> claimed = new HashSet<>();
-    private final Set<Integer> claimedElsewhere = new HashSet<>();
-    private final Set<Integer> halted = new HashSet<>();
-    private final Map<Integer, String> kernelDrivers = new HashMap<>();
-    private final Map<Integer, Integer> alternates = new HashMap<>();
+    private final HostDeviceState host;
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong ioctls = new AtomicLong();
     private final AtomicLong urbs = new AtomicLong();
     private final LongConsumer wakeAt;
-    private int configuration;
     private boolean unplugged;
-    private int resets;
 
     EmulatedUsbDevice(UsbTestbed testbed, DeviceModel model, UsbDeviceInfo info, int bus, int address,
             String sysfsPath, LongConsumer wakeAt) {
@@ -87,13 +82,7 @@ public final class EmulatedUsbDevice {
         this.node = String.format("/dev/bus/usb/%03d/%03d", bus, address);
         this.sysfsPath = sysfsPath;
         this.wakeAt = wakeAt;
-        this.configuration = info.activeConfiguration();
-        info.interfaces().stream().mapToInt(i -> i.number()).distinct().forEach(i -> {
-            String driver = model.kernelDriver(i);
-            if (driver != null) {
-                kernelDrivers.put(i, driver);
-            }
-        });
+        this.host = new HostDeviceState(info, model);
         this.handler = U.umockdev_ioctl_base_new();
         this.callback = (base, client, data) -> handle(client);
         CALLBACKS.add(callback);
@@ -140,38 +129,38 @@ public final class EmulatedUsbDevice {
 
     /** The kernel driver bound to an interface now, or null. */
     public synchronized String kernelDriver(int iface) {
-        return kernelDrivers.get(iface);
+        return host.kernelDriver(iface);
     }
 
     public synchronized Set<Integer> claimedInterfaces() {
-        return Set.copyOf(claimed);
+        return host.claimedInterfaces();
     }
 
     /** Makes the interface look claimed by another process: claiming it fails with EBUSY. */
     public synchronized void claimElsewhere(int iface) {
-        claimedElsewhere.add(iface);
+        host.claimElsewhere(iface);
     }
 
     /** Halts an endpoint, as a device does on a protocol error: transfers fail with EPIPE until CLEAR_HALT. */
     public synchronized void halt(int endpoint) {
-        halted.add(endpoint);
+        host.halt(endpoint);
         pump(System.nanoTime());
     }
 
     public synchronized boolean isHalted(int endpoint) {
-        return halted.contains(endpoint);
+        return host.halted(endpoint);
     }
 
     public synchronized int resets() {
-        return resets;
+        return host.resets();
     }
 
     public synchronized int configuration() {
-        return configuration;
+        return host.configuration();
     }
 
     public synchronized int alternate(int iface) {
-        return alternates.getOrDefault(iface, 0);
+        return host.alternate(iface);
     }
 
     /** URBs libusb has submitted and not yet reaped. */
@@ -207,7 +196,7 @@ public final class EmulatedUsbDevice {
             reapable(u.client).add(u);
         }
         pending.clear();
-        claimed.clear();
+        host.unplugged();
         readiness.set(true);
     }
 
@@ -260,22 +249,20 @@ public final class EmulatedUsbDevice {
             int iface = intArg(arg);
             if (request == Usbdevfs.RELEASEINTERFACE) {
                 log.add("release " + iface);
-                return claimed.remove(iface) ? complete(client, 0, 0) : complete(client, -1, Usbdevfs.EINVAL);
+                return host.release(iface) ? complete(client, 0, 0) : complete(client, -1, Usbdevfs.EINVAL);
             }
-            if (claimedElsewhere.contains(iface) || kernelDrivers.containsKey(iface)) {
-                log.add("claim " + iface + " refused: busy");
-                return complete(client, -1, Usbdevfs.EBUSY);
-            }
-            if (!hasInterface(iface)) {
-                return complete(client, -1, Usbdevfs.ENOENT);
+            try {
+                host.claim(iface);
+            } catch (UsbException e) {
+                log.add("claim " + iface + " refused: " + e.kind());
+                return complete(client, -1, e.kind() == UsbException.Kind.BUSY ? Usbdevfs.EBUSY : Usbdevfs.ENOENT);
             }
             log.add("claim " + iface);
-            claimed.add(iface);
             return complete(client, 0, 0);
         }
         if (request == Usbdevfs.SETCONFIGURATION) {
             int value = intArg(arg);
-            configuration = value;
+            host.setConfiguration(value);
             testbed.setAttribute(this, "bConfigurationValue", value == 0 ? "" : value + "\n");
             log.add("set configuration " + value);
             return complete(client, 0, 0);
@@ -284,31 +271,28 @@ public final class EmulatedUsbDevice {
             Pointer d = U.umockdev_ioctl_data_resolve(arg, 0, 8, null);
             int iface = bytes(d).getInt(0);
             int alt = bytes(d).getInt(4);
-            boolean exists = info.interfaces().stream().anyMatch(i -> i.number() == iface && i.alternate() == alt);
-            if (!claimed.contains(iface) || !exists) {
+            try {
+                host.setAlternate(iface, alt);
+            } catch (UsbException e) {
                 return complete(client, -1, Usbdevfs.EINVAL);
             }
-            alternates.put(iface, alt);
             log.add("set interface " + iface + " alt " + alt);
             return complete(client, 0, 0);
         }
         if (request == Usbdevfs.CLEAR_HALT || request == Usbdevfs.RESETEP) {
             int ep = intArg(arg);
-            halted.remove(ep);
+            host.clearHalt(ep);
             log.add("clear halt " + Integer.toHexString(ep));
             return complete(client, 0, 0);
         }
         if (request == Usbdevfs.RESET) {
-            resets++;
-            halted.clear();
-            alternates.clear();
-            model.reset();
+            host.reset();
             log.add("reset");
             return complete(client, 0, 0);
         }
         if (request == Usbdevfs.GETDRIVER) {
             Pointer d = U.umockdev_ioctl_data_resolve(arg, 0, 260, null);
-            String driver = kernelDrivers.get(bytes(d).getInt(0));
+            String driver = host.kernelDriver(bytes(d).getInt(0));
             if (driver == null) {
                 return complete(client, -1, Usbdevfs.ENODATA);
             }
@@ -321,19 +305,18 @@ public final class EmulatedUsbDevice {
             int code = bytes(d).getInt(4);
             if (code == Usbdevfs.IOCTL_DISCONNECT) {
                 log.add("kernel driver detached from " + iface);
-                return kernelDrivers.remove(iface) != null ? complete(client, 0, 0)
+                return host.detachKernelDriver(iface) ? complete(client, 0, 0)
                         : complete(client, -1, Usbdevfs.ENODATA);
             }
             if (code == Usbdevfs.IOCTL_CONNECT) {
-                if (claimed.contains(iface) || kernelDrivers.containsKey(iface)) {
+                try {
+                    if (!host.attachKernelDriver(iface)) {
+                        return complete(client, 0, 0);
+                    }
+                } catch (UsbException e) {
                     return complete(client, -1, Usbdevfs.EBUSY);
                 }
-                String original = model.kernelDriver(iface);
-                if (original == null) {
-                    return complete(client, 0, 0);
-                }
-                kernelDrivers.put(iface, original);
-                log.add("kernel driver " + original + " attached to " + iface);
+                log.add("kernel driver " + host.kernelDriver(iface) + " attached to " + iface);
                 return complete(client, 1, 0);
             }
             return complete(client, -1, Usbdevfs.ENOTTY);
@@ -371,7 +354,7 @@ public final class EmulatedUsbDevice {
         if (type == Usbdevfs.URB_TYPE_CONTROL) {
             control(u, out);
         } else if (!u.in()) {
-            if (halted.contains(u.endpoint)) {
+            if (host.halted(u.endpoint)) {
                 u.finish(-Usbdevfs.EPIPE, new byte[0]);
             } else if (type == Usbdevfs.URB_TYPE_ISO) {
                 u.isoLengths = new int[packets];
@@ -391,9 +374,7 @@ public final class EmulatedUsbDevice {
                     u.actual = out.length;
                 } catch (UsbException e) {
                     u.finish(status(e), new byte[0]);
-                    if (e.kind() == UsbException.Kind.STALL) {
-                        halted.add(u.endpoint);
-                    }
+                    host.failed(u.endpoint, e);
                 }
             }
         } else if (type == Usbdevfs.URB_TYPE_ISO) {
@@ -485,7 +466,7 @@ public final class EmulatedUsbDevice {
             if (blocked.contains(u.endpoint)) {
                 continue;
             }
-            if (halted.contains(u.endpoint)) {
+            if (host.halted(u.endpoint)) {
                 u.finish(-Usbdevfs.EPIPE, new byte[0]);
             } else if (u.type == Usbdevfs.URB_TYPE_ISO) {
                 if (now >= u.due) {
@@ -595,10 +576,6 @@ public final class EmulatedUsbDevice {
             }
         }
         return complete(client, -1, Usbdevfs.EINVAL);
-    }
-
-    private boolean hasInterface(int iface) {
-        return info.interfaces().stream().anyMatch(i -> i.number() == iface);
     }
 
     private static int intArg(Pointer arg) {
