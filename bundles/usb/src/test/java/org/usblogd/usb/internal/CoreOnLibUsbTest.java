@@ -1,17 +1,17 @@
 package org.usblogd.usb.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
+import static org.usblogd.usb.internal.Await.await;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.Version;
+import org.usblogd.testing.counter.twin.CounterTwin;
 import org.usblogd.testing.umockdev.EmulatedUsbDevice;
 import org.usblogd.testing.umockdev.UsbTestbed;
 import org.usblogd.usb.internal.libusb.CompositeModel;
@@ -27,34 +27,23 @@ class CoreOnLibUsbTest {
     private static final long PERIOD = TimeUnit.MILLISECONDS.toNanos(5);
     private final AtomicLong serviceIds = new AtomicLong(100);
 
-    private UsbTestbed testbed;
-    private LibUsbBackend backend;
-    private MemoryRecorder recorder;
-    private DeviceManager manager;
+    @RegisterExtension
+    final CoreOnLibUsbFixture core = CoreOnLibUsbFixture.withUdevd();
+    private final UsbTestbed testbed = core.testbed;
+    private final LibUsbBackend backend = core.backend;
+    private final MemoryRecorder recorder = core.recorder;
+    private final DeviceManager manager = core.manager;
 
     @BeforeEach
     void start() {
-        testbed = new UsbTestbed();
-        recorder = new MemoryRecorder();
-        manager = new DeviceManager(recorder, DeviceManagerTest.config());
-        manager.activate();
-        backend = LibUsbHarness.backend(testbed);
-        LibUsbHarness.activate(backend, "udev");
-        manager.bindBackend(backend);
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        manager.deactivate();
-        LibUsbHarness.deactivate(backend);
-        testbed.close();
+        core.start("udev");
     }
 
     @Test
     void theKernelDriverIsDetachedWhileBoundAndReattachedWhenTheDriverLeaves() {
         CountingDriver driver = add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
-        EmulatedUsbDevice d = testbed.plug(new CounterModel("CNT-1", PERIOD), 1, 1, 2);
-        String id = "1209:0001:CNT-1";
+        EmulatedUsbDevice d = testbed.plug(CounterTwin.keepingEveryReport("CNT-1", PERIOD), 1, 1, 2);
+        String id = "1209:0010:CNT-1";
         assertThat(d.kernelDriver(0)).isEqualTo("usbhid");
 
         await("samples through libusb", () -> recorder.sampleCount(id) >= 20);
@@ -71,8 +60,8 @@ class CoreOnLibUsbTest {
     @Test
     void aDriverThatThrowsStillGivesTheInterfaceBack() {
         CountingDriver bad = add(new CountingDriver("bad-poll", "POLL", CountingDriver.Fault.THROW_IN_POLL));
-        EmulatedUsbDevice d = testbed.plug(new CounterModel("POLL-1", PERIOD), 1, 1, 2);
-        String id = "1209:0001:POLL-1";
+        EmulatedUsbDevice d = testbed.plug(CounterTwin.keepingEveryReport("POLL-1", PERIOD), 1, 1, 2);
+        String id = "1209:0010:POLL-1";
 
         await("the failure is recorded", () -> !recorder.events(id, "session.failed").isEmpty());
         await("kernel driver back after the failure", () -> "usbhid".equals(d.kernelDriver(0))
@@ -88,8 +77,8 @@ class CoreOnLibUsbTest {
     void unplugMidTransferEndsTheSessionAndAReplugResumes() {
         CountingDriver driver = add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
         // A slow device: the session is nearly always blocked in an interrupt transfer.
-        EmulatedUsbDevice d = testbed.plug(new CounterModel("CNT-1", TimeUnit.MILLISECONDS.toNanos(300)), 1, 1, 2);
-        String id = "1209:0001:CNT-1";
+        EmulatedUsbDevice d = testbed.plug(CounterTwin.keepingEveryReport("CNT-1", TimeUnit.MILLISECONDS.toNanos(300)), 1, 1, 2);
+        String id = "1209:0010:CNT-1";
         await("first sample", () -> recorder.sampleCount(id) >= 1);
 
         testbed.unplug(d);
@@ -98,7 +87,7 @@ class CoreOnLibUsbTest {
         await("detached", () -> recorder.events(id, "device.detached").size() == 1);
         await("device handle closed", () -> LibUsbHarness.openConnections(backend) == 0);
 
-        EmulatedUsbDevice back = testbed.plug(new CounterModel("CNT-1", PERIOD), 1, 1, 8);
+        EmulatedUsbDevice back = testbed.plug(CounterTwin.keepingEveryReport("CNT-1", PERIOD), 1, 1, 8);
         int before = recorder.sampleCount(id);
         await("samples after the replug", () -> recorder.sampleCount(id) >= before + 10);
         assertThat(back.kernelDriver(0)).isNull();
@@ -107,10 +96,10 @@ class CoreOnLibUsbTest {
     @Test
     void stoppingTheCoreGivesEveryInterfaceBack() throws InterruptedException {
         add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
-        EmulatedUsbDevice a = testbed.plug(new CounterModel("CNT-1", PERIOD), 1, 1, 2);
-        EmulatedUsbDevice b = testbed.plug(new CounterModel("CNT-2", PERIOD), 1, 2, 3);
-        await("both stream", () -> recorder.sampleCount("1209:0001:CNT-1") > 5
-                && recorder.sampleCount("1209:0001:CNT-2") > 5);
+        EmulatedUsbDevice a = testbed.plug(CounterTwin.keepingEveryReport("CNT-1", PERIOD), 1, 1, 2);
+        EmulatedUsbDevice b = testbed.plug(CounterTwin.keepingEveryReport("CNT-2", PERIOD), 1, 2, 3);
+        await("both stream", () -> recorder.sampleCount("1209:0010:CNT-1") > 5
+                && recorder.sampleCount("1209:0010:CNT-2") > 5);
 
         manager.deactivate();
 
@@ -124,8 +113,8 @@ class CoreOnLibUsbTest {
     @Test
     void repeatedFailuresEscalateFromReopenToResetToBackingOffAndEachStepIsAnEvent() {
         add(new CountingDriver("wedged", "WDG", CountingDriver.Fault.USB_ERROR_IN_POLL));
-        EmulatedUsbDevice d = testbed.plug(new CounterModel("WDG-1", PERIOD), 1, 1, 2);
-        String id = "1209:0001:WDG-1";
+        EmulatedUsbDevice d = testbed.plug(CounterTwin.keepingEveryReport("WDG-1", PERIOD), 1, 1, 2);
+        String id = "1209:0010:WDG-1";
 
         await("escalated to backing off", () -> !recorder.events(id, "recovery.back-off").isEmpty());
 
@@ -140,8 +129,8 @@ class CoreOnLibUsbTest {
     @Test
     void transientErrorsAreRetriedInsideTheSession() {
         CountingDriver driver = add(new CountingDriver("flaky", "FLK", CountingDriver.Fault.TRANSIENT_IN_POLL));
-        testbed.plug(new CounterModel("FLK-1", PERIOD), 1, 1, 2);
-        String id = "1209:0001:FLK-1";
+        testbed.plug(CounterTwin.keepingEveryReport("FLK-1", PERIOD), 1, 1, 2);
+        String id = "1209:0010:FLK-1";
 
         await("samples despite every other poll failing", () -> recorder.sampleCount(id) >= 20);
 
@@ -180,19 +169,5 @@ class CoreOnLibUsbTest {
     private CountingDriver add(CountingDriver d) {
         manager.addDriver(new DriverRef(d, d.name(), 0, new Version(1, 0, 0), serviceIds.incrementAndGet()));
         return d;
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                fail("timed out waiting for: " + what);
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
     }
 }

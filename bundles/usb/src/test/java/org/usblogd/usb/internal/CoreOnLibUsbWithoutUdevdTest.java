@@ -1,23 +1,20 @@
 package org.usblogd.usb.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
+import static org.usblogd.usb.internal.Await.await;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.Version;
+import org.usblogd.testing.counter.twin.CounterTwin;
 import org.usblogd.testing.umockdev.EmulatedUsbDevice;
 import org.usblogd.testing.umockdev.UsbTestbed;
-import org.usblogd.usb.internal.libusb.LibUsbBackend;
-import org.usblogd.usb.internal.libusb.LibUsbHarness;
-import org.usblogd.usb.internal.libusb.ReportModel;
 
 /**
  * The core with a driver on the real libusb stack, on a system without udevd, while two devices are
@@ -30,39 +27,26 @@ class CoreOnLibUsbWithoutUdevdTest {
     private static final long PERIOD = TimeUnit.MILLISECONDS.toNanos(20);
     private static final int DEPTH = 10;
     private static final int CYCLES = 25;
-    private static final String STEADY = "1209:0001:RPT-STEADY";
-    private static final String A = "1209:0001:RPT-A";
-    private static final String B = "1209:0001:RPT-B";
+    private static final String STEADY = "1209:0010:RPT-STEADY";
+    private static final String A = "1209:0010:RPT-A";
+    private static final String B = "1209:0010:RPT-B";
 
-    private UsbTestbed testbed;
-    private LibUsbBackend backend;
-    private MemoryRecorder recorder;
-    private DeviceManager manager;
+    @RegisterExtension
+    final CoreOnLibUsbFixture core = CoreOnLibUsbFixture.withoutUdevd();
+    private final UsbTestbed testbed = core.testbed;
+    private final MemoryRecorder recorder = core.recorder;
 
     @BeforeEach
     void start() {
-        testbed = new UsbTestbed().withoutUdevd();
-        recorder = new MemoryRecorder();
-        manager = new DeviceManager(recorder, DeviceManagerTest.config());
-        manager.activate();
         CountingDriver driver = new CountingDriver("counter", "RPT", CountingDriver.Fault.NONE);
-        manager.addDriver(new DriverRef(driver, driver.name(), 0, new Version(1, 0, 0), 101));
-        backend = LibUsbHarness.backend(testbed);
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        manager.deactivate();
-        LibUsbHarness.deactivate(backend);
-        testbed.close();
+        core.manager.addDriver(new DriverRef(driver, driver.name(), 0, new Version(1, 0, 0), 101));
     }
 
     @Test
     void replugStormWithoutUdevdTheCoreKeepsASteadyThirdDevicesSessionAndBindsEveryReplugAgain() throws Exception {
-        ReportModel steady = new ReportModel("RPT-STEADY", PERIOD, DEPTH);
+        CounterTwin steady = CounterTwin.keepingNewest("RPT-STEADY", PERIOD, DEPTH);
         testbed.plug(steady, 1, 1, 2);
-        LibUsbHarness.activate(backend, "sysfs");
-        manager.bindBackend(backend);
+        core.start("sysfs");
         await("the steady device delivers", () -> recorder.sampleCount(STEADY) >= 10);
 
         int address = 10;
@@ -71,9 +55,9 @@ class CoreOnLibUsbWithoutUdevdTest {
             long t0 = System.nanoTime();
             int samplesA = recorder.sampleCount(A);
             int samplesB = recorder.sampleCount(B);
-            EmulatedUsbDevice a = testbed.plug(new ReportModel("RPT-A", PERIOD, DEPTH), 1, 2, address++);
+            EmulatedUsbDevice a = testbed.plug(CounterTwin.keepingNewest("RPT-A", PERIOD, DEPTH), 1, 2, address++);
             Thread.sleep(100);
-            EmulatedUsbDevice b = testbed.plug(new ReportModel("RPT-B", PERIOD, DEPTH), 1, 3, address++);
+            EmulatedUsbDevice b = testbed.plug(CounterTwin.keepingNewest("RPT-B", PERIOD, DEPTH), 1, 3, address++);
             await("A bound and delivering, plug " + n, () -> recorder.events(A, "driver.bound").size() >= n
                     && recorder.sampleCount(A) > samplesA);
             await("B bound and delivering, plug " + n, () -> recorder.events(B, "driver.bound").size() >= n
@@ -118,19 +102,5 @@ class CoreOnLibUsbWithoutUdevdTest {
             before = s.value();
         }
         return gaps;
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                fail("timed out waiting for: " + what);
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
     }
 }

@@ -1,6 +1,5 @@
 package org.usblogd.usb.internal;
 
-import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.usblogd.api.driver.Driver;
@@ -10,8 +9,9 @@ import org.usblogd.api.sample.SampleSink;
 import org.usblogd.api.usb.DeviceLink;
 import org.usblogd.api.usb.UsbDeviceInfo;
 import org.usblogd.api.usb.UsbException;
+import org.usblogd.testing.counter.twin.CounterTwin;
 
-/** Reads the counter of {@link CounterModel}s with a given serial prefix; can be told to misbehave. */
+/** Reads the sequence of {@link CounterTwin}s with a given serial prefix; can be told to misbehave. */
 final class CountingDriver implements Driver {
     enum Fault {
         NONE, THROW_IN_OPEN, THROW_IN_POLL,
@@ -50,7 +50,7 @@ final class CountingDriver implements Driver {
 
     @Override
     public int match(UsbDeviceInfo d) {
-        return d.vendorId() == CounterModel.VID && d.serialNumber().startsWith(serialPrefix) ? MATCH_VID_PID : 0;
+        return d.vendorId() == CounterTwin.VENDOR_ID && d.serialNumber().startsWith(serialPrefix) ? MATCH_VID_PID : 0;
     }
 
     @Override
@@ -82,7 +82,7 @@ final class CountingDriver implements Driver {
                 if (fault == Fault.TRANSIENT_IN_POLL && polls % 2 == 0) {
                     throw new UsbException(UsbException.Kind.OVERFLOW, "babble");
                 }
-                sink.accept("count", sink.now(), ByteBuffer.wrap(buffer, 0, n).getInt());
+                sink.accept("count", sink.now(), CounterTwin.sequence(buffer));
             }
 
             @Override

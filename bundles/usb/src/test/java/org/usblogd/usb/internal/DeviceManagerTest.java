@@ -1,12 +1,11 @@
 package org.usblogd.usb.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
+import static org.usblogd.usb.internal.Await.await;
 
 import java.lang.annotation.Annotation;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,6 +14,7 @@ import org.osgi.framework.Version;
 import org.usblogd.api.driver.DeviceMatch;
 import org.usblogd.api.sim.PluggedDevice;
 import org.usblogd.sim.internal.VirtualBusBackend;
+import org.usblogd.testing.counter.twin.CounterTwin;
 
 /** The core on the virtual bus: binding, unplug and replug, release on every path, misbehaving drivers. */
 class DeviceManagerTest {
@@ -45,11 +45,11 @@ class DeviceManagerTest {
     @Test
     void aPluggedDeviceIsBoundAndItsSamplesFlow() {
         add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
-        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
+        PluggedDevice d = bus.plug(CounterTwin.keepingEveryReport("CNT-1", PERIOD));
         String id = d.info().identity().key();
 
         await("samples", () -> recorder.sampleCount(id) >= 10);
-        assertThat(id).isEqualTo("1209:0001:CNT-1");
+        assertThat(id).isEqualTo("1209:0010:CNT-1");
         assertThat(recorder.events(id, "driver.bound")).extracting(MemoryRecorder.Event::message)
                 .containsExactly("counter: score 100: matched in code");
         assertThat(d.claimed(0)).isTrue();
@@ -59,7 +59,7 @@ class DeviceManagerTest {
     @Test
     void unplugMidReadEndsTheSessionAndClosesTheDevice() {
         CountingDriver driver = add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
-        PluggedDevice d = bus.plug(new CounterModel("CNT-1", TimeUnit.MILLISECONDS.toNanos(200)));
+        PluggedDevice d = bus.plug(CounterTwin.keepingEveryReport("CNT-1", TimeUnit.MILLISECONDS.toNanos(200)));
         String id = d.info().identity().key();
         await("first sample", () -> recorder.sampleCount(id) >= 1);
 
@@ -74,7 +74,7 @@ class DeviceManagerTest {
     @Test
     void aReplugKeepsTheIdentityAndLoggingResumes() {
         add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
-        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
+        PluggedDevice d = bus.plug(CounterTwin.keepingEveryReport("CNT-1", PERIOD));
         String id = d.info().identity().key();
         int addressBefore = d.info().address();
         await("samples", () -> recorder.sampleCount(id) >= 5);
@@ -91,7 +91,7 @@ class DeviceManagerTest {
     @Test
     void aDriverThatLeavesGivesTheInterfaceBackToTheKernelDriver() {
         CountingDriver driver = add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
-        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
+        PluggedDevice d = bus.plug(CounterTwin.keepingEveryReport("CNT-1", PERIOD));
         await("samples", () -> recorder.sampleCount(d.info().identity().key()) >= 5);
 
         manager.removeDriver(serviceIds.get());
@@ -105,8 +105,8 @@ class DeviceManagerTest {
     @Test
     void stoppingTheCoreReleasesEveryDevice() throws InterruptedException {
         add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
-        PluggedDevice a = bus.plug(new CounterModel("CNT-1", PERIOD));
-        PluggedDevice b = bus.plug(new CounterModel("CNT-2", PERIOD));
+        PluggedDevice a = bus.plug(CounterTwin.keepingEveryReport("CNT-1", PERIOD));
+        PluggedDevice b = bus.plug(CounterTwin.keepingEveryReport("CNT-2", PERIOD));
         await("both stream", () -> recorder.sampleCount(a.info().identity().key()) > 0
                 && recorder.sampleCount(b.info().identity().key()) > 0);
 
@@ -124,9 +124,9 @@ class DeviceManagerTest {
         add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
         CountingDriver badOpen = add(new CountingDriver("bad-open", "OPEN", CountingDriver.Fault.THROW_IN_OPEN));
         CountingDriver badPoll = add(new CountingDriver("bad-poll", "POLL", CountingDriver.Fault.THROW_IN_POLL));
-        PluggedDevice good = bus.plug(new CounterModel("CNT-1", PERIOD));
-        PluggedDevice failsOpen = bus.plug(new CounterModel("OPEN-1", PERIOD));
-        PluggedDevice failsPoll = bus.plug(new CounterModel("POLL-1", PERIOD));
+        PluggedDevice good = bus.plug(CounterTwin.keepingEveryReport("CNT-1", PERIOD));
+        PluggedDevice failsOpen = bus.plug(CounterTwin.keepingEveryReport("OPEN-1", PERIOD));
+        PluggedDevice failsPoll = bus.plug(CounterTwin.keepingEveryReport("POLL-1", PERIOD));
         String goodId = good.info().identity().key();
 
         await("both faulty drivers retried", () -> badOpen.opens.get() >= 3 && badPoll.opens.get() >= 3);
@@ -148,7 +148,7 @@ class DeviceManagerTest {
         manager.addDriver(new DriverRef(old, "counter", 0, new Version(1, 0, 0), serviceIds.incrementAndGet()));
         manager.addDriver(new DriverRef(newer, "counter", 0, new Version(1, 1, 0), serviceIds.incrementAndGet()));
 
-        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
+        PluggedDevice d = bus.plug(CounterTwin.keepingEveryReport("CNT-1", PERIOD));
 
         await("samples", () -> recorder.sampleCount(d.info().identity().key()) > 0);
         assertThat(newer.opens.get()).isEqualTo(1);
@@ -160,7 +160,7 @@ class DeviceManagerTest {
         CountingDriver old = new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE);
         CountingDriver newer = new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE);
         manager.addDriver(new DriverRef(old, "counter", 0, new Version(1, 0, 0), serviceIds.incrementAndGet()));
-        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
+        PluggedDevice d = bus.plug(CounterTwin.keepingEveryReport("CNT-1", PERIOD));
         String id = d.info().identity().key();
         await("samples from 1.0.0", () -> recorder.sampleCount(id) >= 5);
 
@@ -181,10 +181,11 @@ class DeviceManagerTest {
         CountingDriver hanging = add(new CountingDriver("hangs", "CNT", CountingDriver.Fault.HANG_IN_CLOSE));
         long hangingId = serviceIds.get();
         try {
-            CounterModel model = new CounterModel("CNT-1", PERIOD);
+            CounterTwin model = CounterTwin.keepingEveryReport("CNT-1", PERIOD);
             PluggedDevice d = bus.plug(model);
             String id = d.info().identity().key();
             await("samples", () -> recorder.sampleCount(id) >= 5);
+            int resetsAtPlug = model.resets(); // the bus resets a device as it plugs it
             CountingDriver replacement = new CountingDriver("replacement", "CNT", CountingDriver.Fault.NONE);
             manager.addDriver(new DriverRef(replacement, "replacement", -1, new Version(1, 0, 0),
                     serviceIds.incrementAndGet()));
@@ -194,7 +195,7 @@ class DeviceManagerTest {
             await("abandoned", () -> !recorder.events(id, "session.abandoned").isEmpty());
             assertThat(recorder.events(id, "session.abandoned").get(0).message()).contains("did not stop within");
             await("bound again", () -> replacement.opens.get() == 1);
-            assertThat(model.resets()).as("device reset before the new session").isGreaterThanOrEqualTo(1);
+            assertThat(model.resets()).as("device reset before the new session").isGreaterThan(resetsAtPlug);
             int before = recorder.sampleCount(id);
             await("samples from the replacement", () -> recorder.sampleCount(id) >= before + 5);
         } finally {
@@ -206,7 +207,7 @@ class DeviceManagerTest {
     void anAbandonedSessionThatWakesUpLaterStoresNothingNextToItsReplacement() throws InterruptedException {
         CountingDriver hanging = add(new CountingDriver("hangs", "CNT", CountingDriver.Fault.HANG_IN_CLOSE_THEN_WRITE));
         long hangingId = serviceIds.get();
-        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
+        PluggedDevice d = bus.plug(CounterTwin.keepingEveryReport("CNT-1", PERIOD));
         String id = d.info().identity().key();
         await("samples", () -> recorder.sampleCount(id) >= 5);
         add(new CountingDriver("replacement", "CNT", CountingDriver.Fault.NONE));
@@ -229,7 +230,7 @@ class DeviceManagerTest {
         manager.activate();
         manager.bindBackend(bus);
         add(new CountingDriver("flaky", "CNT", CountingDriver.Fault.USB_ERROR_EVERY_60TH_POLL));
-        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD)); // 60 polls: about 300 ms, healthy after 200
+        PluggedDevice d = bus.plug(CounterTwin.keepingEveryReport("CNT-1", PERIOD)); // 60 polls: about 300 ms, healthy after 200
         String id = d.info().identity().key();
 
         await("five failures", () -> recorder.events(id, "session.failed").size() >= 5);
@@ -248,10 +249,11 @@ class DeviceManagerTest {
         manager.activate();
         manager.bindBackend(bus);
         add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
-        CounterModel model = new CounterModel("CNT-1", PERIOD);
+        CounterTwin model = CounterTwin.keepingEveryReport("CNT-1", PERIOD);
         PluggedDevice d = bus.plug(model);
         String id = d.info().identity().key();
         await("samples teach the period", () -> recorder.sampleCount(id) >= 50);
+        int resetsAtPlug = model.resets(); // the bus resets a device as it plugs it
         assertThat(manager.health().healthy()).isTrue();
         assertThat(manager.health().figures()).containsEntry("stale", "");
 
@@ -265,7 +267,7 @@ class DeviceManagerTest {
                 m -> assertThat(m).startsWith("still stale after reopening:").endsWith("resetting it"),
                 m -> assertThat(m).startsWith("still stale after reopening and resetting:")
                         .endsWith("watchdog keep-alives stop so that systemd restarts the daemon"));
-        assertThat(model.resets()).isPositive();
+        assertThat(model.resets()).as("the device reset after two reopens").isGreaterThan(resetsAtPlug);
         await("unhealthy", () -> !manager.health().healthy());
         assertThat(manager.health().figures()).containsEntry("stale", id);
         assertThat(manager.health().status()).isEqualTo("still stale after reopen and reset: " + id);
@@ -287,7 +289,7 @@ class DeviceManagerTest {
         manager.activate();
         manager.bindBackend(bus);
         add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
-        PluggedDevice d = bus.plug(new CounterModel("CNT-1", TimeUnit.MILLISECONDS.toNanos(60)));
+        PluggedDevice d = bus.plug(CounterTwin.keepingEveryReport("CNT-1", TimeUnit.MILLISECONDS.toNanos(60)));
         String id = d.info().identity().key();
 
         await("two seconds of samples", () -> recorder.sampleCount(id) >= 30);
@@ -297,7 +299,7 @@ class DeviceManagerTest {
 
     @Test
     void aDeviceNoDriverTakesIsNotRecordedAgainEachTimeAnotherDriverComesOrGoes() {
-        PluggedDevice d = bus.plug(new CounterModel("NONE-1", PERIOD));
+        PluggedDevice d = bus.plug(CounterTwin.keepingEveryReport("NONE-1", PERIOD));
         String id = d.info().identity().key();
         await("no driver recorded", () -> recorder.events(id, "driver.none").size() == 1);
 
@@ -316,14 +318,14 @@ class DeviceManagerTest {
 
     @Test
     void aDeviceNoDriverTakesIsRecordedOnceWithTheReason() {
-        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
+        PluggedDevice d = bus.plug(CounterTwin.keepingEveryReport("CNT-1", PERIOD));
         String id = d.info().identity().key();
 
         await("no driver recorded", () -> recorder.events(id, "driver.none").size() == 1);
         sleep(300);
 
         assertThat(recorder.events(id, "driver.none")).extracting(MemoryRecorder.Event::message).containsExactly(
-                "no installed driver takes 1209:0001 (Counter): no match row fits");
+                "no installed driver takes 1209:0010 (Counter twin): no match row fits");
         add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
         await("bound once a driver comes", () -> recorder.sampleCount(id) > 0);
     }
@@ -331,12 +333,12 @@ class DeviceManagerTest {
     @Test
     void deviceSettingsApplyWhileRunning() {
         CountingDriver driver = add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
-        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
-        PluggedDevice other = bus.plug(new CounterModel("CNT-2", PERIOD));
+        PluggedDevice d = bus.plug(CounterTwin.keepingEveryReport("CNT-1", PERIOD));
+        PluggedDevice other = bus.plug(CounterTwin.keepingEveryReport("CNT-2", PERIOD));
         String id = d.info().identity().key();
         await("samples", () -> recorder.sampleCount(id) >= 5);
 
-        DeviceConfiguration renamed = configuration(java.util.Map.of("device", "1209:0001", "poll.ms", "250",
+        DeviceConfiguration renamed = configuration(java.util.Map.of("device", "1209:0010", "poll.ms", "250",
                 "channel.count", "ticks"));
         manager.bindConfiguration(renamed);
 
@@ -366,14 +368,14 @@ class DeviceManagerTest {
     void twoConfigurationFilesWhoseMatchKeysTakeTheSameDeviceAreOneEventNamingBothFilesAndTheDevice() {
         CountingDriver a = configured("serial/a", "file:/etc/usblogd/org.usblogd.serial-a.cfg");
         configured("serial/b", "file:/etc/usblogd/org.usblogd.serial-b.cfg");
-        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
+        PluggedDevice d = bus.plug(CounterTwin.keepingEveryReport("CNT-1", PERIOD));
         String id = d.info().identity().key();
 
         await("samples", () -> recorder.sampleCount(id) >= 5);
         assertThat(recorder.events(id, "config.overlap")).extracting(MemoryRecorder.Event::message).containsExactly(
                 "/etc/usblogd/org.usblogd.serial-" + (a.opens.get() > 0 ? "a" : "b") + ".cfg and /etc/usblogd/"
                         + "org.usblogd.serial-" + (a.opens.get() > 0 ? "b" : "a") + ".cfg all match " + id
-                        + " (1209:0001); serial/" + (a.opens.get() > 0 ? "a" : "b") + " from the first drives it:"
+                        + " (1209:0010); serial/" + (a.opens.get() > 0 ? "a" : "b") + " from the first drives it:"
                         + " narrow the others (match.serial, match.port) or remove them");
 
         d.replug();
@@ -386,7 +388,7 @@ class DeviceManagerTest {
         CountingDriver d = new CountingDriver(name, "CNT", CountingDriver.Fault.NONE);
         manager.addDriver(new DriverRef(d, name, 0, new Version(1, 0, 0), serviceIds.incrementAndGet(),
                 java.util.List.of(org.usblogd.api.config.DriverFile.match(name, java.util.Map.of("match.vid", "1209",
-                        "match.pid", "0001")).orElseThrow()),
+                        "match.pid", "0010")).orElseThrow()),
                 java.util.Map.of("felix.fileinstall.filename", file)));
         return d;
     }
@@ -394,7 +396,7 @@ class DeviceManagerTest {
     @Test
     void aBadEditOfTheCoresFileIsOneLineAndNoSessionEnds() {
         CountingDriver driver = add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
-        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
+        PluggedDevice d = bus.plug(CounterTwin.keepingEveryReport("CNT-1", PERIOD));
         String id = d.info().identity().key();
         await("samples", () -> recorder.sampleCount(id) >= 5);
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = listen();
@@ -418,7 +420,7 @@ class DeviceManagerTest {
     @Test
     void aDeviceFileSayingEnabledYesIsOneLineAndLeavesTheDeviceEnabledRatherThanSilentlyOff() {
         add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
-        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
+        PluggedDevice d = bus.plug(CounterTwin.keepingEveryReport("CNT-1", PERIOD));
         String id = d.info().identity().key();
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = listen();
 
@@ -442,7 +444,7 @@ class DeviceManagerTest {
     @Test
     void aDeviceFileThatNamesNoDeviceIsOneLineAppliesToNoneAndTakesEffectOnceItNamesOne() {
         add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
-        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
+        PluggedDevice d = bus.plug(CounterTwin.keepingEveryReport("CNT-1", PERIOD));
         String id = d.info().identity().key();
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = listen();
         String url = "file:/etc/usblogd/org.usblogd.device-x.cfg";
@@ -472,7 +474,7 @@ class DeviceManagerTest {
     @Test
     void deviceFilesAsConfigurationAdminDeliversThemApplyChangeAndGoAndOneNamingNoDeviceIsOneLine() {
         add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
-        PluggedDevice d = bus.plug(new CounterModel("CNT-1", PERIOD));
+        PluggedDevice d = bus.plug(CounterTwin.keepingEveryReport("CNT-1", PERIOD));
         String id = d.info().identity().key();
         await("samples", () -> recorder.sampleCount(id) >= 5);
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = listen();
@@ -571,16 +573,6 @@ class DeviceManagerTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        }
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                fail("timed out waiting for: " + what);
-            }
-            sleep(10);
         }
     }
 

@@ -2,7 +2,6 @@ package org.usblogd.usb.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -12,6 +11,7 @@ import org.usblogd.api.usb.InStream;
 import org.usblogd.api.usb.spi.BackendDevice;
 import org.usblogd.api.usb.spi.BackendListener;
 import org.usblogd.sim.internal.VirtualBusBackend;
+import org.usblogd.testing.counter.twin.CounterTwin;
 
 /** The DeviceLink operations added for the libusb stack behave the same on the virtual bus. */
 @Timeout(30)
@@ -31,27 +31,29 @@ class VirtualBusTransfersTest {
             public void left(BackendDevice d) {
             }
         });
-        bus.plug(new CounterModel("CNT-7", TimeUnit.MILLISECONDS.toNanos(1)));
+        bus.plug(CounterTwin.keepingEveryReport("CNT-7", TimeUnit.MILLISECONDS.toNanos(1)));
         CoreDeviceLink link = new CoreDeviceLink(device.get().info(), device.get().info().identity(),
                 device.get().open());
         try {
             link.claim(0);
             link.setAlternateSetting(0, 0);
             link.clearHalt(0x81);
+            long first;
             try (InStream s = link.openStream(0x81, 8, 4)) {
                 byte[] b = new byte[8];
                 s.read(b, 1_000);
-                int first = ByteBuffer.wrap(b).getInt();
+                first = CounterTwin.sequence(b);
                 for (int i = 1; i <= 20; i++) {
-                    assertThat(s.read(b, 1_000)).isEqualTo(4);
-                    assertThat(ByteBuffer.wrap(b).getInt()).isEqualTo(first + i);
+                    assertThat(s.read(b, 1_000)).isEqualTo(8);
+                    assertThat(CounterTwin.sequence(b)).isEqualTo(first + i);
                 }
                 assertThat(s.completed()).isEqualTo(21);
             }
             link.resetDevice();
             byte[] b = new byte[8];
             link.interrupt(0x81, b, 8, 1_000);
-            assertThat(ByteBuffer.wrap(b).getInt()).as("a reset restarts the model").isGreaterThanOrEqualTo(0);
+            assertThat(CounterTwin.sequence(b)).as("the device answers after a reset, its sequence going on")
+                    .isGreaterThan(first + 20);
         } finally {
             link.releaseAndClose();
         }

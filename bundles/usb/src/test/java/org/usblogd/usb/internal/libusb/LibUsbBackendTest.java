@@ -6,9 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.usblogd.api.usb.TransferType;
 import org.usblogd.api.usb.UsbConfigurationInfo;
 import org.usblogd.api.usb.UsbDeviceInfo;
@@ -20,7 +19,6 @@ import org.usblogd.api.usb.spi.BackendDevice;
 import org.usblogd.api.usb.spi.DeviceConnection;
 import org.usblogd.testing.umockdev.EmulatedUsbDevice;
 import org.usblogd.testing.umockdev.FileAccess;
-import org.usblogd.testing.umockdev.UsbTestbed;
 
 /**
  * The libusb backend on the real usb4java/libusb code, against devices emulated by umockdev: descriptors,
@@ -30,28 +28,11 @@ import org.usblogd.testing.umockdev.UsbTestbed;
 class LibUsbBackendTest {
     private static final long PERIOD = TimeUnit.MILLISECONDS.toNanos(5);
 
-    private UsbTestbed testbed;
-    private LibUsbBackend backend;
-    private RecordingListener listener;
-
-    @BeforeEach
-    void start() {
-        testbed = new UsbTestbed();
-        backend = LibUsbHarness.backend(testbed);
-        listener = new RecordingListener();
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        backend.deactivate();
-        testbed.close();
-    }
+    @RegisterExtension
+    final LibUsbFixture usb = LibUsbFixture.withUdevd();
 
     private BackendDevice plugAndStart(CompositeModel model) throws InterruptedException {
-        testbed.plug(model, 1, 3, 7);
-        LibUsbHarness.activate(backend, "none");
-        backend.start(listener);
-        return listener.awaitArrival();
+        return usb.plugAndStart(model, 3, 7);
     }
 
     @Test
@@ -119,7 +100,7 @@ class LibUsbBackendTest {
     @Test
     void aStalledEndpointFailsUntilItsHaltIsCleared() throws Exception {
         BackendDevice d = plugAndStart(new CompositeModel("CT-0001", PERIOD));
-        EmulatedUsbDevice emulated = testbed.devices().get(0);
+        EmulatedUsbDevice emulated = usb.testbed.devices().get(0);
         try (DeviceConnection c = d.open()) {
             c.claimInterface(1);
             emulated.halt(0x85);
@@ -134,7 +115,7 @@ class LibUsbBackendTest {
             assertThat(c.bulk(0x85, buffer, 512, 1_000)).isEqualTo(512);
 
             // The same through a stream: the stalled transfer fails, the stream goes on after the clear.
-            LibUsbHarness.awaitEventThread(backend);
+            LibUsbHarness.awaitEventThread(usb.backend);
             try (org.usblogd.api.usb.InStream s = c.openStream(0x85, 512, 2)) {
                 assertThat(s.read(buffer, 1_000)).isEqualTo(512);
                 emulated.halt(0x85);
@@ -161,7 +142,7 @@ class LibUsbBackendTest {
     @Test
     void isochronousTransfersNeedTheAlternateSettingWithBandwidth() throws Exception {
         BackendDevice d = plugAndStart(new CompositeModel("CT-0001", PERIOD));
-        EmulatedUsbDevice emulated = testbed.devices().get(0);
+        EmulatedUsbDevice emulated = usb.testbed.devices().get(0);
         try (DeviceConnection c = d.open()) {
             c.claimInterface(2);
             c.setAlternateSetting(2, 1);
@@ -185,7 +166,7 @@ class LibUsbBackendTest {
     @Test
     void streamsKeepTransfersInFlightAndDeliverInOrder() throws Exception {
         BackendDevice d = plugAndStart(new CompositeModel("CT-0001", PERIOD));
-        LibUsbHarness.awaitEventThread(backend);
+        LibUsbHarness.awaitEventThread(usb.backend);
         try (DeviceConnection c = d.open()) {
             c.claimInterface(0);
             c.claimInterface(1);
@@ -220,8 +201,8 @@ class LibUsbBackendTest {
     @Test
     void closingAStreamCancelsItsTransfersAndWakesTheReader() throws Exception {
         BackendDevice d = plugAndStart(new CompositeModel("CT-0001", PERIOD));
-        LibUsbHarness.awaitEventThread(backend);
-        EmulatedUsbDevice emulated = testbed.devices().get(0);
+        LibUsbHarness.awaitEventThread(usb.backend);
+        EmulatedUsbDevice emulated = usb.testbed.devices().get(0);
         try (DeviceConnection c = d.open()) {
             c.detachKernelDriver(3);
             c.claimInterface(3);
@@ -256,7 +237,7 @@ class LibUsbBackendTest {
     @Test
     void aDeniedDeviceNodeGivesAnAccessErrorNamingTheNodeAndTheUdevRules() throws Exception {
         BackendDevice d = plugAndStart(new CompositeModel("CT-0001", PERIOD));
-        testbed.denyAccess(testbed.devices().get(0));
+        usb.testbed.denyAccess(usb.testbed.devices().get(0));
 
         assertThatThrownBy(() -> FileAccess.withoutPermissionOverride(d::open)).isInstanceOfSatisfying(
                 UsbException.class, e -> {
@@ -269,7 +250,7 @@ class LibUsbBackendTest {
     @Test
     void anInterfaceClaimedElsewhereGivesABusyErrorNamingTheInterface() throws Exception {
         BackendDevice d = plugAndStart(new CompositeModel("CT-0001", PERIOD));
-        testbed.devices().get(0).claimElsewhere(1);
+        usb.testbed.devices().get(0).claimElsewhere(1);
         try (DeviceConnection c = d.open()) {
             assertThatThrownBy(() -> c.claimInterface(1)).isInstanceOfSatisfying(UsbException.class, e -> {
                 assertThat(e.kind()).isEqualTo(Kind.BUSY);
@@ -282,7 +263,7 @@ class LibUsbBackendTest {
     @Test
     void resetKeepsTheDeviceUsable() throws Exception {
         BackendDevice d = plugAndStart(new CompositeModel("CT-0001", PERIOD));
-        EmulatedUsbDevice emulated = testbed.devices().get(0);
+        EmulatedUsbDevice emulated = usb.testbed.devices().get(0);
         try (DeviceConnection c = d.open()) {
             c.claimInterface(1);
             c.resetDevice();

@@ -9,10 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.usblogd.api.usb.InStream;
 import org.usblogd.api.usb.UsbDeviceInfo;
 import org.usblogd.api.usb.UsbException;
@@ -28,24 +27,11 @@ import org.usblogd.testing.umockdev.UsbTestbed;
 class LibUsbHotplugTest {
     private static final long PERIOD = TimeUnit.MILLISECONDS.toNanos(5);
 
-    private UsbTestbed testbed;
-    private LibUsbBackend backend;
-    private RecordingListener listener;
-
-    @BeforeEach
-    void start() {
-        testbed = new UsbTestbed();
-        backend = LibUsbHarness.backend(testbed);
-        listener = new RecordingListener();
-    }
-
-    @AfterEach
-    void stop() throws InterruptedException {
-        backend.deactivate();
-        testbed.close();
-        assertThat(threads("usb-libusb-")).as("event and lifecycle threads after stop").isZero();
-        assertThat(threads("usb-sysfs-watcher")).as("watcher threads after stop").isZero();
-    }
+    @RegisterExtension
+    final LibUsbFixture usb = LibUsbFixture.withUdevd();
+    private final UsbTestbed testbed = usb.testbed;
+    private final LibUsbBackend backend = usb.backend;
+    private final RecordingListener listener = usb.listener;
 
     @Test
     void withUdevDevicesArriveLeaveAndKeepTheirIdentityAcrossAReplug() throws Exception {
@@ -194,10 +180,7 @@ class LibUsbHotplugTest {
 
     @Test
     void anIdleDaemonWithAnOpenDeviceDoesNotSpin() throws Exception {
-        testbed.plug(new CompositeModel("CT-0001", PERIOD), 1, 1, 3);
-        LibUsbHarness.activate(backend, "none");
-        backend.start(listener);
-        try (DeviceConnection c = listener.awaitArrival().open()) {
+        try (DeviceConnection c = usb.plugAndStart(new CompositeModel("CT-0001", PERIOD), 1, 3).open()) {
             c.detachKernelDriver(3);
             c.claimInterface(3);
             try (InStream idle = c.openStream(0x84, 8, 4)) { // URBs in flight, nothing ever arrives
@@ -217,10 +200,7 @@ class LibUsbHotplugTest {
 
     @Test
     void aDeadEventThreadIsRestartedAndStreamsGoOn() throws Exception {
-        testbed.plug(new CompositeModel("CT-0001", PERIOD), 1, 1, 3);
-        LibUsbHarness.activate(backend, "none");
-        backend.start(listener);
-        try (DeviceConnection c = listener.awaitArrival().open()) {
+        try (DeviceConnection c = usb.plugAndStart(new CompositeModel("CT-0001", PERIOD), 1, 3).open()) {
             c.claimInterface(1);
             LibUsbEventThread events = backend.eventThread();
 

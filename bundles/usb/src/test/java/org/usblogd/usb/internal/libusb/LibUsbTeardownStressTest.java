@@ -1,13 +1,13 @@
 package org.usblogd.usb.internal.libusb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.usblogd.usb.internal.Await.await;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,8 +18,8 @@ import org.usblogd.api.usb.InStream;
 import org.usblogd.api.usb.UsbException;
 import org.usblogd.api.usb.UsbException.Kind;
 import org.usblogd.api.usb.spi.BackendDevice;
-import org.usblogd.api.usb.spi.BackendListener;
 import org.usblogd.api.usb.spi.DeviceConnection;
+import org.usblogd.testing.counter.twin.CounterTwin;
 import org.usblogd.testing.umockdev.EmulatedUsbDevice;
 import org.usblogd.testing.umockdev.UsbTestbed;
 
@@ -69,7 +69,7 @@ class LibUsbTeardownStressTest {
                         seed, e, threadDump());
                 throw e;
             }
-            sessions += s.started.get();
+            sessions += s.all.size();
             reads += s.reads.get();
             assertThat(s.problems).as("problems in round %d (%s), seed %d", round, ending, seed).isEmpty();
         }
@@ -95,7 +95,7 @@ class LibUsbTeardownStressTest {
         List<EmulatedUsbDevice> plugged = new ArrayList<>();
         int[] address = { 10 };
         for (int port = 1; port <= DEVICES; port++) {
-            plugged.add(testbed.plug(new ReportModel("S" + port, PERIOD, 10), 1, port, address[0]++));
+            plugged.add(testbed.plug(CounterTwin.keepingNewest("S" + port, PERIOD, 10), 1, port, address[0]++));
         }
         LibUsbBackend backend = LibUsbHarness.backend(testbed);
         backend.handlesCloseWaitMs = 200;
@@ -103,7 +103,7 @@ class LibUsbTeardownStressTest {
         try {
             LibUsbHarness.activate(backend, "sysfs", 20);
             backend.start(sessions);
-            ReadingSessions.await("a session reading", () -> sessions.reads.get() > 0);
+            await("a session reading", () -> sessions.reads.get() > 0);
 
             // churn: devices replugged (a burst gets a context of its own), sessions ending on their own and
             // being aborted or closed from another thread, for a random while
@@ -114,7 +114,7 @@ class LibUsbTeardownStressTest {
                     int i = random.nextInt(plugged.size());
                     EmulatedUsbDevice d = plugged.get(i);
                     testbed.unplug(d);
-                    plugged.set(i, testbed.plug(new ReportModel(d.info().serialNumber(), PERIOD, 10), 1, i + 1,
+                    plugged.set(i, testbed.plug(CounterTwin.keepingNewest(d.info().serialNumber(), PERIOD, 10), 1, i + 1,
                             address[0]++));
                     break;
                 case 1:
@@ -171,124 +171,49 @@ class LibUsbTeardownStressTest {
     }
 
     /**
-     * Sessions that read a {@link ReportModel} until the device leaves, and meanwhile end on their own at
+     * Sessions that read a {@link CounterTwin} until the device leaves, and meanwhile end on their own at
      * random moments (closing their stream and connection while someone else may be closing them too).
      */
-    static final class ChurningSessions implements BackendListener {
-        final AtomicInteger started = new AtomicInteger();
+    static final class ChurningSessions extends ReaderSessions<ChurningSessions.Session> {
         final AtomicLong reads = new AtomicLong();
-        final List<String> problems = new CopyOnWriteArrayList<>();
         private final Random random;
-        private final Map<BackendDevice, Session> current = new ConcurrentHashMap<>();
-        private final List<Session> all = new CopyOnWriteArrayList<>();
 
         ChurningSessions(Random random) {
+            super("stress-session");
             this.random = random;
         }
 
-        final class Session implements Runnable {
-            final BackendDevice device;
+        final class Session extends ReaderSession {
             final long ownEndNanos;
-            volatile boolean left;
-            volatile boolean ended;
-            volatile DeviceConnection connection;
-            volatile InStream stream;
 
             Session(BackendDevice device, long ownEndNanos) {
-                this.device = device;
+                super(device, problems, IN_FLIGHT, 200);
                 this.ownEndNanos = ownEndNanos;
             }
 
             @Override
-            public void run() {
-                try {
-                    DeviceConnection c = device.open();
-                    connection = c;
-                    try {
-                        if (left) {
-                            return;
-                        }
-                        if (c.kernelDriverActive(0)) {
-                            c.detachKernelDriver(0);
-                        }
-                        c.claimInterface(0);
-                        InStream s = c.openStream(0x81, 8, IN_FLIGHT);
-                        stream = s;
-                        try {
-                            read(s);
-                        } finally {
-                            s.close();
-                        }
-                        try {
-                            c.releaseInterface(0);
-                        } catch (UsbException e) {
-                            expected(e);
-                        }
-                    } finally {
-                        c.close();
-                    }
-                } catch (UsbException e) {
-                    expected(e);
-                } catch (RuntimeException | Error e) {
-                    problems.add(device + ": " + e);
-                } finally {
-                    ended = true;
-                }
+            boolean goOn() {
+                return System.nanoTime() - ownEndNanos < 0;
             }
 
-            private void read(InStream s) {
-                byte[] buffer = new byte[8];
-                while (!left && System.nanoTime() - ownEndNanos < 0) {
-                    try {
-                        s.read(buffer, 200);
-                        reads.incrementAndGet();
-                    } catch (UsbException e) {
-                        if (e.kind() == Kind.GONE || e.kind() == Kind.CLOSED) {
-                            return;
-                        }
-                        if (e.kind() != Kind.TIMEOUT) {
-                            problems.add(device + ": " + e.getMessage());
-                        }
-                    }
-                }
+            @Override
+            void received(byte[] buffer, int length) {
+                reads.incrementAndGet();
             }
 
-            private void expected(UsbException e) {
-                // a device that left says GONE, a connection closed by someone else CLOSED; both are ordinary
-                if (e.kind() != Kind.GONE && e.kind() != Kind.CLOSED) {
-                    problems.add(device + ": " + e.getMessage());
-                }
-            }
-
-            void leave() {
-                left = true;
-                DeviceConnection c = connection;
-                if (c != null) {
-                    c.abort();
-                }
+            /** A device that left says GONE, a connection closed by someone else CLOSED; both are ordinary. */
+            @Override
+            boolean expected(UsbException e) {
+                return e.kind() == Kind.GONE || e.kind() == Kind.CLOSED;
             }
         }
 
         @Override
-        public void arrived(BackendDevice device) {
+        Session session(BackendDevice device) {
             // a third of the sessions end on their own within a few hundred milliseconds
             long ownEnd = random.nextInt(3) == 0 ? System.nanoTime()
                     + TimeUnit.MILLISECONDS.toNanos(random.nextInt(300)) : Long.MAX_VALUE / 2 + System.nanoTime();
-            Session s = new Session(device, ownEnd);
-            current.put(device, s);
-            all.add(s);
-            started.incrementAndGet();
-            Thread t = new Thread(s, "stress-session");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        @Override
-        public void left(BackendDevice device) {
-            Session s = current.remove(device);
-            if (s != null) {
-                s.leave();
-            }
+            return new Session(device, ownEnd);
         }
 
         /** Someone else closes a random session's stream or connection, or aborts it, from this thread. */
@@ -320,7 +245,7 @@ class LibUsbTeardownStressTest {
         /** Every session is left, from this thread or, in parallel, from one thread each. */
         void leaveAll(boolean inParallel) throws InterruptedException {
             List<Thread> leavers = new ArrayList<>();
-            for (BackendDevice d : List.copyOf(current.keySet())) {
+            for (BackendDevice d : present()) {
                 if (inParallel) {
                     Thread t = new Thread(() -> left(d), "stress-leave");
                     t.start();
@@ -337,7 +262,7 @@ class LibUsbTeardownStressTest {
         void awaitAllEnded() {
             // sessions of a device whose departure was never reported end when their reads fail
             all.forEach(Session::leave);
-            ReadingSessions.await("every session ended", () -> all.stream().allMatch(s -> s.ended));
+            await("every session ended", () -> all.stream().allMatch(s -> s.ended));
         }
     }
 }

@@ -2,22 +2,23 @@ package org.usblogd.usb.internal.libusb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.usblogd.usb.internal.Await.await;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 import org.usblogd.api.health.Health;
 import org.usblogd.api.usb.spi.BackendDevice;
+import org.usblogd.testing.counter.twin.CounterTwin;
 import org.usblogd.testing.umockdev.EmulatedUsbDevice;
 import org.usblogd.testing.umockdev.UsbTestbed;
 
@@ -39,49 +40,40 @@ class LibUsbWithoutUdevdTest {
     private static final int DEPTH = 10;
     private static final int CYCLES = 25;
 
-    private UsbTestbed testbed;
-    private LibUsbBackend backend;
-    private ReadingSessions sessions;
-    private RecordingListener listener;
+    @RegisterExtension
+    final LibUsbFixture usb = LibUsbFixture.withoutUdevd();
+    private final UsbTestbed testbed = usb.testbed;
+    private final LibUsbBackend backend = usb.backend;
+    private final RecordingListener listener = usb.listener;
+    private final ReadingSessions sessions = new ReadingSessions();
 
-    @BeforeEach
-    void start() {
-        testbed = new UsbTestbed().withoutUdevd();
-        backend = LibUsbHarness.backend(testbed);
-        sessions = new ReadingSessions();
-        listener = new RecordingListener();
-    }
-
+    /** What the core does as it stops, before the fixture stops the backend. */
     @AfterEach
-    void stop() throws InterruptedException {
+    void leave() {
         backend.stop(sessions);
         sessions.leaveAll();
-        backend.deactivate();
-        testbed.close();
-        assertThat(LibUsbHotplugTest.threads("usb-libusb-")).as("event and lifecycle threads after stop").isZero();
-        assertThat(LibUsbHotplugTest.threads("usb-sysfs-watcher")).as("watcher threads after stop").isZero();
     }
 
     @Test
     void replugStormWithoutUdevdASteadyThirdDeviceLosesNothing() throws Exception {
-        ReportModel steady = new ReportModel("STEADY", PERIOD, DEPTH);
+        CounterTwin steady = CounterTwin.keepingNewest("STEADY", PERIOD, DEPTH);
         testbed.plug(steady, 1, 1, 2);
         LibUsbHarness.activate(backend, "sysfs");
         backend.start(sessions);
         sessions.awaitReading("STEADY", 1);
-        ReportModel late = new ReportModel("LATE", PERIOD, DEPTH);
+        CounterTwin late = CounterTwin.keepingNewest("LATE", PERIOD, DEPTH);
         long fds = openFileDescriptors();
 
         int address = 10;
         for (int cycle = 1; cycle <= CYCLES; cycle++) {
             long t0 = System.nanoTime();
-            EmulatedUsbDevice a = testbed.plug(new ReportModel("STORM-A", PERIOD, DEPTH), 1, 2, address++);
+            EmulatedUsbDevice a = testbed.plug(CounterTwin.keepingNewest("STORM-A", PERIOD, DEPTH), 1, 2, address++);
             if (cycle == 1) {
                 // arrives with A, so that A's departures are felt by a device of A's own generation too
                 testbed.plug(late, 1, 4, 3);
             }
             Thread.sleep(100);
-            EmulatedUsbDevice b = testbed.plug(new ReportModel("STORM-B", PERIOD, DEPTH), 1, 3, address++);
+            EmulatedUsbDevice b = testbed.plug(CounterTwin.keepingNewest("STORM-B", PERIOD, DEPTH), 1, 3, address++);
             sessions.awaitReading("STORM-A", cycle);
             sessions.awaitReading("STORM-B", cycle);
             Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(t0 + TimeUnit.MILLISECONDS.toNanos(300)
@@ -135,15 +127,15 @@ class LibUsbWithoutUdevdTest {
 
     @Test
     void extraContextsAreExitedWhenTheirDevicesLeaveAndNothingOutlivesTheBackend() throws Exception {
-        testbed.plug(new ReportModel("STEADY", PERIOD, DEPTH), 1, 1, 2);
+        testbed.plug(CounterTwin.keepingNewest("STEADY", PERIOD, DEPTH), 1, 1, 2);
         LibUsbHarness.activate(backend, "sysfs");
         backend.start(sessions);
         sessions.awaitReading("STEADY", 1);
-        EmulatedUsbDevice a = testbed.plug(new ReportModel("A", PERIOD, DEPTH), 1, 2, 10);
+        EmulatedUsbDevice a = testbed.plug(CounterTwin.keepingNewest("A", PERIOD, DEPTH), 1, 2, 10);
         sessions.awaitReading("A", 1);
-        EmulatedUsbDevice b = testbed.plug(new ReportModel("B", PERIOD, DEPTH), 1, 3, 11);
+        EmulatedUsbDevice b = testbed.plug(CounterTwin.keepingNewest("B", PERIOD, DEPTH), 1, 3, 11);
         sessions.awaitReading("B", 1);
-        testbed.plug(new ReportModel("C", PERIOD, DEPTH), 1, 4, 12);
+        testbed.plug(CounterTwin.keepingNewest("C", PERIOD, DEPTH), 1, 4, 12);
         sessions.awaitReading("C", 1);
 
         assertThat(backend.contextsCreated()).as("the anchor and one context per arrival").isEqualTo(4);
@@ -176,8 +168,8 @@ class LibUsbWithoutUdevdTest {
     void devicesThatArriveTogetherShareAContextThatLastsUntilTheLastOfThemLeaves() throws Exception {
         LibUsbHarness.activate(backend, "sysfs", 500);
         backend.start(sessions);
-        EmulatedUsbDevice x = testbed.plug(new ReportModel("X", PERIOD, DEPTH), 1, 2, 10);
-        testbed.plug(new ReportModel("Y", PERIOD, DEPTH), 1, 3, 11);
+        EmulatedUsbDevice x = testbed.plug(CounterTwin.keepingNewest("X", PERIOD, DEPTH), 1, 2, 10);
+        testbed.plug(CounterTwin.keepingNewest("Y", PERIOD, DEPTH), 1, 3, 11);
         sessions.awaitReading("X", 1);
         sessions.awaitReading("Y", 1);
         LibUsbContext home = ((LibUsbDevice) sessions.sessions("X").get(0).device).home();
@@ -262,9 +254,5 @@ class LibUsbWithoutUdevdTest {
         assertThat(later.healthy()).isFalse();
         assertThat(later.status()).isEqualTo("libusb event thread(s) not running: usb-libusb-events-2");
         assertThat(later.progress()).as("progress with one event thread stopped").isEqualTo(stopped.progress());
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        ReadingSessions.await(what, condition);
     }
 }

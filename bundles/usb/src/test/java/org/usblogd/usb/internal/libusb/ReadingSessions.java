@@ -1,124 +1,73 @@
 package org.usblogd.usb.internal.libusb;
 
-import static org.assertj.core.api.Assertions.fail;
+import static org.usblogd.usb.internal.Await.await;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 
-import org.usblogd.api.usb.InStream;
 import org.usblogd.api.usb.UsbException;
 import org.usblogd.api.usb.UsbException.Kind;
 import org.usblogd.api.usb.spi.BackendDevice;
-import org.usblogd.api.usb.spi.BackendListener;
-import org.usblogd.api.usb.spi.DeviceConnection;
+import org.usblogd.testing.counter.twin.CounterTwin;
 
 /**
- * What the core does with a backend, reduced to reading {@link ReportModel}s: each arrival gets a session
- * thread that opens the device, takes interface 0 from its kernel driver and streams its reports until the
- * device leaves, when the connection is aborted. Keeps, per serial number, every session and every report
- * number read, so a test can see interruptions.
+ * What the core does with a backend, reduced to reading {@link CounterTwin}s: each arrival gets a session
+ * that streams its reports until the device leaves, when the connection is aborted. Keeps, per serial
+ * number, every session and every report number read, so a test can see interruptions.
  */
-final class ReadingSessions implements BackendListener {
+final class ReadingSessions extends ReaderSessions<ReadingSessions.Session> {
     /** One device seen from arrival to departure. */
-    final class Session implements Runnable {
-        final BackendDevice device;
-        final List<Integer> reports = new CopyOnWriteArrayList<>();
+    final class Session extends ReaderSession {
+        final List<Long> reports = new CopyOnWriteArrayList<>();
         volatile String serial;
-        volatile boolean left;
-        volatile boolean ended;
-        private volatile DeviceConnection connection;
 
         Session(BackendDevice device) {
-            this.device = device;
+            super(device, problems, 4, 1_000);
         }
 
         @Override
-        public void run() {
-            try {
-                serial = device.info().serialNumber();
-                of(serial).add(this);
-                try (DeviceConnection c = device.open()) {
-                    connection = c;
-                    if (left) {
-                        return;
-                    }
-                    if (c.kernelDriverActive(0)) {
-                        c.detachKernelDriver(0);
-                    }
-                    c.claimInterface(0);
-                    stream(c);
-                    try {
-                        c.releaseInterface(0);
-                    } catch (UsbException e) {
-                        // gone with the device
-                    }
-                }
-            } catch (UsbException e) {
-                if (!left && e.kind() != Kind.GONE) {
-                    problems.add(serial + ": " + e.getMessage());
-                }
-            } finally {
-                ended = true;
+        void starting() {
+            serial = device.info().serialNumber();
+            of(serial).add(this);
+        }
+
+        @Override
+        void received(byte[] buffer, int length) {
+            if (length == buffer.length) {
+                reports.add(CounterTwin.sequence(buffer));
             }
         }
 
-        private void stream(DeviceConnection c) throws UsbException {
-            byte[] buffer = new byte[8];
-            try (InStream s = c.openStream(0x81, 8, 4)) {
-                while (!left) {
-                    try {
-                        if (s.read(buffer, 1_000) == 4) {
-                            reports.add(ByteBuffer.wrap(buffer).getInt());
-                        }
-                    } catch (UsbException e) {
-                        if (e.kind() == Kind.GONE || e.kind() == Kind.CLOSED) {
-                            return;
-                        }
-                        if (e.kind() != Kind.TIMEOUT) {
-                            problems.add(serial + ": " + e.getMessage());
-                        }
-                    }
-                }
-            }
+        /** A session that was left, or whose device is gone, may fail in any way. */
+        @Override
+        boolean expected(UsbException e) {
+            return left || e.kind() == Kind.GONE;
         }
 
-        void leave() {
-            left = true;
-            DeviceConnection c = connection;
-            if (c != null) {
-                c.abort();
-            }
+        @Override
+        String label() {
+            return serial;
         }
     }
 
-    private final Map<BackendDevice, Session> current = new ConcurrentHashMap<>();
     private final Map<String, List<Session>> bySerial = new ConcurrentHashMap<>();
-    private final List<Session> all = new CopyOnWriteArrayList<>();
-    final List<String> problems = new CopyOnWriteArrayList<>();
     final List<String> departures = new CopyOnWriteArrayList<>();
 
-    @Override
-    public void arrived(BackendDevice device) {
-        Session s = new Session(device);
-        current.put(device, s);
-        all.add(s);
-        Thread t = new Thread(s, "test-session");
-        t.setDaemon(true);
-        t.start();
+    ReadingSessions() {
+        super("test-session");
     }
 
     @Override
-    public void left(BackendDevice device) {
-        Session s = current.remove(device);
-        if (s != null) {
-            departures.add(s.serial == null ? device.toString() : s.serial);
-            s.leave();
-        }
+    Session session(BackendDevice device) {
+        return new Session(device);
+    }
+
+    @Override
+    void departed(BackendDevice device, Session s) {
+        departures.add(s.serial == null ? device.toString() : s.serial);
     }
 
     private List<Session> of(String serial) {
@@ -131,8 +80,8 @@ final class ReadingSessions implements BackendListener {
     }
 
     /** Report numbers of all the device's sessions, in the order read. */
-    List<Integer> reports(String serial) {
-        List<Integer> r = new ArrayList<>();
+    List<Long> reports(String serial) {
+        List<Long> r = new ArrayList<>();
         of(serial).forEach(s -> r.addAll(s.reports));
         return r;
     }
@@ -140,8 +89,8 @@ final class ReadingSessions implements BackendListener {
     /** Where the numbers jump: "41 -> 57" for each report that did not follow the one before. */
     List<String> gaps(String serial) {
         List<String> gaps = new ArrayList<>();
-        Integer before = null;
-        for (int n : reports(serial)) {
+        Long before = null;
+        for (long n : reports(serial)) {
             if (before != null && n != before + 1) {
                 gaps.add(before + " -> " + n);
             }
@@ -168,21 +117,7 @@ final class ReadingSessions implements BackendListener {
 
     /** What the core does when it stops: every device is left, every session ends. */
     void leaveAll() {
-        current.keySet().forEach(this::left);
+        present().forEach(this::left);
         await("every session ended", () -> all.stream().allMatch(s -> s.ended));
-    }
-
-    static void await(String what, BooleanSupplier condition) {
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                fail("timed out waiting for: " + what);
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
     }
 }

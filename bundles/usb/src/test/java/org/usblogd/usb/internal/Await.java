@@ -1,0 +1,26 @@
+package org.usblogd.usb.internal;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.util.function.BooleanSupplier;
+
+/** The one way the core's tests wait for something that happens on other threads. */
+public final class Await {
+    private Await() {
+    }
+
+    /** Waits up to 10 s for the condition, looking every 5 ms; fails the test naming what did not happen. */
+    public static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("timed out waiting for: " + what);
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
