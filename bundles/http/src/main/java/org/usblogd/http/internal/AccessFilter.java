@@ -58,7 +58,8 @@ public class AccessFilter implements Filter {
             login(a, request, response);
             return;
         }
-        if (a.open() || a.bearer(request.getHeader("Authorization")) || a.cookie(cookie(request))) {
+        if (a.open() || WebPage.isPageFile(path) || a.bearer(request.getHeader("Authorization"))
+                || a.cookie(cookie(request))) {
             chain.doFilter(req, res);
             return;
         }
