@@ -28,6 +28,24 @@ class StreamClientTest {
     }
 
     @Test
+    void closingWakesAReaderWaitingForTheNextCommit() throws Exception {
+        StreamClient c = new StreamClient(null, null);
+        Thread closer = new Thread(() -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            c.close();
+        });
+        closer.start();
+        long started = System.nanoTime();
+        assertThat(c.next(10_000)).isNull();
+        assertThat((System.nanoTime() - started) / 1_000_000).as("ms waited").isLessThan(5_000);
+        assertThat(c.closed()).isTrue();
+    }
+
+    @Test
     void aClientGetsOnlyTheDeviceAndChannelItAskedFor() throws Exception {
         StreamClient c = new StreamClient("413d:2107@1-2", "temperature");
         c.offer(List.of(CO2), List.of());
