@@ -88,14 +88,17 @@ class HttpApiIT {
             // add up to every raw sample of the range (one that is over: nothing arrives in it any more)
             String power = json.readTree(get(api + "/devices").body()).findValues("device").stream()
                     .map(JsonNode::asText).filter(d -> d.startsWith(POWER)).findFirst().orElseThrow();
-            java.time.Instant to = java.time.Instant.now().minusSeconds(2);
-            String range = "&from=" + enc(to.minusSeconds(600).toString()) + "&to=" + enc(to.toString());
-            String voltage = api + "/samples?device=" + enc(power) + "&channel=voltage" + range;
-            JsonNode all = json.readTree(get(voltage + "&maxPoints=100000").body());
-            assertThat(all.get("tier").asText()).isEqualTo("raw");
-            int rawCount = all.at("/series/0/points").size();
-            assertThat(rawCount).as("raw samples of the power meter").isGreaterThan(3);
-            JsonNode buckets = json.readTree(get(voltage + "&maxPoints=3").body());
+            String[] voltage = new String[1];
+            int[] rawCount = new int[1];
+            Dist.await("power meter samples in a range that is over", 30_000, when(() -> {
+                java.time.Instant to = java.time.Instant.now().minusSeconds(2);
+                voltage[0] = api + "/samples?device=" + enc(power) + "&channel=voltage&from="
+                        + enc(to.minusSeconds(600).toString()) + "&to=" + enc(to.toString());
+                JsonNode all = json.readTree(get(voltage[0] + "&maxPoints=100000").body());
+                rawCount[0] = all.at("/series/0/points").size();
+                return all.get("tier").asText().equals("raw") && rawCount[0] > 3;
+            }));
+            JsonNode buckets = json.readTree(get(voltage[0] + "&maxPoints=3").body());
             assertThat(buckets.get("tier").asText()).isEqualTo("minute");
             assertThat(buckets.get("bucketSeconds").asLong()).isEqualTo(240);
             JsonNode points = buckets.at("/series/0/points");
@@ -108,7 +111,7 @@ class HttpApiIT {
             for (JsonNode p : points) {
                 counted += p.get("count").asLong();
             }
-            assertThat(counted).as("samples summed up in the buckets").isEqualTo(rawCount);
+            assertThat(counted).as("samples summed up in the buckets").isEqualTo(rawCount[0]);
 
             JsonNode events = json.readTree(get(api + "/events?kind=daemon.started").body());
             assertThat(events.get("events")).isNotEmpty();
