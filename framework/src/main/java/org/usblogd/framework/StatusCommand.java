@@ -17,6 +17,7 @@ import org.usblogd.api.store.StoreException;
 import org.usblogd.store.jdbc.StatusReport;
 import org.usblogd.store.jdbc.StoreLocation;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -71,7 +72,8 @@ final class StatusCommand implements Callable<Integer> {
         }
         if (format == Format.JSON) {
             try {
-                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(status));
+                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                        .addMixIn(Status.Daemon.class, OnlyWhatIsKnown.class).writeValueAsString(status));
             } catch (JsonProcessingException e) {
                 err.println("usblogd: " + e.getMessage());
                 return 1;
@@ -80,6 +82,11 @@ final class StatusCommand implements Callable<Integer> {
             text(status, out);
         }
         return daemon.isEmpty() ? NOT_RUNNING : status.store().outage() != null ? 1 : 0;
+    }
+
+    /** A daemon that does not run has no pid, version or start: they are left out, not null. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private interface OnlyWhatIsKnown {
     }
 
     /** The daemon's facts as the lock file and its process tell them. */

@@ -83,6 +83,13 @@ public class ApiServlet extends HttpServlet {
         } catch (StoreException e) {
             json.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "the store cannot answer now: "
                     + e.getMessage());
+        } catch (RuntimeException e) {
+            // a fault of the API itself: the log has it whole, the client one line and no stack trace
+            log.error("HTTP API: GET {} failed", request.getRequestURI(), e);
+            if (!response.isCommitted()) {
+                json.error(response, HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "the API failed on this request ("
+                        + e + "); the daemon's log has the details");
+            }
         }
     }
 

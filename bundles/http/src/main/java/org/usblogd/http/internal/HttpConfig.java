@@ -13,8 +13,11 @@ public @interface HttpConfig {
     /** The port the API listens on unless the file says otherwise: one no common service uses. */
     int DEFAULT_PORT = 8765;
 
+    @AttributeDefinition(description = "false: the HTTP API is off, nothing listens")
+    boolean enabled() default true;
+
     @AttributeDefinition(description = "The address to listen on: 127.0.0.1 (this machine only), or an address of"
-            + " this machine's network (0.0.0.0 for all), which needs a token; empty: the HTTP API is off")
+            + " this machine's network (0.0.0.0 for all), which needs a token")
     String address() default "127.0.0.1";
 
     @AttributeDefinition(description = "The TCP port; 0: any free port (the log line says which)")

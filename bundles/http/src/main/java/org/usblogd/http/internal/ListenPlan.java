@@ -16,12 +16,13 @@ import org.usblogd.api.config.ConfigCheck;
  * @param refusal why it must not listen, as one log line naming the file and what to set; null when it may
  */
 record ListenPlan(String address, int port, String refusal) {
+    private static final String OFF = "the HTTP API is off";
 
     static ListenPlan of(HttpConfig config, Map<String, ?> properties) {
         String file = ConfigCheck.file(properties);
         String address = config.address().strip();
-        if (address.isEmpty()) {
-            return new ListenPlan(null, config.port(), "the HTTP API is off (" + file + ": address is empty)");
+        if (!config.enabled()) {
+            return new ListenPlan(null, config.port(), OFF + " (" + file + ": enabled = false)");
         }
         InetAddress resolved;
         try {
@@ -45,7 +46,7 @@ record ListenPlan(String address, int port, String refusal) {
 
     /** The refusal as {@code usblogd check} lists it; empty when the server may listen or is off on purpose. */
     Optional<String> problem() {
-        return address == null && refusal != null && !refusal.startsWith("the HTTP API is off") ? Optional.of(refusal)
+        return address == null && refusal != null && !refusal.startsWith(OFF) ? Optional.of(refusal)
                 : Optional.empty();
     }
 }

@@ -45,6 +45,9 @@ final class SampleSeries {
             List<Series> series) {
     }
 
+    /** Wider buckets than this many minutes come from the hour summaries, a sixtieth as many rows to read. */
+    static final int MOST_MINUTES = 10;
+
     private SampleSeries() {
     }
 
@@ -84,14 +87,15 @@ final class SampleSeries {
     }
 
     /**
-     * The narrowest bucket that puts the span in at most {@code maxPoints} buckets: a whole number of minutes
-     * below an hour (from the minute summaries), else a whole number of hours (from the hour summaries).
+     * The narrowest bucket that puts the span in at most {@code maxPoints} buckets: up to {@link #MOST_MINUTES}
+     * minutes (from the minute summaries), else a whole number of hours (from the hour summaries), so that a
+     * range never costs more than about {@code maxPoints} times that many summaries to read.
      */
     static long width(long spanMicros, int maxPoints) {
         long minute = Tier.MINUTE.micros();
         long hour = Tier.HOUR.micros();
         long minutes = Math.max(1, ceilDiv(ceilDiv(spanMicros, minute), maxPoints));
-        if (minutes * minute < hour) {
+        if (minutes <= MOST_MINUTES) {
             return minutes * minute;
         }
         return hour * Math.max(1, ceilDiv(ceilDiv(spanMicros, hour), maxPoints));

@@ -51,9 +51,10 @@ final class StreamClient {
         }
     }
 
-    /** The next commit, or null after {@code ms} without one (or once closed). */
+    /** The next commit, or null after {@code ms} without one, or once closed. */
     Batch next(long ms) throws InterruptedException {
-        return closed ? null : queue.poll(ms, TimeUnit.MILLISECONDS);
+        Batch b = closed ? null : queue.poll(ms, TimeUnit.MILLISECONDS);
+        return closed ? null : b;
     }
 
     /** Samples and events dropped since the last call, for the client to be told. */
@@ -61,8 +62,11 @@ final class StreamClient {
         return new long[] { droppedSamples.getAndSet(0), droppedEvents.getAndSet(0) };
     }
 
+    /** Ends the stream at once: a reader waiting for the next commit is woken. */
     void close() {
         closed = true;
+        queue.clear();
+        queue.offer(new Batch(List.of(), List.of()));
     }
 
     boolean closed() {
