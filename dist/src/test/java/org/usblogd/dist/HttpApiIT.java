@@ -205,6 +205,24 @@ class HttpApiIT {
         }
     }
 
+    @Test
+    void aPortAnotherProgramHoldsIsOneLogLineNamingItAndTheFileAndTheDaemonRunsOn() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Path home = start("port = " + taken.getLocalPort() + "\n");
+            try {
+                Dist.await("the daemon started", 60_000, () -> logHas("usblogd started"));
+                assertThat(Files.readAllLines(log).stream().filter(l -> l.contains("cannot listen")).toList())
+                        .singleElement().asString().contains("127.0.0.1 port " + taken.getLocalPort(),
+                                home.resolve("conf/org.usblogd.http.cfg").toString());
+                assertThat(Files.readString(log)).doesNotContain("Exception", "HTTP API at");
+                assertThat(daemon.isAlive()).isTrue();
+            } catch (AssertionError e) {
+                System.out.println(Files.readString(log));
+                throw e;
+            }
+        }
+    }
+
     private Path start(String httpConfig, String... options) throws IOException {
         Path home = PluginJars.copyOfPackage(tmp.resolve("usblogd"));
         Files.writeString(home.resolve("conf/org.usblogd.http.cfg"), httpConfig);

@@ -138,8 +138,9 @@ final class SampleSeries {
             Map<String, List<Object>> result = new LinkedHashMap<>();
             byUnit.forEach((unit, buckets) -> {
                 List<Object> points = new ArrayList<>();
+                // the sum's rounding may put the mean a hair outside [min, max] (7 × 5.01 / 7 = 5.009999999999999)
                 buckets.forEach((start, b) -> points.add(new Bucket(Micros.toInstant(start).toString(), b[0], b[1],
-                        b[3] == 0 ? Double.NaN : b[2] / b[3], (long) b[3])));
+                        Math.min(b[1], Math.max(b[0], b[2] / b[3])), (long) b[3])));
                 result.put(unit, points);
             });
             return result;

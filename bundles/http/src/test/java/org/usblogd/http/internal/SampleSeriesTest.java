@@ -28,6 +28,16 @@ class SampleSeriesTest {
     }
 
     @Test
+    void aBucketsMeanNeverLiesOutsideItsMinAndMaxWhateverTheRoundingOfItsSum() {
+        SampleSeries.Buckets b = new SampleSeries.Buckets(MINUTE);
+        for (int i = 0; i < 7; i++) {
+            b.add("V", i, 5.01, 5.01, 5.01, 1); // 7 × 5.01 sums to 35.07 / 7 = 5.009999999999999
+        }
+        SampleSeries.Bucket bucket = (SampleSeries.Bucket) b.points().get("V").get(0);
+        assertThat(bucket.mean()).isBetween(bucket.min(), bucket.max());
+    }
+
+    @Test
     void summariesMergeIntoWiderBucketsWithTheirMinMaxAndCountWeightedMean() {
         SampleSeries.Buckets b = new SampleSeries.Buckets(5 * HOUR);
         b.add("°C", 0, 10, 20, 15, 100);
