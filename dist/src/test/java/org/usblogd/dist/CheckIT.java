@@ -60,6 +60,7 @@ class CheckIT {
                     home.resolve("conf/org.usblogd.usb.cfg") + ": right\n",
                     home.resolve("conf/org.usblogd.usb.libusb.cfg") + ": right\n",
                     home.resolve("conf/org.usblogd.plugins.cfg") + ": right\n",
+                    home.resolve("conf/org.usblogd.http.cfg") + ": right\n",
                     home.resolve("demo/conf/org.usblogd.serial-pico.cfg")
                             + ": right; driver serial/pico: 2e8a:000a (score 200)\n  attached: no attached device matches\n",
                     home.resolve("demo/conf/org.usblogd.hid-diy.cfg") + ": right; driver hid/diy: 1209:c0de (score 200)\n",
@@ -73,6 +74,7 @@ class CheckIT {
         copyConfiguration("org.usblogd.serial-ftdi.cfg");
         append("org.usblogd.serial-ftdi.cfg", "dtr = yes", "paritty = even");
         append("org.usblogd.store.cfg", "visibility.ms = abc");
+        append("org.usblogd.http.cfg", "address = 0.0.0.0");
         Files.writeString(conf.resolve("org.usblogd.stor.cfg"), "visibility.ms = 50\n");
         Files.writeString(conf.resolve("org.example.thing.cfg"), "anything = goes\n");
         try (UsbTestbed testbed = new UsbTestbed()) {
@@ -83,12 +85,16 @@ class CheckIT {
             assertThat(r.err()).as("%s", r).isEmpty();
             Path ftdi = conf.resolve("org.usblogd.serial-ftdi.cfg");
             Path store = conf.resolve("org.usblogd.store.cfg");
+            Path http = conf.resolve("org.usblogd.http.cfg");
             assertThat(r.out().lines().filter(l -> l.contains("PROBLEM")).toList()).containsExactly(
+                    "  PROBLEM: " + http + ": address = 0.0.0.0 reaches beyond this machine and no token is set; the"
+                            + " HTTP API does not start: set token = (a long random secret, e.g. from 'openssl rand"
+                            + " -hex 16') in " + http + ", or address = 127.0.0.1",
                     "  PROBLEM: " + ftdi + ": dtr = yes is not valid: expected true or false",
                     "  PROBLEM: " + ftdi + ": unknown key paritty = even is ignored (the nearest known key is parity)",
                     "  PROBLEM: " + conf.resolve("org.usblogd.stor.cfg") + ": no installed bundle or plugin reads"
-                            + " org.usblogd.stor (installed: org.usblogd.device, org.usblogd.hid, org.usblogd.plugins,"
-                            + " org.usblogd.serial, org.usblogd.store, org.usblogd.usb, org.usblogd.usb.libusb); the"
+                            + " org.usblogd.stor (installed: org.usblogd.device, org.usblogd.hid, org.usblogd.http,"
+                            + " org.usblogd.plugins, org.usblogd.serial, org.usblogd.store, org.usblogd.usb, org.usblogd.usb.libusb); the"
                             + " daemon leaves this file unused",
                     "  PROBLEM: " + store + ": visibility.ms = abc is not valid: expected a whole number from 10 to"
                             + " 3600000");
@@ -96,7 +102,7 @@ class CheckIT {
                     store + ": 1 problem(s)", conf.resolve("org.usblogd.usb.cfg") + ": right",
                     conf.resolve("org.example.thing.cfg") + ": not checked: no installed bundle or plugin has rules"
                             + " for org.example.thing",
-                    "4 problem(s) found");
+                    http + ": 1 problem(s)", "5 problem(s) found");
         }
     }
 

@@ -35,7 +35,7 @@ class ConfigEditIT {
         try {
             Dist.await("the daemon logging the power meter", 30_000, () -> powerSamples(state) > 200);
             int listeners = listeningSockets(daemon.pid());
-            assertThat(listeners).as("the database's loopback listener").isEqualTo(1);
+            assertThat(listeners).as("the database's and the HTTP API's loopback listeners").isEqualTo(2);
 
             for (String typo : List.of("abc", "abc", "-5")) {
                 Files.writeString(cfg, shipped + "visibility.ms = " + typo + "\n");

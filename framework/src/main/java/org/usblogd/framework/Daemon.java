@@ -407,6 +407,12 @@ public final class Daemon {
         c.put("usblogd.home", home.toString());
         c.put("usblogd.state", state.toString());
         c.put("usblogd.demo", Boolean.toString(demo));
+        if (Version.number() != null) {
+            c.put("usblogd.version", Version.number()); // what status says the daemon runs
+        }
+        // The HTTP server (Felix's Jetty) listens only once the HTTP bundle has configured it from
+        // conf/org.usblogd.http.cfg: never on Jetty's own default, never where that file forbids it.
+        c.put("org.apache.felix.http.require.config", "true");
         if (demo) {
             // the families' twins: only the demo has them, a plain run carries no simulated device
             c.put("felix.auto.start." + PLUGIN_START_LEVEL, demoBundles());

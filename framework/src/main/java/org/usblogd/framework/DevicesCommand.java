@@ -3,16 +3,15 @@ package org.usblogd.framework;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
+import org.usblogd.api.status.DeviceStatus;
 import org.usblogd.api.store.StoreException;
-import org.usblogd.store.jdbc.DeviceListing;
 import org.usblogd.store.jdbc.SqlSampleStore;
+import org.usblogd.store.jdbc.StatusReport;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,9 +27,6 @@ import picocli.CommandLine.TypeConversionException;
 @Command(name = "devices", description = { "List every device seen: its state, attached or not, its driver and why,"
         + " its sample count and the time of its newest sample.", "Works whether the daemon runs or not." })
 final class DevicesCommand implements Callable<Integer> {
-    /** What STATE says of a device the database marks attached while no daemon runs (one was killed). */
-    static final String DAEMON_STOPPED = "daemon stopped";
-
     @ParentCommand
     UsblogdCommand usblogd;
 
@@ -43,10 +39,6 @@ final class DevicesCommand implements Callable<Integer> {
 
     enum Format {
         TEXT, JSON
-    }
-
-    /** A device as shown: the listing corrected by whether a daemon runs at all. */
-    record Shown(DeviceListing.Device d, boolean attached, String state) {
     }
 
     @Override
@@ -68,22 +60,27 @@ final class DevicesCommand implements Callable<Integer> {
             err.println("usblogd: no database in " + state + " yet: no device has been seen");
             return 0;
         }
-        List<DeviceListing.Device> devices;
+        List<DeviceStatus> shown;
         try {
-            devices = new DeviceListing(store.dataSource()).devices();
+            shown = new StatusReport(null, store).devices(StateLock.held(state));
         } catch (StoreException e) {
             err.println("usblogd: " + e.getMessage());
             return 1;
         }
-        List<Shown> shown = shown(devices, StateLock.held(state));
         if (format == Format.JSON) {
-            return json(shown, out, err);
+            try {
+                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(shown));
+                return 0;
+            } catch (JsonProcessingException e) {
+                err.println("usblogd: " + e.getMessage());
+                return 1;
+            }
         }
         if (channels) {
             TextTable t = new TextTable(List.of("DEVICE", "CHANNEL", "UNIT"), Set.of());
-            for (Shown s : shown) {
-                for (DeviceListing.Channel c : s.d().channels()) {
-                    t.add(List.of(s.d().device(), c.name(), c.unit()));
+            for (DeviceStatus d : shown) {
+                for (DeviceStatus.ChannelStatus c : d.channels()) {
+                    t.add(List.of(d.device(), c.name(), c.unit()));
                 }
             }
             t.print(out);
@@ -91,60 +88,13 @@ final class DevicesCommand implements Callable<Integer> {
         }
         TextTable t = new TextTable(List.of("DEVICE", "VID:PID", "PRODUCT", "STATE", "ATTACHED", "DRIVER", "BUS",
                 "SAMPLES", "LAST SEEN (UTC)", "WHY"), Set.of(7));
-        for (Shown s : shown) {
-            DeviceListing.Device d = s.d();
-            t.add(java.util.Arrays.asList(d.device(), d.vidPid(), d.product(), s.state(), s.attached() ? "yes" : "no",
-                    d.driver(), d.backend(), Long.toString(d.samples()), lastSeen(d), d.binding()));
+        for (DeviceStatus d : shown) {
+            t.add(java.util.Arrays.asList(d.device(), d.vidPid(), d.product(), d.state(), d.attached() ? "yes" : "no",
+                    d.driver(), d.bus(), Long.toString(d.samples()), d.lastSeen() == null ? null
+                            : Instant.parse(d.lastSeen()).truncatedTo(ChronoUnit.SECONDS).toString(), d.why()));
         }
         t.print(out);
         return 0;
-    }
-
-    /**
-     * The devices as shown: what the database says was attached when a daemon was killed stays so until the
-     * next one starts, so without a daemon nothing is attached.
-     */
-    static List<Shown> shown(List<DeviceListing.Device> devices, boolean daemon) {
-        return devices.stream().map(d -> new Shown(d, d.attached() && daemon,
-                d.attached() && !daemon ? DAEMON_STOPPED : d.state().label())).toList();
-    }
-
-    private static String lastSeen(DeviceListing.Device d) {
-        return d.lastSampleMicros() == null ? null
-                : SqlSampleStore.instant(d.lastSampleMicros()).truncatedTo(ChronoUnit.SECONDS).toString();
-    }
-
-    private static int json(List<Shown> shown, PrintStream out, PrintStream err) {
-        List<Map<String, Object>> all = new ArrayList<>();
-        for (Shown s : shown) {
-            DeviceListing.Device d = s.d();
-            Map<String, Object> o = new LinkedHashMap<>();
-            o.put("device", d.device());
-            o.put("vidPid", d.vidPid());
-            o.put("product", d.product());
-            o.put("state", s.state());
-            o.put("attached", s.attached());
-            o.put("driver", d.driver());
-            o.put("bus", d.backend());
-            o.put("samples", d.samples());
-            o.put("lastSeen", d.lastSampleMicros() == null ? null
-                    : SqlSampleStore.instant(d.lastSampleMicros()).toString());
-            o.put("why", d.binding());
-            o.put("channels", d.channels().stream().map(c -> {
-                Map<String, Object> ch = new LinkedHashMap<>();
-                ch.put("name", c.name());
-                ch.put("unit", c.unit());
-                return ch;
-            }).toList());
-            all.add(o);
-        }
-        try {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(all));
-            return 0;
-        } catch (JsonProcessingException e) {
-            err.println("usblogd: " + e.getMessage());
-            return 1;
-        }
     }
 
     static final class FormatName implements ITypeConverter<Format> {

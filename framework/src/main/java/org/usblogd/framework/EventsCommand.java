@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
 import org.usblogd.api.store.StoreException;
+import org.usblogd.api.store.StoredEvent;
 import org.usblogd.store.jdbc.EventLog;
 import org.usblogd.store.jdbc.SqlSampleStore;
 
@@ -98,7 +99,7 @@ final class EventsCommand implements Callable<Integer> {
             err.println("usblogd: " + e.getMessage());
             return 1;
         }
-        Consumer<EventLog.Event> printer = format == Format.JSON ? json(out) : text(out, deviceWidth, kindWidth);
+        Consumer<StoredEvent> printer = format == Format.JSON ? json(out) : text(out, deviceWidth, kindWidth);
         if (!follow) {
             return read(log, filter, printer, err) == null ? 1 : 0;
         }
@@ -106,7 +107,7 @@ final class EventsCommand implements Callable<Integer> {
     }
 
     /** The events after the filter's id; the id of the last, or null when they could not be read. */
-    private Long read(EventLog log, EventLog.Filter filter, Consumer<EventLog.Event> printer, PrintStream err) {
+    private Long read(EventLog log, EventLog.Filter filter, Consumer<StoredEvent> printer, PrintStream err) {
         try {
             long last = log.read(filter, printer);
             usblogd.out.flush();
@@ -121,7 +122,7 @@ final class EventsCommand implements Callable<Integer> {
     }
 
     /** Columns as wide as the devices and kinds known when it started; the message last, unpadded. */
-    private static Consumer<EventLog.Event> text(PrintStream out, int deviceWidth, int kindWidth) {
+    private static Consumer<StoredEvent> text(PrintStream out, int deviceWidth, int kindWidth) {
         return e -> {
             String device = e.device() == null ? "-" : e.device();
             String message = e.message() == null ? "" : e.message().replace("\r\n", " ").replace('\n', ' ')
@@ -132,7 +133,7 @@ final class EventsCommand implements Callable<Integer> {
         };
     }
 
-    private static Consumer<EventLog.Event> json(PrintStream out) {
+    private static Consumer<StoredEvent> json(PrintStream out) {
         ObjectMapper mapper = new ObjectMapper();
         return e -> {
             Map<String, Object> o = new LinkedHashMap<>();

@@ -7,20 +7,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
+import org.usblogd.api.status.Status;
 import org.usblogd.api.store.StoreException;
-import org.usblogd.store.jdbc.DeviceListing;
-import org.usblogd.store.jdbc.SqlSampleStore;
-import org.usblogd.store.jdbc.StoreFigures;
+import org.usblogd.store.jdbc.StatusReport;
 import org.usblogd.store.jdbc.StoreLocation;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -56,14 +53,6 @@ final class StatusCommand implements Callable<Integer> {
         TEXT, JSON
     }
 
-    /** The store's outage, as its file says. */
-    record Outage(String since, String why) {
-    }
-
-    /** The store as status shows it; the figures are null when there is no database yet. */
-    record Store(String state, Outage outage, Long bytes, Long samplesLastMinute, Long droppedSinceStart) {
-    }
-
     @Override
     public Integer call() {
         Path state = usblogd.stateDirectory();
@@ -74,61 +63,54 @@ final class StatusCommand implements Callable<Integer> {
             return 1;
         }
         Optional<RunningDaemon> daemon = RunningDaemon.on(state);
-        StoreLocation location = new StoreLocation(state);
-        Store store;
-        List<DevicesCommand.Shown> devices;
+        Status status;
         try {
-            SqlSampleStore db = StoreAccess.open(state);
-            Outage outage = daemon.isPresent() ? outage(location) : null;
-            if (db == null) {
-                store = new Store("no database yet", outage, null, null, null);
-                devices = List.of();
-            } else {
-                StoreFigures figures = new StoreFigures(db.dataSource());
-                long nowMicros = SqlSampleStore.micros(Instant.now());
-                store = new Store(outage != null ? "outage" : daemon.isPresent() ? "open" : "closed", outage,
-                        Files.size(location.databaseFile()), figures.samplesBetween(nowMicros - 60_000_000L, nowMicros),
-                        daemon.isPresent() ? figures.droppedSinceStart() : null);
-                devices = DevicesCommand.shown(new DeviceListing(db.dataSource()).devices(), daemon.isPresent());
-            }
+            status = new StatusReport(new StoreLocation(state), StoreAccess.open(state)).status(daemon(state, daemon));
         } catch (IOException | StoreException e) {
             err.println("usblogd: " + e.getMessage());
             return 1;
         }
-        // after the reading: a sample committed while it read is not younger than now
-        Instant now = Instant.now();
         if (format == Format.JSON) {
-            if (!json(state, daemon, store, devices, now, out, err)) {
+            try {
+                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                        .addMixIn(Status.Daemon.class, OnlyWhatIsKnown.class).writeValueAsString(status));
+            } catch (JsonProcessingException e) {
+                err.println("usblogd: " + e.getMessage());
                 return 1;
             }
         } else {
-            text(state, daemon, store, devices, now, out);
+            text(status, out);
         }
-        return daemon.isEmpty() ? NOT_RUNNING : store.outage() != null ? 1 : 0;
+        return daemon.isEmpty() ? NOT_RUNNING : status.store().outage() != null ? 1 : 0;
     }
 
-    /** What the store's outage file says, or null when there is none. */
-    private static Outage outage(StoreLocation location) throws IOException {
-        Path file = location.outageFile();
-        if (!Files.exists(file)) {
-            return null;
-        }
-        List<String> lines = Files.readAllLines(file);
-        return new Outage(lines.isEmpty() ? null : lines.get(0), lines.size() < 2 ? null : lines.get(1));
+    /** A daemon that does not run has no pid, version or start: they are left out, not null. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    private interface OnlyWhatIsKnown {
     }
 
-    private static void text(Path state, Optional<RunningDaemon> daemon, Store store,
-            List<DevicesCommand.Shown> devices, Instant now, PrintStream out) {
-        out.println("daemon: " + daemon.map(d -> "running, pid " + (d.pid() == null ? "unknown" : d.pid())
-                + (d.started() == null ? "" : ", up " + age(Duration.between(d.started(), now)) + " (since "
-                        + d.started().truncatedTo(ChronoUnit.SECONDS) + ")")
-                + ", version " + (d.version() == null ? "unknown" : d.version()))
-                .orElse("not running on " + state));
+    /** The daemon's facts as the lock file and its process tell them. */
+    private static Status.Daemon daemon(Path state, Optional<RunningDaemon> daemon) {
+        Instant now = Instant.now();
+        return daemon.map(r -> new Status.Daemon(true, state.toString(), r.pid(), r.version(),
+                r.started() == null ? null : r.started().toString(),
+                r.started() == null ? null : Duration.between(r.started(), now).toSeconds()))
+                .orElse(new Status.Daemon(false, state.toString(), null, null, null, null));
+    }
+
+    private static void text(Status status, PrintStream out) {
+        Status.Daemon d = status.daemon();
+        out.println("daemon: " + (!d.running() ? "not running on " + d.stateDirectory()
+                : "running, pid " + (d.pid() == null ? "unknown" : d.pid())
+                        + (d.started() == null ? "" : ", up " + age(Duration.ofSeconds(d.uptimeSeconds())) + " (since "
+                                + Instant.parse(d.started()).truncatedTo(ChronoUnit.SECONDS) + ")")
+                        + ", version " + (d.version() == null ? "unknown" : d.version())));
+        Status.Store store = status.store();
         StringBuilder s = new StringBuilder("store:  ").append(store.state());
         if (store.outage() != null) {
             s.append(" since ").append(store.outage().since()).append(": ").append(store.outage().why());
         }
-        if (store.bytes() != null) {
+        if (store.samplesLastMinute() != null) {
             s.append(", ").append(store.bytes()).append(" bytes, ").append(store.samplesLastMinute())
                     .append(" samples in the last minute");
         }
@@ -136,61 +118,18 @@ final class StatusCommand implements Callable<Integer> {
             s.append(", ").append(store.droppedSinceStart()).append(" dropped since the daemon started");
         }
         out.println(s);
-        if (devices.isEmpty()) {
+        if (status.devices().isEmpty()) {
             return;
         }
         out.println();
         TextTable t = new TextTable(List.of("DEVICE", "STATE", "LAST SAMPLE (UTC)", "AGE"), Set.of(3));
-        for (DevicesCommand.Shown d : devices) {
-            Long last = d.d().lastSampleMicros();
-            t.add(java.util.Arrays.asList(d.d().device(), d.state(), last == null ? null
-                    : SqlSampleStore.instant(last).truncatedTo(ChronoUnit.SECONDS).toString(), last == null ? null
-                            : age(Duration.between(SqlSampleStore.instant(last), now))));
+        for (Status.Device device : status.devices()) {
+            String last = device.lastSample();
+            t.add(java.util.Arrays.asList(device.device(), device.state(), last == null ? null
+                    : Instant.parse(last).truncatedTo(ChronoUnit.SECONDS).toString(), last == null ? null
+                            : age(Duration.ofMillis(Math.round(device.ageSeconds() * 1000)))));
         }
         t.print(out);
-    }
-
-    private static boolean json(Path state, Optional<RunningDaemon> daemon, Store store,
-            List<DevicesCommand.Shown> devices, Instant now, PrintStream out, PrintStream err) {
-        Map<String, Object> all = new LinkedHashMap<>();
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("running", daemon.isPresent());
-        d.put("stateDirectory", state.toString());
-        daemon.ifPresent(r -> {
-            d.put("pid", r.pid());
-            d.put("version", r.version());
-            d.put("started", r.started() == null ? null : r.started().toString());
-            d.put("uptimeSeconds", r.started() == null ? null : Duration.between(r.started(), now).toSeconds());
-        });
-        all.put("daemon", d);
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("state", store.state());
-        s.put("outage", store.outage() == null ? null
-                : Map.of("since", String.valueOf(store.outage().since()), "why", String.valueOf(store.outage().why())));
-        s.put("bytes", store.bytes());
-        s.put("samplesLastMinute", store.samplesLastMinute());
-        s.put("droppedSinceStart", store.droppedSinceStart());
-        all.put("store", s);
-        List<Map<String, Object>> list = new ArrayList<>();
-        for (DevicesCommand.Shown x : devices) {
-            Map<String, Object> o = new LinkedHashMap<>();
-            Long last = x.d().lastSampleMicros();
-            o.put("device", x.d().device());
-            o.put("state", x.state());
-            o.put("attached", x.attached());
-            o.put("lastSample", last == null ? null : SqlSampleStore.instant(last).toString());
-            o.put("ageSeconds", last == null ? null
-                    : Duration.between(SqlSampleStore.instant(last), now).toMillis() / 1000.0);
-            list.add(o);
-        }
-        all.put("devices", list);
-        try {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(all));
-            return true;
-        } catch (JsonProcessingException e) {
-            err.println("usblogd: " + e.getMessage());
-            return false;
-        }
     }
 
     /** A duration for people: 0.4 s, 12 s, 3 min 4 s, 2 h 5 min, 3 d 4 h; negative (a clock step) as such. */

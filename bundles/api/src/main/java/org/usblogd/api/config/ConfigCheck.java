@@ -195,9 +195,10 @@ public final class ConfigCheck<T extends Annotation> {
         return "configuration " + (pid == null ? "(no file)" : pid);
     }
 
-    /** Keys whose values never go into the log. */
+    /** Keys whose values never go into the log: passwords, and the HTTP API's token. */
     static boolean secret(String key) {
-        return key.toLowerCase(Locale.ROOT).contains("password");
+        String k = key.toLowerCase(Locale.ROOT);
+        return k.contains("password") || k.contains("token");
     }
 
     /** {@code true} or {@code false} in any case, or null: "yes", "1" or "on" are not guessed at. */

@@ -1,11 +1,12 @@
 package org.usblogd.api.store;
 
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import org.osgi.annotation.versioning.ProviderType;
 
-/** The read side of the store: what the CLI, export and (later) the HTTP API use. */
+/** The read side of the store: what the CLI, export and the HTTP API use. */
 @ProviderType
 public interface SampleStore {
 
@@ -19,4 +20,13 @@ public interface SampleStore {
     long summaries(SampleQuery query, Tier tier, Consumer<StoredSummary> out) throws StoreException;
 
     List<DeviceRecord> devices() throws StoreException;
+
+    /** Every device's key with the names of its channels, sorted; cheap: no sample is read. */
+    Map<String, List<String>> channelNames() throws StoreException;
+
+    /** Streams matching events in the order they were committed; returns the id of the last, or the query's afterId. */
+    long events(EventQuery query, Consumer<StoredEvent> out) throws StoreException;
+
+    /** Every kind of event recorded so far, sorted. */
+    List<String> eventKinds() throws StoreException;
 }

@@ -29,6 +29,23 @@ class ConfigCheckTest {
         return CHECK.check(Map.of(key, value, "felix.fileinstall.filename", FILE, "service.pid", "x"));
     }
 
+    @interface Secrets {
+        String token() default "";
+
+        String password() default "";
+    }
+
+    @Test
+    void aTokenNeverGoesIntoTheLogWhenItChangesOrIsMisspelt() {
+        ConfigCheck<Secrets> check = ConfigCheck.of(Secrets.class);
+        ConfigCheck.Checked<Secrets> before = check.check(Map.of("token", "s3cret-one"));
+        ConfigCheck.Checked<Secrets> after = check.check(Map.of("token", "s3cret-two", "tokn", "s3cret-three"));
+
+        assertThat(after.changedFrom(before)).containsExactly("token changed");
+        assertThat(after.unknownKeys()).extracting(ConfigProblem::toString).singleElement().asString()
+                .contains("tokn").contains("(not shown)").doesNotContain("s3cret");
+    }
+
     @Test
     void aNumberThatIsNoNumberIsOneLineNamingFileKeyValueAndWhatWasExpected() {
         ConfigCheck.Checked<Sample> c = check("visibility.ms", "abc");

@@ -1,5 +1,8 @@
 package org.usblogd.store.internal;
 
+import java.util.List;
+
+import org.usblogd.api.store.StoredSample;
 import org.usblogd.store.jdbc.BlockCodec;
 
 /**
@@ -100,6 +103,20 @@ final class Block {
     /** The first value, for the log line that says a channel's first sample is stored. */
     double firstValue() {
         return encoded != null ? BlockCodec.decode(encoded).values()[0] : values[0];
+    }
+
+    /** The samples from index {@code from} on, as they are read back; a sealed block is decoded for them. */
+    void addSince(int from, List<StoredSample> into) {
+        long[] t = times;
+        double[] v = values;
+        if (encoded != null) {
+            BlockCodec.Block decoded = BlockCodec.decode(encoded);
+            t = decoded.times();
+            v = decoded.values();
+        }
+        for (int i = from; i < size; i++) {
+            into.add(new StoredSample(t[i], channel.deviceKey, channel.channel.name(), v[i], channel.channel.unit()));
+        }
     }
 
     /** Bytes of heap this block holds. */

@@ -16,6 +16,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.jdbc.DataSourceFactory;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
@@ -27,11 +29,17 @@ import org.usblogd.api.config.Range;
 import org.usblogd.api.health.Health;
 import org.usblogd.api.health.HealthCheck;
 import org.usblogd.api.sample.SampleSink;
+import org.usblogd.api.status.DeviceStatus;
+import org.usblogd.api.status.Status;
+import org.usblogd.api.status.StatusService;
 import org.usblogd.api.store.DeviceRecord;
+import org.usblogd.api.store.EventQuery;
 import org.usblogd.api.store.SampleQuery;
 import org.usblogd.api.store.SampleRecorder;
 import org.usblogd.api.store.SampleStore;
 import org.usblogd.api.store.StoreException;
+import org.usblogd.api.store.StoreListener;
+import org.usblogd.api.store.StoredEvent;
 import org.usblogd.api.store.StoredSample;
 import org.usblogd.api.store.StoredSummary;
 import org.usblogd.api.store.Tier;
@@ -40,15 +48,16 @@ import org.usblogd.api.usb.UsbDeviceInfo;
 import org.usblogd.store.jdbc.HighWaterMark;
 import org.usblogd.store.jdbc.Schema;
 import org.usblogd.store.jdbc.SqlSampleStore;
+import org.usblogd.store.jdbc.StatusReport;
 import org.usblogd.store.jdbc.StoreLocation;
 
 import com.zaxxer.hikari.HikariDataSource;
 
 /** The embedded store: an H2 file in the state directory, pooled by HikariCP, written by one thread. */
-@Component(service = { SampleRecorder.class, SampleStore.class, HealthCheck.class }, configurationPid = H2Store.PID,
+@Component(service = { SampleRecorder.class, SampleStore.class, StatusService.class, HealthCheck.class }, configurationPid = H2Store.PID,
         immediate = true, property = HealthCheck.PART + "=store-writer")
 @Designate(ocd = H2Store.Config.class)
-public class H2Store implements SampleRecorder, SampleStore, HealthCheck {
+public class H2Store implements SampleRecorder, SampleStore, StatusService, HealthCheck {
     static final String PID = "org.usblogd.store";
     /** Framework property the launcher sets to the state directory. */
     static final String STATE_PROPERTY = "usblogd.state";
@@ -139,6 +148,10 @@ public class H2Store implements SampleRecorder, SampleStore, HealthCheck {
     private final StoreLocation location;
     private final Map<String, RecorderSink> sinks = new ConcurrentHashMap<>();
     private final ComponentContext component;
+    private final BundleContext context;
+    /** What is told of each commit (the HTTP API's live stream); the writer reads it at every commit. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    private volatile List<StoreListener> listeners = List.of();
 
     /**
      * Takes the configuration as properties rather than as {@link Config}: Declarative Services would fail the
@@ -148,6 +161,7 @@ public class H2Store implements SampleRecorder, SampleStore, HealthCheck {
     public H2Store(@Reference(name = "dataSourceFactory") DataSourceFactory dsf, Map<String, Object> properties,
             BundleContext context, ComponentContext component) throws SQLException, IOException {
         this.component = component;
+        this.context = context;
         this.config = StoreConfiguration.check(properties);
         StoreConfiguration.report(config, "its default is used until the file is corrected");
         Config config = this.config.config();
@@ -166,6 +180,7 @@ public class H2Store implements SampleRecorder, SampleStore, HealthCheck {
                     config.block_samples(), config.visibility_ms(), config.flush_interval_ms(),
                     config.memory_mb() * 1_048_576L, 10_000, 1_000, config.compact_interval_ms()), StoreClock.SYSTEM,
                     windows);
+            writer.listeners(() -> listeners);
             if (location != null) {
                 writer.databaseDirectory(location.directory());
                 writer.highWaterMark(new HighWaterMark(location.highWaterFile()), opened.mark());
@@ -299,6 +314,36 @@ public class H2Store implements SampleRecorder, SampleStore, HealthCheck {
     @Override
     public List<DeviceRecord> devices() throws StoreException {
         return queries.devices();
+    }
+
+    @Override
+    public Map<String, List<String>> channelNames() throws StoreException {
+        return queries.channelNames();
+    }
+
+    @Override
+    public long events(EventQuery query, Consumer<StoredEvent> out) throws StoreException {
+        return queries.events(query, out);
+    }
+
+    @Override
+    public List<String> eventKinds() throws StoreException {
+        return queries.eventKinds();
+    }
+
+    @Override
+    public Status status() throws StoreException {
+        try {
+            return new StatusReport(location, queries).status(RunningHere.daemon(context,
+                    context.getProperty(STATE_PROPERTY)));
+        } catch (IOException e) {
+            throw new StoreException("reading the store's outage file failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<DeviceStatus> deviceStatus() throws StoreException {
+        return new StatusReport(location, queries).devices(true);
     }
 
     /**

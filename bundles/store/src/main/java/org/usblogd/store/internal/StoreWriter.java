@@ -9,11 +9,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.usblogd.api.store.StoreListener;
+import org.usblogd.api.store.StoredEvent;
+import org.usblogd.api.store.StoredSample;
 import org.usblogd.api.usb.UsbDeviceInfo;
 import org.usblogd.store.jdbc.DeviceRow;
 import org.usblogd.store.jdbc.Dialect;
@@ -94,6 +98,10 @@ final class StoreWriter implements Runnable {
     private final Map<String, Long> committedUpTo = new HashMap<>();
     /** Kept outside the database after each sync; null where the database makes commits durable itself. */
     private volatile HighWaterMark highWaterMark;
+    /** Told of each commit's new samples and events; what they were told of is only gathered when there are any. */
+    private volatile Supplier<List<StoreListener>> listeners = List::of;
+    /** The last listener failure logged, so that a listener failing at every commit is one line, not thousands. */
+    private String listenerError;
 
     StoreWriter(DataSource dataSource, int capacity, int blockSamples, long visibilityMs, long flushIntervalMs) {
         this(dataSource, Settings.of(capacity, blockSamples, visibilityMs, flushIntervalMs), StoreClock.SYSTEM);
@@ -126,6 +134,11 @@ final class StoreWriter implements Runnable {
         long flushMs = Math.max(1, flushIntervalMs);
         this.visibilityNanos = Math.max(1, Math.min(visibilityMs, flushMs)) * 1_000_000L;
         this.flushNanos = flushMs * 1_000_000L;
+    }
+
+    /** Where the listeners to tell after each commit are found (the store's whiteboard references). */
+    void listeners(Supplier<List<StoreListener>> listeners) {
+        this.listeners = listeners;
     }
 
     void databaseDirectory(Path directory) {
@@ -325,6 +338,8 @@ final class StoreWriter implements Runnable {
         EventQueue.Batch batch = events.batch();
         List<Block> blocks = buffer.dirty();
         List<Block> inserted = new ArrayList<>();
+        List<StoreListener> told = listeners.get();
+        List<StoredEvent> newEvents = new ArrayList<>();
         int lost = 0;
         try {
             Connection c = connection();
@@ -337,7 +352,10 @@ final class StoreWriter implements Runnable {
                         tx.declare(ref.deviceKey, ref.channel);
                     }
                     for (StoreOp.Event e : batch.events()) {
-                        tx.event(e.t(), e.deviceKey(), e.kind(), e.message());
+                        long id = tx.event(e.t(), e.deviceKey(), e.kind(), e.message());
+                        if (!told.isEmpty()) {
+                            newEvents.add(new StoredEvent(id, e.t(), e.deviceKey(), e.kind(), e.message()));
+                        }
                     }
                     for (Block b : blocks) {
                         int channel = tx.channelId(b.channel.deviceKey, b.channel.channel);
@@ -373,6 +391,12 @@ final class StoreWriter implements Runnable {
             declarations.subList(0, declared.size()).clear();
         }
         events.written(batch.lastSeq());
+        List<StoredSample> newSamples = new ArrayList<>();
+        if (!told.isEmpty()) {
+            for (Block b : blocks) {
+                b.addSince(b.counted, newSamples);
+            }
+        }
         long added = buffer.committed(blocks, !dialect.needsSync());
         committedSinceSync = dialect.needsSync();
         for (Block b : blocks) {
@@ -388,7 +412,29 @@ final class StoreWriter implements Runnable {
             event(null, "events.dropped", eventsDropped + " event(s) were dropped, the oldest first, because more"
                     + " waited to be written than the store holds in memory");
         }
+        tell(told, newSamples, newEvents);
         return true;
+    }
+
+    /** Hands a commit's samples and events to the listeners, which return at once; one that throws is logged once. */
+    private void tell(List<StoreListener> told, List<StoredSample> samples, List<StoredEvent> committed) {
+        if (samples.isEmpty() && committed.isEmpty()) {
+            return;
+        }
+        List<StoredSample> s = java.util.Collections.unmodifiableList(samples);
+        List<StoredEvent> e = java.util.Collections.unmodifiableList(committed);
+        for (StoreListener l : told) {
+            try {
+                l.committed(s, e);
+            } catch (RuntimeException x) {
+                String error = l.getClass().getName() + ": " + x;
+                if (!error.equals(listenerError)) {
+                    log.warn("store: a listener failed on what was committed ({}); the data is stored all the same",
+                            error);
+                }
+                listenerError = error;
+            }
+        }
     }
 
     /**

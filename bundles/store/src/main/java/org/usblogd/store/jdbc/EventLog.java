@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 import org.usblogd.api.store.StoreException;
+import org.usblogd.api.store.StoredEvent;
 
 /**
  * The events the daemon recorded, read back in the order they were committed. One writer thread commits
@@ -18,10 +19,6 @@ import org.usblogd.api.store.StoreException;
  * remembers the last id it saw finds exactly the events committed since, whatever the wall clock did.
  */
 public final class EventLog {
-    /** One recorded event; {@code device} is null for events of the daemon as a whole. */
-    public record Event(long id, long timeMicros, String device, String kind, String message) {
-    }
-
     /**
      * Which events to read.
      *
@@ -43,7 +40,7 @@ public final class EventLog {
     }
 
     /** Streams the matching events in commit order; returns the id of the last one, or the filter's afterId. */
-    public long read(Filter f, Consumer<Event> out) throws StoreException {
+    public long read(Filter f, Consumer<StoredEvent> out) throws StoreException {
         String sql = "SELECT e.id, e.t, d.device_key, e.kind, e.message FROM event e"
                 + " LEFT JOIN device d ON e.device_id = d.id WHERE e.id > ?"
                 + " AND (CAST(? AS VARCHAR) IS NULL OR d.device_key = ?)"
@@ -59,7 +56,7 @@ public final class EventLog {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     last = rs.getLong(1);
-                    out.accept(new Event(last, rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5)));
+                    out.accept(new StoredEvent(last, rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5)));
                 }
             }
             return last;

@@ -7,15 +7,19 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
 import org.usblogd.api.store.DeviceRecord;
+import org.usblogd.api.store.EventQuery;
+import org.usblogd.api.store.Micros;
 import org.usblogd.api.store.SampleQuery;
 import org.usblogd.api.store.SampleStore;
 import org.usblogd.api.store.StoredSample;
 import org.usblogd.api.store.StoreException;
+import org.usblogd.api.store.StoredEvent;
 import org.usblogd.api.store.StoredSummary;
 import org.usblogd.api.store.Tier;
 
@@ -118,6 +122,22 @@ public final class SqlSampleStore implements SampleStore {
         }
     }
 
+    @Override
+    public Map<String, List<String>> channelNames() throws StoreException {
+        return new DeviceListing(dataSource).channelNames();
+    }
+
+    @Override
+    public long events(EventQuery q, Consumer<StoredEvent> out) throws StoreException {
+        return new EventLog(dataSource).read(new EventLog.Filter(q.device(), q.kind(),
+                q.since() == null ? null : micros(q.since()), q.afterId()), out);
+    }
+
+    @Override
+    public List<String> eventKinds() throws StoreException {
+        return new EventLog(dataSource).kinds();
+    }
+
     private static List<String> listOf(String s) {
         return s == null ? List.of() : List.of(s);
     }
@@ -143,10 +163,10 @@ public final class SqlSampleStore implements SampleStore {
     }
 
     public static long micros(Instant i) {
-        return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1_000);
+        return Micros.of(i);
     }
 
     public static Instant instant(long micros) {
-        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+        return Micros.toInstant(micros);
     }
 }

@@ -198,9 +198,10 @@ public final class WriteTransaction implements AutoCloseable {
     }
 
     /** @param deviceKey null for the daemon's own events */
-    public void event(long t, String deviceKey, String kind, String message) throws SQLException {
+    /** Inserts an event; returns its id. */
+    public long event(long t, String deviceKey, String kind, String message) throws SQLException {
         Integer device = deviceKey == null ? null : deviceId(deviceKey);
-        PreparedStatement ps = statement("INSERT INTO event(t, device_id, kind, message) VALUES (?, ?, ?, ?)");
+        PreparedStatement ps = generating("INSERT INTO event(t, device_id, kind, message) VALUES (?, ?, ?, ?)");
         ps.setLong(1, t);
         if (device == null) {
             ps.setNull(2, Types.INTEGER);
@@ -210,6 +211,7 @@ public final class WriteTransaction implements AutoCloseable {
         ps.setString(3, kind);
         ps.setString(4, message == null || message.length() <= MESSAGE_MAX ? message : message.substring(0, MESSAGE_MAX));
         ps.executeUpdate();
+        return generatedLong(ps);
     }
 
     /** Inserts a block row; returns its id. */
@@ -297,11 +299,15 @@ public final class WriteTransaction implements AutoCloseable {
     }
 
     private static int generatedId(PreparedStatement ps) throws SQLException {
+        return Math.toIntExact(generatedLong(ps));
+    }
+
+    private static long generatedLong(PreparedStatement ps) throws SQLException {
         try (ResultSet keys = ps.getGeneratedKeys()) {
             if (!keys.next()) {
                 throw new SQLException("the database returned no id for the new row");
             }
-            return keys.getInt(1);
+            return keys.getLong(1);
         }
     }
 

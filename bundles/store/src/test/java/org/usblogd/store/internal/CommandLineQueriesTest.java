@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.usblogd.api.sample.Channel;
+import org.usblogd.api.store.StoredEvent;
 import org.usblogd.api.usb.UsbDeviceInfo;
 import org.usblogd.store.jdbc.DeviceListing;
 import org.usblogd.store.jdbc.DeviceListing.State;
@@ -49,22 +50,22 @@ class CommandLineQueriesTest {
         assertThat(writer.stop(20_000)).isTrue();
 
         EventLog log = new EventLog(ds);
-        List<EventLog.Event> all = read(log, new EventLog.Filter(null, null, null, 0));
+        List<StoredEvent> all = read(log, new EventLog.Filter(null, null, null, 0));
         assertThat(all).extracting(e -> e.device() + " " + e.kind()).containsExactly(CO2 + " device.attached",
                 "null plugin.broken", CO2 + " decode.bad", "null clock.step");
-        assertThat(all).extracting(EventLog.Event::id).isSorted();
-        assertThat(read(log, new EventLog.Filter(CO2, null, null, 0))).extracting(EventLog.Event::kind)
+        assertThat(all).extracting(StoredEvent::id).isSorted();
+        assertThat(read(log, new EventLog.Filter(CO2, null, null, 0))).extracting(StoredEvent::kind)
                 .containsExactly("device.attached", "decode.bad");
         assertThat(read(log, new EventLog.Filter(null, "decode.bad", null, 0))).singleElement()
                 .satisfies(e -> assertThat(e.message()).isEqualTo("checksum 0x12, expected 0x13"));
         assertThat(read(log, new EventLog.Filter(null, null, all.get(2).timeMicros(), 0)))
-                .extracting(EventLog.Event::kind).containsExactly("decode.bad", "clock.step");
+                .extracting(StoredEvent::kind).containsExactly("decode.bad", "clock.step");
 
         // a follower that saw the first two gets exactly the two committed after them, then nothing
         EventLog.Filter seen = new EventLog.Filter(null, null, null, all.get(1).id());
-        List<EventLog.Event> more = new ArrayList<>();
+        List<StoredEvent> more = new ArrayList<>();
         long last = log.read(seen, more::add);
-        assertThat(more).extracting(EventLog.Event::kind).containsExactly("decode.bad", "clock.step");
+        assertThat(more).extracting(StoredEvent::kind).containsExactly("decode.bad", "clock.step");
         assertThat(last).isEqualTo(all.get(3).id());
         assertThat(read(log, seen.after(last))).isEmpty();
 
@@ -167,8 +168,8 @@ class CommandLineQueriesTest {
         return org.assertj.core.api.Assertions.assertThat(new DeviceListing(ds).devices()).singleElement().actual();
     }
 
-    private static List<EventLog.Event> read(EventLog log, EventLog.Filter f) throws Exception {
-        List<EventLog.Event> out = new ArrayList<>();
+    private static List<StoredEvent> read(EventLog log, EventLog.Filter f) throws Exception {
+        List<StoredEvent> out = new ArrayList<>();
         log.read(f, out::add);
         return out;
     }

@@ -1,0 +1,153 @@
+package org.usblogd.http.internal;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.servlet.runtime.HttpServiceRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.usblogd.api.config.ConfigCheck;
+
+/**
+ * Starts, moves and stops Felix's Jetty from {@code conf/org.usblogd.http.cfg}. The launcher tells Jetty to wait
+ * for its configuration ({@code org.apache.felix.http.require.config}), and only this component gives it one,
+ * through Configuration Admin (PID {@code org.apache.felix.http}): so Jetty listens where this file allows and
+ * nowhere else, and an edit of the file moves or stops it while the daemon runs. The file is checked first: a
+ * wrong value changes nothing; a plan it refuses (an address beyond this machine without a token) removes
+ * Jetty's configuration, which stops it, and says why in one line.
+ */
+@Component(immediate = true, configurationPid = HttpConfig.PID)
+@Designate(ocd = HttpConfig.class)
+public class HttpServer {
+    /** The PID Felix's Jetty reads its address and port from. */
+    static final String JETTY_PID = "org.apache.felix.http";
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+
+    private final ConfigurationAdmin configurationAdmin;
+    private volatile ConfigCheck.Checked<HttpConfig> config;
+    private volatile ListenPlan plan;
+
+    @Activate
+    public HttpServer(@Reference ConfigurationAdmin configurationAdmin, Map<String, Object> properties) {
+        this.configurationAdmin = configurationAdmin;
+        ConfigCheck.Checked<HttpConfig> checked = HttpConfigRules.CHECK.check(properties);
+        report(checked, "its default is used until the file is corrected");
+        apply(checked, properties);
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        ConfigCheck.Checked<HttpConfig> checked = HttpConfigRules.CHECK.check(properties);
+        report(checked, "the HTTP API keeps its last good configuration");
+        if (!checked.valid() || checked.changedFrom(config).isEmpty()) {
+            return;
+        }
+        log.info("HTTP configuration changed in {}: {}", ConfigCheck.file(properties),
+                String.join(", ", checked.changedFrom(config)));
+        apply(checked, properties);
+    }
+
+    @Deactivate
+    void deactivate() {
+        stopJetty();
+    }
+
+    /** Logs where the API is once Jetty has bound its port (it registers its runtime only then). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, unbind = "unbindRuntime")
+    void runtime(HttpServiceRuntime runtime, ServiceReference<HttpServiceRuntime> ref) {
+        ListenPlan p = plan;
+        if (p != null && p.listens()) {
+            String host = p.address().contains(":") ? "[" + p.address() + "]" : p.address();
+            log.info("HTTP API at http://{}:{}/api/v1/{}", host, ref.getProperty("org.osgi.service.http.port"),
+                    config.config().token().isBlank() ? "" : " (token required)");
+        }
+    }
+
+    void unbindRuntime(HttpServiceRuntime runtime) {
+        // nothing: Jetty stopped because its configuration was removed or changed, which said why
+    }
+
+    private void apply(ConfigCheck.Checked<HttpConfig> checked, Map<String, Object> properties) {
+        config = checked;
+        ListenPlan next = ListenPlan.of(checked.config(), properties);
+        plan = next;
+        if (!next.listens()) {
+            if (next.problem().isPresent()) {
+                log.error("{}", next.refusal());
+            } else {
+                log.info("{}", next.refusal());
+            }
+            stopJetty();
+            return;
+        }
+        Integer port = freePort(next, ConfigCheck.file(properties));
+        if (port == null) {
+            stopJetty();
+            return;
+        }
+        Dictionary<String, Object> jetty = new Hashtable<>();
+        jetty.put("org.osgi.service.http.port", Integer.toString(port));
+        jetty.put("org.apache.felix.http.host", next.address());
+        jetty.put("org.apache.felix.http.enable", "true");
+        jetty.put("org.apache.felix.https.enable", "false");
+        jetty.put("org.apache.felix.http.jetty.sendServerHeader", "false");
+        // a page and a few API clients: a small pool, so the API adds little to the daemon's memory
+        jetty.put("org.apache.felix.http.jetty.threadpool.max", "32");
+        try {
+            // "?": a multi-location configuration, so that Jetty's bundle (not this one) receives it
+            configurationAdmin.getConfiguration(JETTY_PID, "?").update(jetty);
+        } catch (IOException e) {
+            log.error("the HTTP API cannot be configured ({}); it does not start", e.getMessage());
+        }
+    }
+
+    /**
+     * The port to give Jetty: the configured one when it is free (else null, said in one line, instead of
+     * Jetty's stack trace), or, for port 0, one the system picks.
+     */
+    private static Integer freePort(ListenPlan plan, String file) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(InetAddress.getByName(plan.address()), plan.port()));
+            return probe.getLocalPort();
+        } catch (IOException e) {
+            log.error("the HTTP API cannot listen on {} port {} ({}): another program uses it; set another port in {}",
+                    plan.address(), plan.port(), e.getMessage(), file);
+            return null;
+        }
+    }
+
+    private void stopJetty() {
+        try {
+            Configuration[] existing = configurationAdmin.listConfigurations("(service.pid=" + JETTY_PID + ")");
+            if (existing != null) {
+                for (Configuration c : existing) {
+                    c.delete();
+                }
+            }
+        } catch (IOException | org.osgi.framework.InvalidSyntaxException | IllegalStateException e) {
+            log.warn("the HTTP server's configuration could not be removed: {}", e.getMessage());
+        }
+    }
+
+    private static void report(ConfigCheck.Checked<HttpConfig> checked, String whatIsDone) {
+        checked.errors().forEach(p -> log.error("{}; {}", p, whatIsDone));
+        checked.unknownKeys().forEach(p -> log.warn("{}", p));
+    }
+}

@@ -1,0 +1,46 @@
+package org.usblogd.http.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+/** Answers in JSON, written by Jackson: data, and errors as {@code {"error": ..., "known": [...]}}. */
+final class Json {
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    void write(HttpServletResponse response, Object body) throws IOException {
+        byte[] bytes = mapper.writeValueAsBytes(body);
+        response.setContentType("application/json");
+        response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+
+    void error(HttpServletResponse response, int status, String message) throws IOException {
+        error(response, status, message, null);
+    }
+
+    /** @param known what the request could have named instead (devices, channels, kinds), or null */
+    void error(HttpServletResponse response, int status, String message, List<String> known) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", message);
+        if (known != null) {
+            body.put("known", known);
+        }
+        response.setStatus(status);
+        write(response, body);
+    }
+
+    /** One line of JSON, for a Server-Sent Event's data. */
+    String line(Object body) throws JsonProcessingException {
+        return mapper.writeValueAsString(body);
+    }
+}

@@ -1,0 +1,357 @@
+package org.usblogd.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The HTTP API of the assembled daemon, as a client sees it: {@code run --demo} says where it listens, every
+ * endpoint answers with the demo's data, the live stream delivers new samples, a request it cannot answer is a
+ * 4xx with a JSON message; an address beyond this machine without a token listens nowhere and says so in one
+ * line, and with a token a wrong one is a 401 and the right one gets in.
+ */
+class HttpApiIT {
+    private static final Pattern LISTENING = Pattern.compile("HTTP API at http://127\\.0\\.0\\.1:([0-9]+)/api/v1/");
+    private static final String CO2 = "04d9:a052@v1-1";
+    private static final String POWER = "2e3c:5558";
+
+    @TempDir
+    Path tmp;
+    Process daemon;
+    Path log;
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @AfterEach
+    void stopTheDaemon() throws Exception {
+        if (daemon != null) {
+            daemon.destroy();
+            daemon.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void everyEndpointAnswersWithTheDemosDataAndTheStreamDeliversNewSamples() throws Exception {
+        Path home = start("port = 0\n", "--demo");
+        String api = "http://127.0.0.1:" + awaitListening() + "/api/v1";
+        try {
+            Dist.await("the CO2 monitor's newest value through the API", 60_000, when(
+                    () -> co2(get(api + "/devices").body()) != null));
+            JsonNode status = json.readTree(get(api + "/status").body());
+            assertThat(status.at("/daemon/running").asBoolean()).isTrue();
+            assertThat(status.at("/daemon/pid").asLong()).isEqualTo(daemon.pid());
+            assertThat(status.at("/store/state").asText()).isEqualTo("open");
+            assertThat(status.at("/devices")).extracting(d -> d.get("device").asText()).contains(CO2);
+
+            JsonNode co2 = co2(get(api + "/devices").body());
+            assertThat(co2.get("state").asText()).isEqualTo("logging");
+            assertThat(co2.get("unit").asText()).isEqualTo("ppm");
+            assertThat(co2.get("lastValue").asDouble()).isBetween(300.0, 5_000.0);
+
+            JsonNode channels = json.readTree(get(api + "/devices/" + CO2 + "/channels").body());
+            assertThat(channels).extracting(c -> c.get("name").asText() + " " + c.get("unit").asText())
+                    .contains("co2 ppm", "temperature °C", "humidity %RH");
+
+            JsonNode raw = json.readTree(get(api + "/samples?device=" + enc(CO2) + "&channel=co2&from=-1h").body());
+            assertThat(raw.get("tier").asText()).isEqualTo("raw");
+            assertThat(raw.at("/series/0/unit").asText()).isEqualTo("ppm");
+            assertThat(raw.at("/series/0/points")).isNotEmpty().allSatisfy(p -> assertThat(p.get("value").asDouble())
+                    .isBetween(300.0, 5_000.0));
+
+            // the power meter's 100 samples/s in 3 points: buckets of minutes with min, max, mean and count, which
+            // add up to every raw sample of the range (one that is over: nothing arrives in it any more)
+            String power = json.readTree(get(api + "/devices").body()).findValues("device").stream()
+                    .map(JsonNode::asText).filter(d -> d.startsWith(POWER)).findFirst().orElseThrow();
+            String[] voltage = new String[1];
+            int[] rawCount = new int[1];
+            Dist.await("power meter samples in a range that is over", 30_000, when(() -> {
+                java.time.Instant to = java.time.Instant.now().minusSeconds(2);
+                voltage[0] = api + "/samples?device=" + enc(power) + "&channel=voltage&from="
+                        + enc(to.minusSeconds(600).toString()) + "&to=" + enc(to.toString());
+                JsonNode all = json.readTree(get(voltage[0] + "&maxPoints=100000").body());
+                rawCount[0] = all.at("/series/0/points").size();
+                return all.get("tier").asText().equals("raw") && rawCount[0] > 3;
+            }));
+            JsonNode buckets = json.readTree(get(voltage[0] + "&maxPoints=3").body());
+            assertThat(buckets.get("tier").asText()).isEqualTo("minute");
+            assertThat(buckets.get("bucketSeconds").asLong()).isEqualTo(240);
+            JsonNode points = buckets.at("/series/0/points");
+            assertThat(points.size()).isBetween(1, 3);
+            assertThat(points).allSatisfy(p -> {
+                assertThat(p.get("min").asDouble()).isLessThanOrEqualTo(p.get("mean").asDouble());
+                assertThat(p.get("mean").asDouble()).isLessThanOrEqualTo(p.get("max").asDouble());
+            });
+            long counted = 0;
+            for (JsonNode p : points) {
+                counted += p.get("count").asLong();
+            }
+            assertThat(counted).as("samples summed up in the buckets").isEqualTo(rawCount[0]);
+
+            JsonNode events = json.readTree(get(api + "/events?kind=daemon.started").body());
+            assertThat(events.get("events")).isNotEmpty();
+            assertThat(events.at("/events/0/kind").asText()).isEqualTo("daemon.started");
+            assertThat(json.readTree(get(api + "/events?limit=2").body()).get("more").asBoolean()).isTrue();
+
+            String sample = firstStreamed(api + "/stream?device=" + enc(CO2) + "&channel=co2", "event: samples");
+            JsonNode streamed = json.readTree(sample.substring("data: ".length()));
+            assertThat(streamed).isNotEmpty().allSatisfy(s -> {
+                assertThat(s.get("device").asText()).isEqualTo(CO2);
+                assertThat(s.get("channel").asText()).isEqualTo("co2");
+                assertThat(s.get("unit").asText()).isEqualTo("ppm");
+            });
+
+            // what cannot be answered as asked: 4xx, one message, and what is known instead; never a stack trace
+            for (String bad : List.of("/samples?device=nope&channel=co2", "/samples?device=" + enc(CO2)
+                    + "&channel=nope", "/samples?device=" + enc(CO2) + "&channel=co2&from=yesterday-ish",
+                    "/samples?device=" + enc(CO2) + "&channel=co2&from=now&to=-1h", "/samples?device=" + enc(CO2)
+                            + "&channel=co2&maxPoints=100000000", "/samples?device=" + enc(CO2)
+                            + "&channel=co2&from=1200-01-01", "/samples?channel=co2", "/samples?device=" + enc(CO2)
+                            + "&channel=co2&maxPoints=many", "/events?kind=nope", "/events?device=nope",
+                    "/events?limit=0", "/devices/nope/channels", "/stream?device=nope", "/nothing")) {
+                HttpResponse<String> r = get(api + bad);
+                assertThat(r.statusCode()).as(bad).isBetween(400, 499);
+                assertThat(json.readTree(r.body()).get("error").asText()).as(bad).isNotBlank();
+                assertThat(r.body()).as(bad).doesNotContain("Exception", "\tat ");
+            }
+            assertThat(json.readTree(get(api + "/samples?device=nope&channel=co2").body()).get("known"))
+                    .extracting(JsonNode::asText).contains(CO2);
+            HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(api + "/status"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(post.statusCode()).isEqualTo(405);
+            assertThat(Files.readString(log)).doesNotContain("Exception");
+        } catch (AssertionError e) {
+            System.out.println(Files.readString(log));
+            throw e;
+        }
+        assertThat(home).isNotNull();
+    }
+
+    @Test
+    void beyondThisMachineWithoutATokenNothingListensAndOneLineSaysWhatToSetThenATokenLetsOnlyItsHolderIn()
+            throws Exception {
+        int port = freePort();
+        Path home = start("address = 0.0.0.0\nport = " + port + "\n");
+        Path file = home.resolve("conf/org.usblogd.http.cfg");
+        try {
+            Dist.await("the daemon started", 60_000, () -> logHas("usblogd started"));
+            List<String> said = Files.readAllLines(log).stream().filter(l -> l.contains("no token is set")).toList();
+            assertThat(said).singleElement().asString().contains(file.toString(), "address = 0.0.0.0", "set token = ")
+                    .contains("ERROR");
+            assertThat(listens(port)).as("port %d listens", port).isFalse();
+            // nor on Jetty's own default, nor anywhere else: the daemon listens on its database's port alone
+            int database = Integer.parseInt(Files.readString(tmp.resolve("state/db/server.port")).strip());
+            assertThat(listeningPorts(daemon.pid())).containsExactly(database);
+            assertThat(Files.readString(log)).doesNotContain("HTTP API at", "Exception");
+
+            // a token set while the daemon runs: it listens, for the token's holder only
+            String token = "6f1c0e2b9a7d4c35";
+            Files.writeString(file, "address = 0.0.0.0\nport = " + port + "\ntoken = " + token + "\n");
+            Dist.await("listening with the token", 20_000, () -> listens(port));
+            Dist.await("the API answering", 10_000, when(() -> status("http://127.0.0.1:" + port
+                    + "/api/v1/status", null) != 404));
+            String status = "http://127.0.0.1:" + port + "/api/v1/status";
+            HttpResponse<String> none = http.send(HttpRequest.newBuilder(URI.create(status)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(none.statusCode()).isEqualTo(401);
+            assertThat(json.readTree(none.body()).get("error").asText()).contains("Authorization: Bearer");
+            HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(URI.create(status))
+                    .header("Authorization", "Bearer not-" + token).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(wrong.statusCode()).isEqualTo(401);
+            assertThat(json.readTree(wrong.body()).get("error").asText()).startsWith("wrong token");
+            assertThat(status(status, token)).isEqualTo(200);
+
+            // a browser logs in once; the cookie lets it in, and holds no token
+            HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/api/v1/login")).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("token=" + token)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(login.statusCode()).isEqualTo(200);
+            String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
+            assertThat(cookie).startsWith("usblogd_session=").contains("HttpOnly").doesNotContain(token);
+            HttpResponse<String> withCookie = http.send(HttpRequest.newBuilder(URI.create(status))
+                    .header("Cookie", cookie.substring(0, cookie.indexOf(';'))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(withCookie.statusCode()).isEqualTo(200);
+            assertThat(Files.readString(log)).as("the token never goes into the log").doesNotContain(token);
+        } catch (AssertionError e) {
+            System.out.println(Files.readString(log));
+            throw e;
+        }
+    }
+
+    @Test
+    void aPortAnotherProgramHoldsIsOneLogLineNamingItAndTheFileAndTheDaemonRunsOn() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Path home = start("port = " + taken.getLocalPort() + "\n");
+            try {
+                Dist.await("the daemon started", 60_000, () -> logHas("usblogd started"));
+                assertThat(Files.readAllLines(log).stream().filter(l -> l.contains("cannot listen")).toList())
+                        .singleElement().asString().contains("127.0.0.1 port " + taken.getLocalPort(),
+                                home.resolve("conf/org.usblogd.http.cfg").toString());
+                assertThat(Files.readString(log)).doesNotContain("Exception", "HTTP API at");
+                assertThat(daemon.isAlive()).isTrue();
+            } catch (AssertionError e) {
+                System.out.println(Files.readString(log));
+                throw e;
+            }
+        }
+    }
+
+    private Path start(String httpConfig, String... options) throws IOException {
+        Path home = PluginJars.copyOfPackage(tmp.resolve("usblogd"));
+        Files.writeString(home.resolve("conf/org.usblogd.http.cfg"), httpConfig);
+        log = tmp.resolve("daemon.log");
+        List<String> cmd = new java.util.ArrayList<>(List.of(home.resolve("bin/usblogd").toString(), "run", "--state",
+                tmp.resolve("state").toString()));
+        cmd.addAll(List.of(options));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().remove("LD_PRELOAD");
+        daemon = pb.start();
+        return home;
+    }
+
+    /** The port the daemon says, on start, that the API listens on. */
+    private int awaitListening() throws Exception {
+        Dist.await("the line saying where the API listens", 60_000, () -> logHas("HTTP API at"));
+        Matcher m = LISTENING.matcher(Files.readString(log));
+        assertThat(m.find()).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
+    private HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private int status(String url, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    /** The CO2 channel of the CO2 monitor in /devices, once it has a value; else null. */
+    private JsonNode co2(String devices) throws IOException {
+        for (JsonNode d : json.readTree(devices)) {
+            if (d.get("device").asText().equals(CO2)) {
+                for (JsonNode c : d.get("channels")) {
+                    if (c.get("name").asText().equals("co2") && !c.get("lastValue").isNull()) {
+                        ((com.fasterxml.jackson.databind.node.ObjectNode) c).put("state", d.get("state").asText());
+                        return c;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The data line following the first line {@code event} of a stream, read for at most 20 s. */
+    private String firstStreamed(String url, String event) throws Exception {
+        HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null && System.nanoTime() < deadline; line = in.readLine()) {
+                if (line.equals(event)) {
+                    return in.readLine();
+                }
+            }
+        }
+        throw new AssertionError("no '" + event + "' from " + url + " within 20 s");
+    }
+
+    /** A condition that may fail while the daemon starts: false until it holds. */
+    private static java.util.function.BooleanSupplier when(java.util.concurrent.Callable<Boolean> condition) {
+        return () -> {
+            try {
+                return condition.call();
+            } catch (Exception | AssertionError e) {
+                return false;
+            }
+        };
+    }
+
+    private boolean logHas(String text) {
+        try {
+            return Files.readString(log).contains(text);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean listens(int port) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            return true;
+        } catch (ConnectException e) {
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The TCP ports a process listens on, from its sockets' inodes and the kernel's socket tables. */
+    private static java.util.Set<Integer> listeningPorts(long pid) throws IOException {
+        java.util.Set<String> inodes = new java.util.HashSet<>();
+        try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        inodes.add(target.substring(8, target.length() - 1));
+                    }
+                } catch (IOException e) {
+                    // closed meanwhile
+                }
+            }
+        }
+        java.util.Set<Integer> ports = new java.util.TreeSet<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            for (String line : Files.readAllLines(Path.of(table)).stream().skip(1).toList()) {
+                String[] f = line.strip().split("\\s+");
+                if (f[3].equals("0A") && inodes.contains(f[9])) { // 0A: LISTEN
+                    ports.add(Integer.parseInt(f[1].substring(f[1].lastIndexOf(':') + 1), 16));
+                }
+            }
+        }
+        return ports;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,125 @@
+package org.usblogd.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The web page in a real browser (headless Chromium, Debian's chromium and chromium-driver) against the
+ * assembled daemon running the demo: every demo device is listed, a plot's canvas has drawn data, and a new
+ * value arrives while the page is open. The screenshot is kept in target/ for people to look at.
+ */
+class WebPageIT {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void thePageListsEveryDemoDevicePlotsItsDataAndShowsNewValuesLive() throws Exception {
+        Path home = tmp.resolve("usblogd");
+        PluginJars.copyOfInstallation(home);
+        Path state = tmp.resolve("state");
+        Path log = tmp.resolve("daemon.log");
+        Files.writeString(home.resolve("conf/org.usblogd.http.cfg"), "port = 0\n");
+        Process daemon = new ProcessBuilder(home.resolve("bin/usblogd").toString(), "run", "--demo", "--state",
+                state.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Samples samples = new Samples(state);
+        ChromeDriver browser = null;
+        try {
+            Dist.await("every family logging", 30_000, () -> DeviceFamilies.allLogging(samples));
+            Dist.await("the page's address in the log", 10_000, () -> pageAddress(log) != null);
+            java.util.List<String> logging = samples.deviceKeys();
+            ChromeDriver page = chromium();
+            browser = page;
+            page.get(pageAddress(log));
+            WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(20));
+            wait.until(b -> b.findElements(By.cssSelector("article.device")).size() >= logging.size());
+            assertThat(page.findElements(By.cssSelector("article.device")))
+                    .extracting(e -> e.getAttribute("data-device")).containsAll(logging);
+            assertThat(page.findElement(By.id("empty")).isDisplayed()).isFalse();
+
+            // a plot has drawn its line: pixels of the series colour on its canvas
+            wait.until(b -> drawnPixels(page) > 50);
+
+            WebElement value = page.findElement(By.cssSelector("article.device .value b"));
+            String first = value.getText();
+            wait.until(b -> !value.getText().equals(first) || livePoints(page) > 0);
+            assertThat(livePoints(page)).as("points the live stream added").isPositive();
+
+            Path target = Path.of(System.getProperty("usblogd.dist")).getParent();
+            Files.write(target.resolve("web-page.png"), ((TakesScreenshot) page).getScreenshotAs(OutputType.BYTES));
+
+            // a phone: the page fits its width, and the plots still draw
+            page.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+            wait.until(b -> ((Number) ((JavascriptExecutor) b).executeScript(
+                    "return document.documentElement.scrollWidth - window.innerWidth;")).longValue() <= 0);
+            wait.until(b -> drawnPixels(page) > 50);
+            Files.write(target.resolve("web-page-phone.png"), ((TakesScreenshot) page).getScreenshotAs(OutputType.BYTES));
+            System.out.println("screenshots: " + target.resolve("web-page.png") + ", web-page-phone.png");
+        } catch (AssertionError | RuntimeException e) {
+            System.out.println(Files.readString(log));
+            throw e;
+        } finally {
+            if (browser != null) {
+                browser.quit();
+            }
+            daemon.destroy();
+        }
+        assertThat(daemon.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** The page is at the root of the address the daemon logs for its API. */
+    private static String pageAddress(Path log) {
+        try {
+            Matcher m = Pattern.compile("HTTP API at (http://[^/\\s]+)/").matcher(Files.readString(log));
+            return m.find() ? m.group(1) + "/" : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private static ChromeDriver chromium() {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        // CI runs as root, where Chromium's sandbox cannot start
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,2000");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).build();
+        return new ChromeDriver(service, options);
+    }
+
+    /** Pixels of the series colour on every plot's canvas. */
+    private static long drawnPixels(ChromeDriver browser) {
+        Object n = ((JavascriptExecutor) browser).executeScript("""
+                let n = 0;
+                for (const c of document.querySelectorAll('.plot canvas')) {
+                  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                  for (let i = 0; i < d.length; i += 4) {
+                    if (d[i + 3] > 128 && d[i + 2] > 150 && d[i] < 90) n++; // the line's blue
+                  }
+                }
+                return n;""");
+        return ((Number) n).longValue();
+    }
+
+    /** Points appended to the plots by the live stream since the page loaded. */
+    private static long livePoints(ChromeDriver browser) {
+        return ((Number) ((JavascriptExecutor) browser).executeScript("return liveSamples;")).longValue();
+    }
+}
