@@ -20,6 +20,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.usblogd.testing.umockdev.UsbTestbed;
 
 /**
  * The web page in a real browser (headless Chromium, Debian's chromium and chromium-driver) against the
@@ -82,6 +83,40 @@ class WebPageIT {
             daemon.destroy();
         }
         assertThat(daemon.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void aDaemonWithoutDevicesSaysSoOnThePage() throws Exception {
+        Path home = tmp.resolve("usblogd");
+        PluginJars.copyOfInstallation(home);
+        Path log = tmp.resolve("daemon.log");
+        Files.writeString(home.resolve("conf/org.usblogd.http.cfg"), "port = 0\n");
+        // no --demo, and libusb sees an emulated bus with nothing on it: nothing to list
+        UsbTestbed testbed = new UsbTestbed();
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/usblogd").toString(), "run", "--state",
+                tmp.resolve("state").toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(testbed.environment());
+        Process daemon = pb.start();
+        ChromeDriver browser = null;
+        try {
+            Dist.await("the page's address in the log", 30_000, () -> pageAddress(log) != null);
+            ChromeDriver page = chromium();
+            browser = page;
+            page.get(pageAddress(log));
+            new WebDriverWait(page, Duration.ofSeconds(20)).until(b -> b.findElement(By.id("empty")).isDisplayed());
+            assertThat(page.findElement(By.id("empty")).getText()).contains("no devices", "--demo");
+            assertThat(page.findElements(By.cssSelector("article.device"))).isEmpty();
+        } catch (AssertionError | RuntimeException e) {
+            System.out.println(Files.readString(log));
+            throw e;
+        } finally {
+            if (browser != null) {
+                browser.quit();
+            }
+            daemon.destroy();
+            assertThat(daemon.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            testbed.close();
+        }
     }
 
     /** The page is at the root of the address the daemon logs for its API. */

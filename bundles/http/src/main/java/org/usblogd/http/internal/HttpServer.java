@@ -68,13 +68,14 @@ public class HttpServer {
         stopJetty();
     }
 
-    /** Logs where the API is once Jetty has bound its port (it registers its runtime only then). */
+    /** Logs where the page and the API are once Jetty has bound its port (it registers its runtime only then). */
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, unbind = "unbindRuntime")
     void runtime(HttpServiceRuntime runtime, ServiceReference<HttpServiceRuntime> ref) {
         ListenPlan p = plan;
         if (p != null && p.listens()) {
             String host = p.address().contains(":") ? "[" + p.address() + "]" : p.address();
-            log.info("HTTP API at http://{}:{}/api/v1/{}", host, ref.getProperty("org.osgi.service.http.port"),
+            Object port = ref.getProperty("org.osgi.service.http.port");
+            log.info("web page at http://{}:{}/, HTTP API at http://{}:{}/api/v1/{}", host, port, host, port,
                     config.config().token().isBlank() ? "" : " (token required)");
         }
     }
