@@ -161,8 +161,8 @@ final class DaemonMetrics {
     }
 
     private static void plugins(PluginChanges.Figures p, MetricSnapshots.Builder all) {
-        Counter changes = new Counter("usblogd_plugin_changes", "Plugin jars installed, updated (hot-swapped) and"
-                + " removed in plugins/ since the daemon started");
+        Counter changes = new Counter("usblogd_plugin_changes", "Plugin bundles updated (a jar in plugins/"
+                + " replaced: hot-swapped) and uninstalled (its jar removed) since the daemon started");
         new TreeMap<>(p.changes()).forEach((kind, n) -> changes.add(Labels.of("kind", kind), n));
         Gauge bundles = new Gauge("usblogd_plugin_bundles", "Plugin bundles by OSGi state (active: running)");
         p.bundles().forEach((state, n) -> bundles.add(Labels.of("state", state), n));

@@ -49,7 +49,9 @@ public class MetricsServlet extends HttpServlet {
         this.monitor = monitor;
         this.store = store;
         String home = context.getProperty("usblogd.home");
-        String plugins = home == null ? null : Path.of(home, "plugins").toAbsolutePath().normalize().toUri().toString();
+        // as the launcher writes a plugin's location: File.toURI ("file:/..."), not Path.toUri ("file:///...")
+        String plugins = home == null ? null
+                : Path.of(home, "plugins").toAbsolutePath().normalize().toFile().toURI().toString();
         this.plugins = new PluginChanges(context, plugins == null || plugins.endsWith("/") ? plugins : plugins + "/");
         this.plugins.start();
     }

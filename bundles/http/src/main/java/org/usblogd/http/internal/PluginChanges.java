@@ -10,9 +10,11 @@ import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleListener;
 
 /**
- * Counts the plugin bundles installed, updated (hot-swapped) and removed since it started, from the framework's
- * bundle events, and tells the plugin bundles' states. A plugin bundle is one installed from {@code plugins/}
- * (the launcher installs each jar there with its file URI as location).
+ * Counts the plugin bundles updated (hot-swapped) and removed since it started, from the framework's bundle
+ * events, and tells the plugin bundles' states. A plugin bundle is one installed from {@code plugins/} (the
+ * launcher installs each jar there with its file URI as location). Installs are not counted: the plugins found
+ * at start are installed while this bundle starts, so a count would say more about that race than the daemon;
+ * the bundles by state show what is there.
  */
 final class PluginChanges implements BundleListener {
     /** What {@link #figures} answers: changes by kind, and the plugin bundles now by state. */
@@ -21,7 +23,6 @@ final class PluginChanges implements BundleListener {
 
     private final BundleContext context;
     private final String location;
-    private final AtomicLong installed = new AtomicLong();
     private final AtomicLong updated = new AtomicLong();
     private final AtomicLong uninstalled = new AtomicLong();
 
@@ -45,11 +46,10 @@ final class PluginChanges implements BundleListener {
             return;
         }
         switch (event.getType()) {
-        case BundleEvent.INSTALLED -> installed.incrementAndGet();
         case BundleEvent.UPDATED -> updated.incrementAndGet();
         case BundleEvent.UNINSTALLED -> uninstalled.incrementAndGet();
         default -> {
-            // starts, stops and resolutions follow from these
+            // installs (see above), starts, stops and resolutions
         }
         }
     }
@@ -64,8 +64,7 @@ final class PluginChanges implements BundleListener {
                 bundles.merge(state(b.getState()), 1L, Long::sum);
             }
         }
-        return new Figures(Map.of("installed", installed.get(), "updated", updated.get(), "uninstalled",
-                uninstalled.get()), bundles);
+        return new Figures(Map.of("updated", updated.get(), "uninstalled", uninstalled.get()), bundles);
     }
 
     private boolean isPlugin(Bundle b) {

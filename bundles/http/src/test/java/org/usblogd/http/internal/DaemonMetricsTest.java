@@ -36,8 +36,8 @@ class DaemonMetricsTest {
         List<EventCount> events = List.of(new EventCount(null, "daemon.started", 2),
                 new EventCount(CO2, "decode.bad", 3), new EventCount(CO2, "recovery.reset", 1),
                 new EventCount(CO2, "serial.line-cut", 4), new EventCount(SCALE, "device.attached", 1));
-        PluginChanges.Figures plugins = new PluginChanges.Figures(Map.of("installed", 8L, "updated", 1L,
-                "uninstalled", 0L), Map.of("active", 8L, "resolved", 0L));
+        PluginChanges.Figures plugins = new PluginChanges.Figures(Map.of("updated", 1L, "uninstalled", 0L),
+                Map.of("active", 8L, "resolved", 0L));
         JvmFigures jvm = new JvmFigures(10_000_000, 20_000_000, 64_000_000, 30_000_000, 31_000_000, -1, 25, 20, 30);
         return new DaemonMetrics.Figures(status, devices, writer, events, plugins, jvm);
     }
@@ -121,8 +121,7 @@ class DaemonMetricsTest {
     @Test
     void pluginChangesAndBundlesAreShownByKindAndState() throws IOException {
         String text = text(figures(null, 4_096L, 0));
-        assertThat(text).contains("usblogd_plugin_changes_total{kind=\"installed\"} 8.0\n",
-                "usblogd_plugin_changes_total{kind=\"updated\"} 1.0\n",
+        assertThat(text).contains("usblogd_plugin_changes_total{kind=\"updated\"} 1.0\n",
                 "usblogd_plugin_changes_total{kind=\"uninstalled\"} 0.0\n",
                 "usblogd_plugin_bundles{state=\"active\"} 8.0\n");
     }
