@@ -2,9 +2,13 @@ package org.usblogd.store.internal;
 
 /**
  * How long the writer's commits take: their count and total since start, and the longest since the last
- * {@link #takeMax}. The writer adds one figure per commit (a few a second at most), so a lock costs nothing.
+ * {@link #take}. The writer adds one figure per commit (a few a second at most), so a lock costs nothing.
  */
 final class CommitTimes {
+    /** The figures as of one {@link #take}. */
+    record Taken(long count, long totalNanos, long maxNanos) {
+    }
+
     private long count;
     private long totalNanos;
     private long maxNanos;
@@ -15,18 +19,10 @@ final class CommitTimes {
         maxNanos = Math.max(maxNanos, nanos);
     }
 
-    synchronized long count() {
-        return count;
-    }
-
-    synchronized long totalNanos() {
-        return totalNanos;
-    }
-
-    /** The longest commit since the last call (0 when none happened), and starts the next span. */
-    synchronized long takeMax() {
-        long m = maxNanos;
+    /** The figures, the longest commit being the longest since the last call (0: none); starts the next span. */
+    synchronized Taken take() {
+        Taken t = new Taken(count, totalNanos, maxNanos);
         maxNanos = 0;
-        return m;
+        return t;
     }
 }

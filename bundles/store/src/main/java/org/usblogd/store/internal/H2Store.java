@@ -342,10 +342,10 @@ public class H2Store implements SampleRecorder, SampleStore, StatusService, Stor
 
     @Override
     public WriterFigures writerFigures() {
-        CommitTimes commits = writer.commitTimes();
+        CommitTimes.Taken commits = writer.commitTimes().take();
         return new WriterFigures(writer.accepted(), writer.written(), writer.dropped(), writer.droppedByDevice(),
                 writer.queued(), writer.heldBytes(), commits.count(), commits.totalNanos() / 1e9,
-                commits.takeMax() / 1e9);
+                commits.maxNanos() / 1e9);
     }
 
     @Override
