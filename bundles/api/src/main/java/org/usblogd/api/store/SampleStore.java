@@ -29,4 +29,7 @@ public interface SampleStore {
 
     /** Every kind of event recorded so far, sorted. */
     List<String> eventKinds() throws StoreException;
+
+    /** How many events of each kind each device has had (device null: the daemon's own), since the store began. */
+    List<EventCount> eventCounts() throws StoreException;
 }

@@ -51,6 +51,17 @@ final class DropCounter {
         return total.get();
     }
 
+    /** The samples dropped since start, by device; devices that lost none are left out. */
+    Map<String, Long> byDevice() {
+        Map<String, Long> result = new java.util.HashMap<>();
+        spans.forEach((device, s) -> {
+            synchronized (s) {
+                result.put(device, s.count);
+            }
+        });
+        return result;
+    }
+
     /** Emits an event per device that lost samples since the last report. */
     void reportTo(Consumer<StoreOp.Event> writer, long nowMicros) {
         spans.forEach((device, s) -> {

@@ -33,16 +33,19 @@ import org.usblogd.api.status.DeviceStatus;
 import org.usblogd.api.status.Status;
 import org.usblogd.api.status.StatusService;
 import org.usblogd.api.store.DeviceRecord;
+import org.usblogd.api.store.EventCount;
 import org.usblogd.api.store.EventQuery;
 import org.usblogd.api.store.SampleQuery;
 import org.usblogd.api.store.SampleRecorder;
 import org.usblogd.api.store.SampleStore;
 import org.usblogd.api.store.StoreException;
 import org.usblogd.api.store.StoreListener;
+import org.usblogd.api.store.StoreMonitor;
 import org.usblogd.api.store.StoredEvent;
 import org.usblogd.api.store.StoredSample;
 import org.usblogd.api.store.StoredSummary;
 import org.usblogd.api.store.Tier;
+import org.usblogd.api.store.WriterFigures;
 import org.usblogd.api.usb.DeviceIdentity;
 import org.usblogd.api.usb.UsbDeviceInfo;
 import org.usblogd.store.jdbc.HighWaterMark;
@@ -54,10 +57,11 @@ import org.usblogd.store.jdbc.StoreLocation;
 import com.zaxxer.hikari.HikariDataSource;
 
 /** The embedded store: an H2 file in the state directory, pooled by HikariCP, written by one thread. */
-@Component(service = { SampleRecorder.class, SampleStore.class, StatusService.class, HealthCheck.class }, configurationPid = H2Store.PID,
+@Component(service = { SampleRecorder.class, SampleStore.class, StatusService.class, StoreMonitor.class,
+        HealthCheck.class }, configurationPid = H2Store.PID,
         immediate = true, property = HealthCheck.PART + "=store-writer")
 @Designate(ocd = H2Store.Config.class)
-public class H2Store implements SampleRecorder, SampleStore, StatusService, HealthCheck {
+public class H2Store implements SampleRecorder, SampleStore, StatusService, StoreMonitor, HealthCheck {
     static final String PID = "org.usblogd.store";
     /** Framework property the launcher sets to the state directory. */
     static final String STATE_PROPERTY = "usblogd.state";
@@ -329,6 +333,19 @@ public class H2Store implements SampleRecorder, SampleStore, StatusService, Heal
     @Override
     public List<String> eventKinds() throws StoreException {
         return queries.eventKinds();
+    }
+
+    @Override
+    public List<EventCount> eventCounts() throws StoreException {
+        return queries.eventCounts();
+    }
+
+    @Override
+    public WriterFigures writerFigures() {
+        CommitTimes.Taken commits = writer.commitTimes().take();
+        return new WriterFigures(writer.accepted(), writer.written(), writer.dropped(), writer.droppedByDevice(),
+                writer.queued(), writer.heldBytes(), commits.count(), commits.totalNanos() / 1e9,
+                commits.maxNanos() / 1e9);
     }
 
     @Override

@@ -73,6 +73,7 @@ final class StoreWriter implements Runnable {
     private final CompactionWindows windows;
     private String compactionError;
     private final SampleQueue queue;
+    private final CommitTimes commitTimes = new CommitTimes();
     private final EventQueue events;
     private final DeviceStates states = new DeviceStates();
     private final List<ChannelRef> declarations = new ArrayList<>();
@@ -224,6 +225,18 @@ final class StoreWriter implements Runnable {
         return queue.drops().total() + buffer.drops().total();
     }
 
+    /** The dropped samples by device, since start. */
+    Map<String, Long> droppedByDevice() {
+        Map<String, Long> result = new HashMap<>(queue.drops().byDevice());
+        buffer.drops().byDevice().forEach((device, n) -> result.merge(device, n, Long::sum));
+        return result;
+    }
+
+    /** How long commits take (including getting the connection): for monitoring. */
+    CommitTimes commitTimes() {
+        return commitTimes;
+    }
+
     /** Samples waiting in the queue for the writer thread. */
     int queued() {
         return queue.size();
@@ -341,6 +354,7 @@ final class StoreWriter implements Runnable {
         List<StoreListener> told = listeners.get();
         List<StoredEvent> newEvents = new ArrayList<>();
         int lost = 0;
+        long started = clock.nanos();
         try {
             Connection c = connection();
             try (WriteTransaction tx = new WriteTransaction(c, ids, states::known, clock.wallMicros())) {
@@ -371,6 +385,7 @@ final class StoreWriter implements Runnable {
                         inserted.add(b);
                     }
                     tx.commit();
+                    commitTimes.add(clock.nanos() - started);
                 } catch (SQLException | RuntimeException e) {
                     tx.rollback();
                     throw e;

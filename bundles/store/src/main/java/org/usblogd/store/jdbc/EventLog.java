@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
+import org.usblogd.api.store.EventCount;
 import org.usblogd.api.store.StoreException;
 import org.usblogd.api.store.StoredEvent;
 
@@ -68,6 +69,22 @@ public final class EventLog {
     /** Every kind of event recorded so far, sorted. */
     public List<String> kinds() throws StoreException {
         return strings("SELECT DISTINCT kind FROM event ORDER BY kind", "event kinds");
+    }
+
+    /** How many events of each kind each device has had (device null: the daemon's), by device and kind. */
+    public List<EventCount> counts() throws StoreException {
+        List<EventCount> result = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT"
+                + " d.device_key, e.kind, COUNT(*) FROM event e LEFT JOIN device d ON d.id = e.device_id"
+                + " GROUP BY d.device_key, e.kind ORDER BY d.device_key, e.kind");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                result.add(new EventCount(rs.getString(1), rs.getString(2), rs.getLong(3)));
+            }
+            return result;
+        } catch (SQLException e) {
+            throw new StoreException("counting events failed: " + e.getMessage(), e);
+        }
     }
 
     /** Every device's key, sorted. */

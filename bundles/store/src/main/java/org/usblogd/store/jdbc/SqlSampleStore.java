@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 import org.usblogd.api.store.DeviceRecord;
+import org.usblogd.api.store.EventCount;
 import org.usblogd.api.store.EventQuery;
 import org.usblogd.api.store.Micros;
 import org.usblogd.api.store.SampleQuery;
@@ -136,6 +137,11 @@ public final class SqlSampleStore implements SampleStore {
     @Override
     public List<String> eventKinds() throws StoreException {
         return new EventLog(dataSource).kinds();
+    }
+
+    @Override
+    public List<EventCount> eventCounts() throws StoreException {
+        return new EventLog(dataSource).counts();
     }
 
     private static List<String> listOf(String s) {

@@ -87,6 +87,40 @@ class StoreWriterTest {
     }
 
     @Test
+    void dropsAreCountedPerDeviceCommitsAreTimedAndEventsCountedPerDeviceAndKind() throws Exception {
+        StoreWriter writer = new StoreWriter(ds, 10, 16, 50, 1_000); // started later: nothing drains the queue yet
+        RecorderSink a = attach(writer, "1209:0001:A");
+        RecorderSink b = attach(writer, "1209:0001:B");
+        a.declare(new Channel("co2", "ppm", "carbon dioxide"));
+        b.declare(new Channel("co2", "ppm", "carbon dioxide"));
+        for (int i = 0; i < 15; i++) {
+            a.accept("co2", T0 + i, i);
+        }
+        for (int i = 0; i < 10; i++) {
+            b.accept("co2", T0 + i, i);
+        }
+        writer.event(null, "daemon.started", "test");
+        writer.event("1209:0001:B", "decode.bad", "1 report(s) failed the checksum");
+        writer.event("1209:0001:B", "decode.bad", "2 report(s) failed the checksum");
+
+        assertThat(writer.droppedByDevice()).as("the oldest fifteen: all of A's").containsExactly(
+                java.util.Map.entry("1209:0001:A", 15L));
+        assertThat(writer.commitTimes().take().count()).isZero();
+        writer.start();
+        assertThat(writer.stop(20_000)).isTrue();
+
+        CommitTimes.Taken commits = writer.commitTimes().take();
+        assertThat(commits.count()).isPositive();
+        assertThat(commits.maxNanos()).isPositive().isLessThanOrEqualTo(commits.totalNanos());
+        CommitTimes.Taken next = writer.commitTimes().take();
+        assertThat(next.maxNanos()).as("a new span: no commit since").isZero();
+        assertThat(next.count()).isEqualTo(commits.count());
+        assertThat(next.totalNanos()).isEqualTo(commits.totalNanos());
+        assertThat(new SqlSampleStore(ds).eventCounts()).extracting(e -> e.device() + " " + e.kind() + " " + e.count())
+                .contains("null daemon.started 1", "1209:0001:B decode.bad 2", "1209:0001:A samples.dropped 1");
+    }
+
+    @Test
     void recentSamplesAreQueryableWithinTheVisibilityIntervalAndBlocksAreCompact() throws Exception {
         StoreWriter writer = new StoreWriter(ds, 100_000, 1_000, 100, 1_000);
         writer.start();
