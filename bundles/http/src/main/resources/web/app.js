@@ -32,6 +32,7 @@ async function get(path) {
 function askForToken() {
   if (document.getElementById("login")) return;
   const input = el("input", { type: "password", name: "token", autocomplete: "current-password", required: "" });
+  input.addEventListener("input", () => input.setCustomValidity(""));
   const form = el("form", { id: "login", class: "note" },
     el("label", {}, "Token (conf/org.usblogd.http.cfg) ", input), " ", el("button", { type: "submit", text: "Log in" }));
   form.addEventListener("submit", async ev => {
@@ -205,8 +206,16 @@ function eventItem(e) {
 
 async function showEvents() {
   const list = document.getElementById("events");
-  const r = await get("events?since=-1d&limit=10000");
-  list.replaceChildren(...r.events.slice(-50).reverse().map(eventItem));
+  // the API answers oldest first: page through the last day and keep the newest 50
+  let newest = [];
+  let after = 0;
+  for (let page = 0; page < 100; page++) {
+    const r = await get("events?since=-1d&limit=1000" + (after ? "&after=" + after : ""));
+    newest = newest.concat(r.events).slice(-50);
+    if (!r.more || !r.events.length) break;
+    after = r.events[r.events.length - 1].id;
+  }
+  list.replaceChildren(...newest.reverse().map(eventItem));
 }
 
 let shownShape = "";
@@ -218,10 +227,12 @@ async function showDevices() {
   const shape = devices.map(d => d.device + ":" + channelsOf(d).map(c => c.name + "/" + c.unit).join(",")).join(";");
   if (shape !== shownShape) {
     shownShape = shape;
-    plots.clear();
-    valueCells.clear();
     const list = document.getElementById("devices");
     for (const p of list.querySelectorAll(".plot")) resized.unobserve(p);
+    // uPlot keeps every plot it made until it is destroyed
+    for (const plot of plots.values()) plot.u.destroy();
+    plots.clear();
+    valueCells.clear();
     list.replaceChildren(...devices.map(deviceCard));
     for (const card of list.querySelectorAll("article.device")) {
       for (const p of card.querySelectorAll(".plot")) makePlot(p, card.dataset.device, p.dataset.channel, p.dataset.unit);

@@ -206,6 +206,49 @@ class HttpApiIT {
     }
 
     @Test
+    void withoutATokenAForeignHostNameIsTurnedAwayAndHeadRequestsHoldNoStream() throws Exception {
+        start("port = 0\n");
+        int port = awaitListening();
+        try {
+            // Jetty listens a moment before the servlets are there
+            Dist.await("the API answers", 30_000, when(() -> rawStatus(port, "127.0.0.1") == 200));
+            // a web page whose own name was made to point at 127.0.0.1 (DNS rebinding) sends its own Host
+            assertThat(rawStatus(port, "evil.example")).as("Host: evil.example").isEqualTo(403);
+            assertThat(rawStatus(port, "evil.example:" + port)).isEqualTo(403);
+            assertThat(rawStatus(port, "localhost:" + port)).isEqualTo(200);
+            assertThat(rawStatus(port, "127.0.0.1")).isEqualTo(200);
+
+            // HEAD on the stream answers its headers and holds no stream open
+            String stream = "http://127.0.0.1:" + port + "/api/v1/stream";
+            for (int i = 0; i < 20; i++) {
+                HttpResponse<Void> head = http.send(HttpRequest.newBuilder(URI.create(stream))
+                        .method("HEAD", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                assertThat(head.statusCode()).as("HEAD " + i).isEqualTo(200);
+            }
+            HttpResponse<InputStream> open = http.send(HttpRequest.newBuilder(URI.create(stream))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            open.body().close();
+            assertThat(open.statusCode()).as("a stream after 20 HEADs").isEqualTo(200);
+        } catch (AssertionError e) {
+            System.out.println(Files.readString(log));
+            throw e;
+        }
+    }
+
+    /** The status of GET /api/v1/devices sent with the given Host header, as a browser would send it. */
+    private static int rawStatus(int port, String host) throws IOException {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(("GET /api/v1/devices HTTP/1.1\r\nHost: " + host
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String first = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            return Integer.parseInt(first.split(" ")[1]);
+        }
+    }
+
+    @Test
     void aPortAnotherProgramHoldsIsOneLogLineNamingItAndTheFileAndTheDaemonRunsOn() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
             Path home = start("port = " + taken.getLocalPort() + "\n");

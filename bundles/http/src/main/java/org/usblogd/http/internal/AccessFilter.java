@@ -3,12 +3,6 @@ package org.usblogd.http.internal;
 import java.io.IOException;
 import java.util.Map;
 
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Modified;
-import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardFilterAsyncSupported;
-import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardFilterPattern;
-
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -22,29 +16,23 @@ import jakarta.servlet.http.HttpServletResponse;
  * Lets a request through only with the token of {@code conf/org.usblogd.http.cfg} (when one is set), before any
  * servlet of the daemon sees it; and answers the login ({@code POST /api/v1/login} with the token as form field
  * {@code token} or as bearer header), which sets a cookie for browsers. A missing or wrong token is a 401 with
- * a JSON message.
+ * a JSON message; without a token, a request for another host name than this machine's local ones is a 403.
+ *
+ * <p>Not a component of its own: {@link HttpServer} registers it and hands it each checked token, so that the
+ * token is in no service's properties, where every bundle could read it.
  */
-@Component(service = Filter.class, configurationPid = HttpConfig.PID)
-@HttpWhiteboardFilterPattern("/*")
-@HttpWhiteboardFilterAsyncSupported
-public class AccessFilter implements Filter {
+final class AccessFilter implements Filter {
     static final String LOGIN = "/api/v1/login";
 
     private final Json json = new Json();
     private volatile Access access;
 
-    @Activate
-    public AccessFilter(Map<String, Object> properties) {
-        modified(properties);
+    AccessFilter(Access access) {
+        this.access = access;
     }
 
-    /** A token that is not right stays what it was, as the server's configuration does (it says why). */
-    @Modified
-    void modified(Map<String, Object> properties) {
-        var checked = HttpConfigRules.CHECK.check(properties);
-        if (checked.valid() || access == null) {
-            access = new Access(checked.config().token());
-        }
+    void use(Access next) {
+        access = next;
     }
 
     @Override
@@ -58,9 +46,16 @@ public class AccessFilter implements Filter {
             login(a, request, response);
             return;
         }
-        if (a.open() || WebPage.isPageFile(path) || a.bearer(request.getHeader("Authorization"))
-                || a.cookie(cookie(request))) {
+        if (WebPage.isPageFile(path) || a.local(request.getLocalAddr(), request.getHeader("Host"))
+                || a.bearer(request.getHeader("Authorization")) || a.cookie(cookie(request))) {
             chain.doFilter(req, res);
+            return;
+        }
+        if (a.open()) {
+            json.error(response, HttpServletResponse.SC_FORBIDDEN, "without a token this usblogd answers requests"
+                    + " for localhost, 127.0.0.1 or [::1] only, not for '" + Access.hostName(String.valueOf(
+                            request.getHeader("Host"))) + "': open it by one of those names, or set a token in"
+                    + " conf/org.usblogd.http.cfg");
             return;
         }
         response.setHeader("WWW-Authenticate", "Bearer realm=\"usblogd\"");

@@ -74,6 +74,13 @@ public class ApiServlet extends HttpServlet {
         Params params = new Params(request.getParameterMap(), clock);
         try {
             if (path.equals("/stream")) {
+                if ("HEAD".equals(request.getMethod())) {
+                    // the headers a stream would have; a stream answered into HEAD's discarded body would
+                    // never notice its client leave, and hold a stream and a server thread for good
+                    response.setContentType("text/event-stream");
+                    response.setCharacterEncoding("UTF-8");
+                    return;
+                }
                 stream(params, request, response);
                 return;
             }

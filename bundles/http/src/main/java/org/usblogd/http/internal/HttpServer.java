@@ -8,7 +8,9 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -20,6 +22,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.servlet.runtime.HttpServiceRuntime;
+import org.osgi.service.servlet.whiteboard.HttpWhiteboardConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.usblogd.api.config.ConfigCheck;
@@ -30,7 +33,8 @@ import org.usblogd.api.config.ConfigCheck;
  * through Configuration Admin (PID {@code org.apache.felix.http}): so Jetty listens where this file allows and
  * nowhere else, and an edit of the file moves or stops it while the daemon runs. The file is checked first: a
  * wrong value changes nothing; a plan it refuses (an address beyond this machine without a token) removes
- * Jetty's configuration, which stops it, and says why in one line.
+ * Jetty's configuration, which stops it, and says why in one line. It also registers the {@link AccessFilter}
+ * and gives it each good token: a token alone changes nothing that listens.
  */
 @Component(immediate = true, configurationPid = HttpConfig.PID)
 @Designate(ocd = HttpConfig.class)
@@ -40,14 +44,22 @@ public class HttpServer {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
 
     private final ConfigurationAdmin configurationAdmin;
+    private final AccessFilter filter;
+    private final ServiceRegistration<jakarta.servlet.Filter> filterRegistration;
     private volatile ConfigCheck.Checked<HttpConfig> config;
     private volatile ListenPlan plan;
 
     @Activate
-    public HttpServer(@Reference ConfigurationAdmin configurationAdmin, Map<String, Object> properties) {
+    public HttpServer(@Reference ConfigurationAdmin configurationAdmin, BundleContext context,
+            Map<String, Object> properties) {
         this.configurationAdmin = configurationAdmin;
         ConfigCheck.Checked<HttpConfig> checked = HttpConfigRules.CHECK.check(properties);
         report(checked, "its default is used until the file is corrected");
+        this.filter = new AccessFilter(new Access(checked.config().token()));
+        Dictionary<String, Object> whiteboard = new Hashtable<>();
+        whiteboard.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_FILTER_PATTERN, "/*");
+        whiteboard.put(HttpWhiteboardConstants.HTTP_WHITEBOARD_FILTER_ASYNC_SUPPORTED, Boolean.TRUE);
+        this.filterRegistration = context.registerService(jakarta.servlet.Filter.class, filter, whiteboard);
         apply(checked, properties);
     }
 
@@ -66,6 +78,7 @@ public class HttpServer {
     @Deactivate
     void deactivate() {
         stopJetty();
+        filterRegistration.unregister();
     }
 
     /** Logs where the page and the API are once Jetty has bound its port (it registers its runtime only then). */
@@ -86,8 +99,14 @@ public class HttpServer {
 
     private void apply(ConfigCheck.Checked<HttpConfig> checked, Map<String, Object> properties) {
         config = checked;
+        filter.use(new Access(checked.config().token()));
+        ListenPlan before = plan;
         ListenPlan next = ListenPlan.of(checked.config(), properties);
         plan = next;
+        if (before != null && before.listens() && next.listens() && before.address().equals(next.address())
+                && before.port() == next.port()) {
+            return; // listening as asked already (port 0 included: it keeps the port it got)
+        }
         if (!next.listens()) {
             if (next.problem().isPresent()) {
                 log.error("{}", next.refusal());
@@ -99,6 +118,7 @@ public class HttpServer {
         }
         Integer port = freePort(next, ConfigCheck.file(properties));
         if (port == null) {
+            plan = null; // not listening: the next edit tries again, whatever it changes
             stopJetty();
             return;
         }

@@ -14,6 +14,25 @@ class AccessTest {
     }
 
     @Test
+    void withoutATokenOnlyRequestsOnLoopbackThatNameThisMachineLocallyAreLetIn() {
+        Access a = new Access("");
+        assertThat(a.local("127.0.0.1", "127.0.0.1:8765")).isTrue();
+        assertThat(a.local("127.0.0.1", "localhost")).isTrue();
+        assertThat(a.local("127.0.0.1", "LocalHost:8765")).isTrue();
+        assertThat(a.local("0:0:0:0:0:0:0:1", "[::1]:8765")).isTrue();
+        // a page whose name was pointed at 127.0.0.1 (DNS rebinding) sends its own name
+        assertThat(a.local("127.0.0.1", "evil.example")).isFalse();
+        assertThat(a.local("127.0.0.1", "evil.example:8765")).isFalse();
+        assertThat(a.local("127.0.0.1", "127.0.0.1.nip.io:8765")).isFalse();
+        assertThat(a.local("127.0.0.1", "localhost.evil.example")).isFalse();
+        assertThat(a.local("127.0.0.1", null)).isFalse();
+        // a request that did not come in on loopback
+        assertThat(a.local("192.0.2.10", "localhost")).isFalse();
+        // with a token, the token decides
+        assertThat(new Access("s3cret").local("127.0.0.1", "localhost")).isFalse();
+    }
+
+    @Test
     void withATokenOnlyTheRightBearerHeaderIsLetIn() {
         Access a = new Access("s3cret");
         assertThat(a.open()).isFalse();
