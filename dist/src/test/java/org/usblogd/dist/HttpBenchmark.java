@@ -382,9 +382,13 @@ public final class HttpBenchmark {
             long[] c = JvmMemory.afterFullGc(on.pid());
             long[] d = JvmMemory.afterFullGc(off.pid());
             if (c != null && d != null) {
-                System.out.printf(OUT + "  after a full GC (jcmd): heap used %,d kB and metaspace used %,d kB enabled,"
-                        + " %,d kB and %,d kB disabled: the API holds %,d kB of heap and %,d kB of classes%n", c[0],
-                        c[1], d[0], d[1], c[0] - d[0], c[1] - d[1]);
+                Thread.sleep(2_000);
+                long[] e = on.memoryKb();
+                long[] f = off.memoryKb();
+                System.out.printf(OUT + "  after a full GC (jcmd GC.run): heap used %,d kB and metaspace used %,d kB"
+                        + " enabled, %,d kB and %,d kB disabled: the API holds %,d kB of heap and %,d kB of classes;"
+                        + " VmRSS then %,d kB and %,d kB: %,d kB more%n", c[0], c[1], d[0], d[1], c[0] - d[0],
+                        c[1] - d[1], e[0], f[0], e[0] - f[0]);
             }
         }
     }
