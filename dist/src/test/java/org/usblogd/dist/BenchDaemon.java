@@ -35,6 +35,12 @@ final class BenchDaemon implements AutoCloseable {
      * {@code usblogd run --state STATE options...}.
      */
     static BenchDaemon start(Path home, String httpConfig, Path state, String... options) throws IOException {
+        return start(home, httpConfig, state, List.of(options), "");
+    }
+
+    /** The same, the JVM given {@code javaOptions} (USBLOGD_JAVA_OPTS, as bin/usblogd takes them). */
+    static BenchDaemon start(Path home, String httpConfig, Path state, List<String> options, String javaOptions)
+            throws IOException {
         if (!Files.exists(home.resolve("bin/usblogd"))) {
             PluginJars.copyOfPackage(home);
         }
@@ -43,9 +49,10 @@ final class BenchDaemon implements AutoCloseable {
         Files.createDirectories(state);
         List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/usblogd").toString(), "run", "--state",
                 state.toString()));
-        cmd.addAll(List.of(options));
+        cmd.addAll(options);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().remove("LD_PRELOAD");
+        pb.environment().put("USBLOGD_JAVA_OPTS", javaOptions);
         return new BenchDaemon(pb.start(), log, state);
     }
 

@@ -71,7 +71,10 @@ public final class HttpBenchmark {
             bench.liveAndPage(parts.contains("live"), parts.contains("page"));
         }
         if (parts.contains("memory")) {
-            bench.memory(Integer.getInteger("usblogd.bench.memorySeconds", 60));
+            int seconds = Integer.getInteger("usblogd.bench.memorySeconds", 60);
+            bench.memory(seconds, "");
+            // the same with equal heaps, committed and touched from the start: the difference is what is not heap
+            bench.memory(seconds / 2, "-Xms128m -Xmx128m -XX:+AlwaysPreTouch");
         }
         System.out.println(OUT + "load average " + load() + " after");
     }
@@ -365,19 +368,21 @@ public final class HttpBenchmark {
     }
 
     /** 4. Two daemons side by side, on the demo, one with the HTTP API disabled: VmRSS after a while, VmHWM. */
-    private void memory(int seconds) throws Exception {
+    private void memory(int seconds, String javaOptions) throws Exception {
         ChannelMonth.delete(work.resolve("memory"));
-        try (BenchDaemon on = BenchDaemon.start(work.resolve("home"), "port = 0\n", work.resolve("memory/on"), "--demo");
+        try (BenchDaemon on = BenchDaemon.start(work.resolve("home"), "port = 0\n", work.resolve("memory/on"),
+                List.of("--demo"), javaOptions);
                 BenchDaemon off = BenchDaemon.start(work.resolve("home-off"), "enabled = false\n", work.resolve(
-                        "memory/off"), "--demo")) {
+                        "memory/off"), List.of("--demo"), javaOptions)) {
             ready(on);
             off.awaitStarted();
             Thread.sleep(seconds * 1_000L);
             long[] a = on.memoryKb();
             long[] b = off.memoryKb();
-            System.out.printf(OUT + "memory after %d s of run --demo, no client: HTTP API enabled VmRSS %,d kB (peak"
-                    + " VmHWM %,d kB), disabled %,d kB (peak %,d kB): the API adds %,d kB resident, %,d kB at peak"
-                    + " (target <= 20 MB)%n", seconds, a[0], a[1], b[0], b[1], a[0] - b[0], a[1] - b[1]);
+            System.out.printf(OUT + "memory after %d s of run --demo%s, side by side, no client: HTTP API enabled"
+                    + " VmRSS %,d kB (peak VmHWM %,d kB), disabled %,d kB (peak %,d kB): the API adds %,d kB resident,"
+                    + " %,d kB at peak (target <= 20 MB)%n", seconds, javaOptions.isEmpty() ? " (the JVM's own heap"
+                            + " sizing)" : " with " + javaOptions, a[0], a[1], b[0], b[1], a[0] - b[0], a[1] - b[1]);
             // what the JVM holds live, without the garbage its collector has not needed to collect yet
             long[] c = JvmMemory.afterFullGc(on.pid());
             long[] d = JvmMemory.afterFullGc(off.pid());
