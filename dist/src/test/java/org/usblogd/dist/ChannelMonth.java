@@ -44,9 +44,12 @@ final class ChannelMonth {
     final long start;
     final long end;
     final long samples;
+    /** Whether this run wrote the month (else it was kept from an earlier run). */
+    final boolean written;
     private final Properties known = new Properties();
 
-    private ChannelMonth(Path dir) throws IOException {
+    private ChannelMonth(Path dir, boolean written) throws IOException {
+        this.written = written;
         this.state = dir.resolve("state");
         this.facts = dir.resolve("month.properties");
         try (Reader r = Files.newBufferedReader(facts)) {
@@ -60,7 +63,8 @@ final class ChannelMonth {
     /** The cached month under {@code cache}, made first when there is none (or a broken one) for this schema. */
     static ChannelMonth prepared(Path cache) throws Exception {
         Path dir = cache.resolve("month-schema" + Schema.VERSION);
-        if (!Files.exists(dir.resolve("month.properties"))) {
+        boolean write = !Files.exists(dir.resolve("month.properties"));
+        if (write) {
             delete(dir);
             long startNanos = System.nanoTime();
             Properties p = write(dir.resolve("state"));
@@ -69,7 +73,7 @@ final class ChannelMonth {
                 p.store(w, "bench/http: the channel-month in state/");
             }
         }
-        return new ChannelMonth(dir);
+        return new ChannelMonth(dir, write);
     }
 
     String fact(String key) {

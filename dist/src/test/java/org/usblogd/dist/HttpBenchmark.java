@@ -81,12 +81,10 @@ public final class HttpBenchmark {
 
     /** 1. A month as at most 2,000 points, a day raw, and the month read raw through the store as the baseline. */
     private void month() throws Exception {
-        long t0 = System.nanoTime();
         ChannelMonth month = ChannelMonth.prepared(work);
-        boolean made = (System.nanoTime() - t0) > 1_000_000_000L;
         System.out.printf(OUT + "channel-month: %,d samples of %s %s, %s to %s, %,d bytes of H2 file (%s)%n",
                 month.samples, ChannelMonth.DEVICE, ChannelMonth.CHANNEL, Micros.toInstant(month.start),
-                Micros.toInstant(month.end), Long.parseLong(month.fact("fileBytes")), made ? "written now in "
+                Micros.toInstant(month.end), Long.parseLong(month.fact("fileBytes")), month.written ? "written now in "
                         + month.fact("writeSeconds") + " s" : "cached from an earlier run");
         try (BenchDaemon daemon = BenchDaemon.start(work.resolve("home"), "port = 0\n", month.state)) {
             String api = ready(daemon);
