@@ -6,7 +6,6 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -14,14 +13,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.Properties;
-import java.util.Random;
 import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
 import org.h2.jdbcx.JdbcDataSource;
 import org.usblogd.api.store.Tier;
-import org.usblogd.store.jdbc.BlockCodec;
 import org.usblogd.store.jdbc.Schema;
 import org.usblogd.store.jdbc.StoreLocation;
 
@@ -33,7 +30,7 @@ import org.usblogd.store.jdbc.StoreLocation;
  */
 final class ChannelMonth {
     static final String DEVICE = "413d:2107@1-2";
-    static final String CHANNEL = "temperature";
+    static final String CHANNEL = TemperatureBlocks.CHANNEL;
     static final int PER_SECOND = 10;
     static final long DAYS = 30;
     private static final long SECOND = 1_000_000L;
@@ -133,42 +130,8 @@ final class ChannelMonth {
         long end = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(1, ChronoUnit.HOURS).getEpochSecond() * SECOND;
         long start = end - DAYS * 86_400 * SECOND;
         long n = DAYS * 86_400 * PER_SECOND;
-        Random r = new Random(3);
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            Schema.ensure(c);
-            s.execute("INSERT INTO device(device_key, vid, pid, product, first_seen, last_seen) VALUES ('" + DEVICE
-                    + "', 16701, 8455, 'TEMPer (benchmark month)', " + start + ", " + end + ")");
-            s.execute("INSERT INTO channel(device_id, name, unit) SELECT id, '" + CHANNEL + "', '°C' FROM device");
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO sample_block(channel_id, t_first, t_last, n,"
-                    + " sealed, data) SELECT id, ?, ?, ?, TRUE, ? FROM channel")) {
-                long[] t = new long[4096];
-                double[] v = new double[4096];
-                long step = SECOND / PER_SECOND;
-                long nominal = start;
-                double temperature = 21.41;
-                int blocks = 0;
-                for (long done = 0; done < n;) {
-                    int k = (int) Math.min(4096, n - done);
-                    for (int i = 0; i < k; i++) {
-                        // the host's clock: each sample within a millisecond of its nominal time, in order
-                        t[i] = Math.max(nominal + r.nextInt(2_001) - 1_000, i == 0 ? start : t[i - 1] + 1);
-                        nominal += step;
-                        temperature = Math.round((temperature + (r.nextInt(5) - 2) * 0.01) * 100) / 100.0;
-                        v[i] = temperature;
-                    }
-                    ps.setLong(1, t[0]);
-                    ps.setLong(2, t[k - 1]);
-                    ps.setInt(3, k);
-                    ps.setBytes(4, BlockCodec.encode(t, v, k));
-                    ps.executeUpdate();
-                    done += k;
-                    if (++blocks % 200 == 0) {
-                        c.commit();
-                    }
-                }
-            }
-            c.commit();
+            TemperatureBlocks.write(c, DEVICE, "TEMPer (benchmark month)", start, n, 3);
             s.execute("SHUTDOWN COMPACT");
         }
         Properties p = new Properties();

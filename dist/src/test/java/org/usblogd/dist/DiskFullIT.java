@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -63,13 +64,7 @@ class DiskFullIT {
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Path filler = mount.resolve("filler");
         try {
-            Dist.await("the stream stored", 30_000, () -> {
-                try {
-                    return samples.times(STREAM, "seq").size() > 20_000;
-                } catch (AssertionError e) {
-                    return false;
-                }
-            });
+            Dist.await("the stream stored", 30_000, stored(() -> samples.times(STREAM, "seq").size() > 20_000));
             fill(filler);
             Dist.await("the writer says the disk is full", 20_000, () -> logHas(log, "store cannot write"));
             Thread.sleep(3_000);
@@ -132,13 +127,8 @@ class DiskFullIT {
         long outageFrom;
         long outageTo;
         try {
-            Dist.await("both devices stored", 30_000, () -> {
-                try {
-                    return samples.values(one, "sequence").size() > 200 && samples.values(two, "sequence").size() > 200;
-                } catch (AssertionError e) {
-                    return false;
-                }
-            });
+            Dist.await("both devices stored", 30_000, stored(() -> samples.values(one, "sequence").size() > 200
+                    && samples.values(two, "sequence").size() > 200));
             fill(filler);
             Dist.await("the writer says the disk is full", 20_000, () -> logHas(log, "store cannot write"));
             outageFrom = System.currentTimeMillis() * 1_000;
@@ -196,13 +186,8 @@ class DiskFullIT {
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Path filler = mount.resolve("filler");
         try {
-            Dist.await("the first counter stored", 30_000, () -> {
-                try {
-                    return samples.values("1209:0010:SIM0001", "sequence").size() > 200;
-                } catch (AssertionError e) {
-                    return false;
-                }
-            });
+            Dist.await("the first counter stored", 30_000,
+                    stored(() -> samples.values("1209:0010:SIM0001", "sequence").size() > 200));
             fill(filler);
             Dist.await("the writer says the disk is full", 20_000, () -> logHas(log, "store cannot write"));
 
@@ -210,13 +195,8 @@ class DiskFullIT {
             Thread.sleep(5_000);
             Files.delete(filler);
             Dist.await("writing resumes by itself", 30_000, () -> logHas(log, "store writes again"));
-            Dist.await("the second counter the changed file asked for stored", 30_000, () -> {
-                try {
-                    return samples.values(added, "sequence").size() > 100;
-                } catch (AssertionError e) {
-                    return false;
-                }
-            });
+            Dist.await("the second counter the changed file asked for stored", 30_000,
+                    stored(() -> samples.values(added, "sequence").size() > 100));
         } catch (AssertionError e) {
             System.out.println(Files.readString(log));
             throw e;
@@ -225,6 +205,17 @@ class DiskFullIT {
             daemon.destroy();
         }
         assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** Whether the samples asked for are stored; false while the database is not there yet. */
+    private static BooleanSupplier stored(BooleanSupplier enough) {
+        return () -> {
+            try {
+                return enough.getAsBoolean();
+            } catch (AssertionError e) {
+                return false;
+            }
+        };
     }
 
     private static void fill(Path filler) {

@@ -6,19 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.usblogd.store.jdbc.BlockCodec;
-import org.usblogd.store.jdbc.Schema;
 import org.usblogd.store.jdbc.StoreLocation;
 
 /**
@@ -115,34 +111,8 @@ class ExportWhileRunningIT {
         ds.setURL(db.embeddedUrl());
         ds.setUser(StoreLocation.USER);
         ds.setPassword(db.password());
-        Random r = new Random(2);
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            Schema.ensure(c);
-            s.execute("INSERT INTO device(device_key, vid, pid, first_seen, last_seen) VALUES ('" + DAY_DEVICE
-                    + "', 16701, 8455, 0, 0)");
-            s.execute("INSERT INTO channel(device_id, name, unit) SELECT id, 'temperature', '°C' FROM device");
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO sample_block(channel_id, t_first, t_last, n,"
-                    + " sealed, data) SELECT id, ?, ?, ?, TRUE, ? FROM channel")) {
-                long[] t = new long[4096];
-                double[] v = new double[4096];
-                long now = DAY_START;
-                double temperature = 21.41;
-                for (int done = 0; done < SAMPLES;) {
-                    int k = Math.min(4096, SAMPLES - done);
-                    for (int i = 0; i < k; i++) {
-                        now += 100_000 + r.nextInt(2_001) - 1_000;
-                        temperature = Math.round((temperature + (r.nextInt(5) - 2) * 0.01) * 100) / 100.0;
-                        t[i] = now;
-                        v[i] = temperature;
-                    }
-                    ps.setLong(1, t[0]);
-                    ps.setLong(2, t[k - 1]);
-                    ps.setInt(3, k);
-                    ps.setBytes(4, BlockCodec.encode(t, v, k));
-                    ps.executeUpdate();
-                    done += k;
-                }
-            }
+            TemperatureBlocks.write(c, DAY_DEVICE, null, DAY_START, SAMPLES, 2);
             s.execute("SHUTDOWN");
         }
     }

@@ -37,7 +37,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * line, and with a token a wrong one is a 401 and the right one gets in.
  */
 class HttpApiIT {
-    private static final Pattern LISTENING = Pattern.compile("HTTP API at http://127\\.0\\.0\\.1:([0-9]+)/api/v1/");
     private static final String CO2 = "04d9:a052@v1-1";
     private static final String POWER = "2e3c:5558";
 
@@ -267,24 +266,14 @@ class HttpApiIT {
     }
 
     private Path start(String httpConfig, String... options) throws IOException {
-        Path home = PluginJars.copyOfPackage(tmp.resolve("usblogd"));
-        Files.writeString(home.resolve("conf/org.usblogd.http.cfg"), httpConfig);
-        log = tmp.resolve("daemon.log");
-        List<String> cmd = new java.util.ArrayList<>(List.of(home.resolve("bin/usblogd").toString(), "run", "--state",
-                tmp.resolve("state").toString()));
-        cmd.addAll(List.of(options));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().remove("LD_PRELOAD");
-        daemon = pb.start();
-        return home;
+        HttpDaemon d = HttpDaemon.start(tmp, httpConfig, options);
+        daemon = d.process();
+        log = d.log();
+        return d.home();
     }
 
-    /** The port the daemon says, on start, that the API listens on. */
     private int awaitListening() throws Exception {
-        Dist.await("the line saying where the API listens", 60_000, () -> logHas("HTTP API at"));
-        Matcher m = LISTENING.matcher(Files.readString(log));
-        assertThat(m.find()).isTrue();
-        return Integer.parseInt(m.group(1));
+        return HttpDaemon.awaitListening(log);
     }
 
     private HttpResponse<String> get(String url) throws IOException, InterruptedException {
@@ -293,11 +282,7 @@ class HttpApiIT {
     }
 
     private int status(String url, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(HttpDaemon.request(url, token).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     /** The CO2 channel of the CO2 monitor in /devices, once it has a value; else null. */

@@ -31,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * and a later scrape has more samples; with a token, only a scrape that sends it gets the figures.
  */
 class MetricsIT {
-    private static final Pattern LISTENING = Pattern.compile("HTTP API at http://127\\.0\\.0\\.1:([0-9]+)/api/v1/");
     /** A sample line of the text format: name, optional labels, value. */
     private static final Pattern LINE = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)\\})? (\\S+)");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\",?");
@@ -206,37 +205,18 @@ class MetricsIT {
     }
 
     private Path start(String httpConfig, String... options) throws IOException {
-        Path home = PluginJars.copyOfPackage(tmp.resolve("usblogd"));
-        Files.writeString(home.resolve("conf/org.usblogd.http.cfg"), httpConfig);
-        log = tmp.resolve("daemon.log");
-        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/usblogd").toString(), "run", "--state",
-                tmp.resolve("state").toString()));
-        cmd.addAll(List.of(options));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().remove("LD_PRELOAD");
-        daemon = pb.start();
-        return home;
+        HttpDaemon d = HttpDaemon.start(tmp, httpConfig, options);
+        daemon = d.process();
+        log = d.log();
+        return d.home();
     }
 
     private int awaitListening() throws Exception {
-        Dist.await("the line saying where the API listens", 60_000, () -> {
-            try {
-                return Files.readString(log).contains("HTTP API at");
-            } catch (IOException e) {
-                return false;
-            }
-        });
-        Matcher m = LISTENING.matcher(Files.readString(log));
-        assertThat(m.find()).isTrue();
-        return Integer.parseInt(m.group(1));
+        return HttpDaemon.awaitListening(log);
     }
 
     private HttpResponse<String> get(String url, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpDaemon.request(url, token).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private Scrape scrape(String url) throws IOException, InterruptedException {

@@ -19,8 +19,6 @@ import org.osgi.framework.launch.Framework;
 import org.usblogd.api.health.HealthCheck;
 import org.usblogd.api.store.SampleQuery;
 import org.usblogd.framework.Daemon;
-import org.usblogd.store.jdbc.BlockCodec;
-import org.usblogd.store.jdbc.Schema;
 import org.usblogd.store.jdbc.SqlSampleStore;
 import org.usblogd.store.jdbc.StoreLocation;
 
@@ -135,34 +133,8 @@ public final class StoreBenchmark {
     static double[] channelDay(Path dir) throws Exception {
         JdbcDataSource ds = dataSource(dir.resolve("usblogd"));
         int n = 864_000;
-        Random r = new Random(2);
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            Schema.ensure(c);
-            s.execute("INSERT INTO device(device_key, vid, pid, first_seen, last_seen) VALUES ('413d:2107@1-2', 16701,"
-                    + " 8455, 0, 0)");
-            s.execute("INSERT INTO channel(device_id, name, unit) SELECT id, 'temperature', '°C' FROM device");
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO sample_block(channel_id, t_first, t_last, n,"
-                    + " sealed, data) SELECT id, ?, ?, ?, TRUE, ? FROM channel")) {
-                long[] t = new long[4096];
-                double[] v = new double[4096];
-                long now = DAY_START;
-                double temperature = 21.41;
-                for (int done = 0; done < n;) {
-                    int k = Math.min(4096, n - done);
-                    for (int i = 0; i < k; i++) {
-                        now += 100_000 + r.nextInt(2_001) - 1_000;
-                        temperature = Math.round((temperature + (r.nextInt(5) - 2) * 0.01) * 100) / 100.0;
-                        t[i] = now;
-                        v[i] = temperature;
-                    }
-                    ps.setLong(1, t[0]);
-                    ps.setLong(2, t[k - 1]);
-                    ps.setInt(3, k);
-                    ps.setBytes(4, BlockCodec.encode(t, v, k));
-                    ps.executeUpdate();
-                    done += k;
-                }
-            }
+        try (Connection c = ds.getConnection()) {
+            TemperatureBlocks.write(c, "413d:2107@1-2", null, DAY_START, n, 2);
         }
         SqlSampleStore store = new SqlSampleStore(ds);
         StringBuilder csv = new StringBuilder();

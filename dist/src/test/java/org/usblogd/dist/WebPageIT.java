@@ -36,19 +36,13 @@ class WebPageIT {
         Path home = tmp.resolve("usblogd");
         PluginJars.copyOfInstallation(home);
         Path state = tmp.resolve("state");
-        Path log = tmp.resolve("daemon.log");
         Files.writeString(home.resolve("conf/org.usblogd.http.cfg"), "port = 0\n");
-        Process daemon = new ProcessBuilder(home.resolve("bin/usblogd").toString(), "run", "--demo", "--state",
-                state.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Samples samples = new Samples(state);
-        ChromeDriver browser = null;
-        try {
+        withPage(new ProcessBuilder(home.resolve("bin/usblogd").toString(), "run", "--demo", "--state",
+                state.toString()), (page, address) -> {
             Dist.await("every family logging", 30_000, () -> DeviceFamilies.allLogging(samples));
-            Dist.await("the page's address in the log", 10_000, () -> pageAddress(log) != null);
             java.util.List<String> logging = samples.deviceKeys();
-            ChromeDriver page = chromium();
-            browser = page;
-            page.get(pageAddress(log));
+            page.get(address);
             WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(20));
             wait.until(b -> b.findElements(By.cssSelector("article.device")).size() >= logging.size());
             assertThat(page.findElements(By.cssSelector("article.device")))
@@ -71,51 +65,56 @@ class WebPageIT {
             wait.until(b -> ((Number) ((JavascriptExecutor) b).executeScript(
                     "return document.documentElement.scrollWidth - window.innerWidth;")).longValue() <= 0);
             wait.until(b -> drawnPixels(page) > 50);
-            Files.write(target.resolve("web-page-phone.png"), ((TakesScreenshot) page).getScreenshotAs(OutputType.BYTES));
+            Files.write(target.resolve("web-page-phone.png"),
+                    ((TakesScreenshot) page).getScreenshotAs(OutputType.BYTES));
             System.out.println("screenshots: " + target.resolve("web-page.png") + ", web-page-phone.png");
-        } catch (AssertionError | RuntimeException e) {
-            System.out.println(Files.readString(log));
-            throw e;
-        } finally {
-            if (browser != null) {
-                browser.quit();
-            }
-            daemon.destroy();
-        }
-        assertThat(daemon.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        });
     }
 
     @Test
     void aDaemonWithoutDevicesSaysSoOnThePage() throws Exception {
         Path home = tmp.resolve("usblogd");
         PluginJars.copyOfInstallation(home);
-        Path log = tmp.resolve("daemon.log");
         Files.writeString(home.resolve("conf/org.usblogd.http.cfg"), "port = 0\n");
         // no --demo, and libusb sees an emulated bus with nothing on it: nothing to list
-        UsbTestbed testbed = new UsbTestbed();
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/usblogd").toString(), "run", "--state",
-                tmp.resolve("state").toString()).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putAll(testbed.environment());
-        Process daemon = pb.start();
-        ChromeDriver browser = null;
+        try (UsbTestbed testbed = new UsbTestbed()) {
+            ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/usblogd").toString(), "run", "--state",
+                    tmp.resolve("state").toString());
+            pb.environment().putAll(testbed.environment());
+            withPage(pb, (page, address) -> {
+                page.get(address);
+                new WebDriverWait(page, Duration.ofSeconds(20))
+                        .until(b -> b.findElement(By.id("empty")).isDisplayed());
+                assertThat(page.findElement(By.id("empty")).getText()).contains("no devices", "--demo");
+                assertThat(page.findElements(By.cssSelector("article.device"))).isEmpty();
+            });
+        }
+    }
+
+    /** What a test does with the page of a running daemon. */
+    @FunctionalInterface
+    private interface OnPage {
+        void check(ChromeDriver page, String address) throws Exception;
+    }
+
+    /** Starts the daemon, opens a browser once it says where its page is, and stops both after the check. */
+    private void withPage(ProcessBuilder daemonCommand, OnPage check) throws Exception {
+        Path log = tmp.resolve("daemon.log");
+        Process daemon = daemonCommand.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ChromeDriver page = null;
         try {
-            Dist.await("the page's address in the log", 30_000, () -> pageAddress(log) != null);
-            ChromeDriver page = chromium();
-            browser = page;
-            page.get(pageAddress(log));
-            new WebDriverWait(page, Duration.ofSeconds(20)).until(b -> b.findElement(By.id("empty")).isDisplayed());
-            assertThat(page.findElement(By.id("empty")).getText()).contains("no devices", "--demo");
-            assertThat(page.findElements(By.cssSelector("article.device"))).isEmpty();
+            Dist.await("the page's address in the log", 60_000, () -> pageAddress(log) != null);
+            page = chromium();
+            check.check(page, pageAddress(log));
         } catch (AssertionError | RuntimeException e) {
             System.out.println(Files.readString(log));
             throw e;
         } finally {
-            if (browser != null) {
-                browser.quit();
+            if (page != null) {
+                page.quit();
             }
             daemon.destroy();
             assertThat(daemon.waitFor(20, TimeUnit.SECONDS)).isTrue();
-            testbed.close();
         }
     }
 
