@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 
@@ -348,8 +349,27 @@ public class H2Store implements SampleRecorder, SampleStore, StatusService, Stor
                 commits.maxNanos() / 1e9);
     }
 
+    /*
+     * Both read every block of the database (counts, newest times and values): shared by whoever asks within a
+     * few seconds, so that pages and scrapers never hold more than one of the pool's connections for them.
+     */
+    private final RecentAnswer<Status> recentStatus = new RecentAnswer<>(this::readStatus, 5, TimeUnit.SECONDS);
+    private final RecentAnswer<List<DeviceStatus>> recentDevices = new RecentAnswer<>(this::readDeviceStatus, 5,
+            TimeUnit.SECONDS);
+
+    /** As read at most 5 s ago. */
     @Override
     public Status status() throws StoreException {
+        return recentStatus.get();
+    }
+
+    /** As read at most 5 s ago. */
+    @Override
+    public List<DeviceStatus> deviceStatus() throws StoreException {
+        return recentDevices.get();
+    }
+
+    private Status readStatus() throws StoreException {
         try {
             return new StatusReport(location, queries).status(RunningHere.daemon(context,
                     context.getProperty(STATE_PROPERTY)));
@@ -358,8 +378,7 @@ public class H2Store implements SampleRecorder, SampleStore, StatusService, Stor
         }
     }
 
-    @Override
-    public List<DeviceStatus> deviceStatus() throws StoreException {
+    private List<DeviceStatus> readDeviceStatus() throws StoreException {
         return new StatusReport(location, queries).devices(true);
     }
 
