@@ -58,7 +58,7 @@ class HttpApiIT {
     @Test
     void everyEndpointAnswersWithTheDemosDataAndTheStreamDeliversNewSamples() throws Exception {
         Path home = start("port = 0\n", "--demo");
-        String api = "http://127.0.0.1:" + awaitListening() + "/api/v1";
+        String api = "http://127.0.0.1:" + HttpDaemon.awaitListening(log) + "/api/v1";
         try {
             Dist.await("the CO2 monitor's newest value through the API", 60_000, when(
                     () -> co2(get(api + "/devices").body()) != null));
@@ -207,7 +207,7 @@ class HttpApiIT {
     @Test
     void withoutATokenAForeignHostNameIsTurnedAwayAndHeadRequestsHoldNoStream() throws Exception {
         start("port = 0\n");
-        int port = awaitListening();
+        int port = HttpDaemon.awaitListening(log);
         try {
             // Jetty listens a moment before the servlets are there
             Dist.await("the API answers", 30_000, when(() -> rawStatus(port, "127.0.0.1") == 200));
@@ -270,10 +270,6 @@ class HttpApiIT {
         daemon = d.process();
         log = d.log();
         return d.home();
-    }
-
-    private int awaitListening() throws Exception {
-        return HttpDaemon.awaitListening(log);
     }
 
     private HttpResponse<String> get(String url) throws IOException, InterruptedException {

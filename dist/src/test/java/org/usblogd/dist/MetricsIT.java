@@ -84,7 +84,7 @@ class MetricsIT {
     void theDemosMetricsShowEveryDeviceTheStoreAndTheJvmCountAHotSwapAndGrowFromOneScrapeToTheNext()
             throws Exception {
         Path home = start("port = 0\n", "--demo");
-        String metrics = "http://127.0.0.1:" + awaitListening() + "/metrics";
+        String metrics = "http://127.0.0.1:" + HttpDaemon.awaitListening(log) + "/metrics";
         // the demo's devices that a driver takes, as their twins declare them (vendor:product)
         Set<String> logging = DeviceFamilies.expected().stream().filter(e -> e.what().equals("sample"))
                 .map(DeviceFamilies.Expected::device).collect(Collectors.toCollection(TreeSet::new));
@@ -190,7 +190,7 @@ class MetricsIT {
     void withATokenOnlyAScrapeThatSendsItGetsTheMetrics() throws Exception {
         String token = "9d2e7f1a3b6c4e58";
         start("port = 0\ntoken = " + token + "\n");
-        String metrics = "http://127.0.0.1:" + awaitListening() + "/metrics";
+        String metrics = "http://127.0.0.1:" + HttpDaemon.awaitListening(log) + "/metrics";
         try {
             // Jetty listens a moment before the servlets are registered on it
             Dist.await("/metrics answering", 20_000, () -> {
@@ -216,10 +216,6 @@ class MetricsIT {
         daemon = d.process();
         log = d.log();
         return d.home();
-    }
-
-    private int awaitListening() throws Exception {
-        return HttpDaemon.awaitListening(log);
     }
 
     private HttpResponse<String> get(String url, String token) throws IOException, InterruptedException {
