@@ -394,9 +394,6 @@ public final class Daemon {
         c.put("felix.fileinstall.log.level", "2");
         // conf/ belongs to the administrator: configuration changed at runtime is not written back into it.
         c.put("felix.fileinstall.enableConfigSave", "false");
-        // Configuration Admin keeps configurations in memory, not in the framework cache: conf/ is read again at
-        // every start anyway, and a copy on the state disk made an edit fail for good while that disk was full.
-        c.put("felix.cm.pm", "memory");
         c.put("ds.stop.timeout.milliseconds", Long.toString(SCR_STOP_TIMEOUT_MS));
         // slf4j and logback live on the launcher's class path; H2 and HikariCP import the 1.7 range.
         // The health API too: the watchdog (here, outside the framework) calls the bundles' HealthCheck services.
