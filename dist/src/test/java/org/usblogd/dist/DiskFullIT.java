@@ -171,6 +171,42 @@ class DiskFullIT {
         assertThat(stored.events("store.outage")).isNotEmpty().allSatisfy(m -> assertThat(m).contains("is full"));
     }
 
+    @Test
+    void aConfigurationChangeMadeWhileTheStateDiskIsFullIsApplied() throws Exception {
+        Path home = tmp.resolve("usblogd");
+        PluginJars.copyOfInstallation(home);
+        Files.copy(Path.of(System.getProperty("usblogd.counterDriver")), home.resolve("plugins/counter-driver.jar"));
+        Path counters = home.resolve("conf/org.usblogd.sim.counters.cfg");
+        Files.writeString(counters, "count = 1\nperiod.ms = 10\n");
+        Path state = mount.resolve("state");
+        Path log = tmp.resolve("daemon.log");
+        Samples samples = new Samples(state);
+        String added = "1209:0010:SIM0002";
+        Process daemon = new ProcessBuilder(home.resolve("bin/usblogd").toString(), "run", "--state", state.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Path filler = mount.resolve("filler");
+        try {
+            Dist.await("the first counter stored", 30_000,
+                    stored(() -> samples.values("1209:0010:SIM0001", "sequence").size() > 200));
+            fill(filler);
+            Dist.await("the writer says the disk is full", 20_000, () -> logHas(log, "store cannot write"));
+
+            Files.writeString(counters, "count = 2\nperiod.ms = 10\n"); // the conf/ disk is not the state disk
+            Thread.sleep(5_000);
+            Files.delete(filler);
+            Dist.await("writing resumes by itself", 30_000, () -> logHas(log, "store writes again"));
+            Dist.await("the second counter the changed file asked for stored", 30_000,
+                    stored(() -> samples.values(added, "sequence").size() > 100));
+        } catch (AssertionError e) {
+            System.out.println(Files.readString(log));
+            throw e;
+        } finally {
+            Files.deleteIfExists(filler);
+            daemon.destroy();
+        }
+        assertThat(daemon.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    }
+
     /** Whether the samples asked for are stored; false while the database is not there yet. */
     private static BooleanSupplier stored(BooleanSupplier enough) {
         return () -> {

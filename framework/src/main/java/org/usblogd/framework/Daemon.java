@@ -77,6 +77,7 @@ public final class Daemon {
     private final AtomicReference<StateLock> stateLock = new AtomicReference<>();
     /** Set by the shutdown hook: the framework is stopped because usblogd was told to stop. */
     private final AtomicBoolean stopRequested = new AtomicBoolean();
+    private final AtomicReference<ConfigurationCopies> configurationCopies = new AtomicReference<>();
 
     public Daemon(Path home, Path state, boolean demo) {
         this.home = home;
@@ -180,7 +181,10 @@ public final class Daemon {
         }
         // H2's automatic server (export while the daemon runs) must not listen beyond this machine.
         System.setProperty("h2.bindAddress", "127.0.0.1");
+        ConfigurationCopies copies = ConfigurationCopies.create(System.getenv());
+        configurationCopies.set(copies);
         Map<String, String> config = frameworkConfig();
+        config.put("felix.cm.dir", copies.dir().toString());
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
         framework = factory.newFramework(config);
         framework.init();
@@ -269,6 +273,10 @@ public final class Daemon {
     }
 
     private void releaseState() {
+        ConfigurationCopies copies = configurationCopies.getAndSet(null);
+        if (copies != null) {
+            copies.close();
+        }
         StateLock lock = stateLock.getAndSet(null);
         if (lock != null) {
             try {
