@@ -155,14 +155,12 @@ async function load(device, channel, plot) {
     + "&maxPoints=" + points;
   try {
     const r = await get(q);
-    const series = (r.series || []).find(x => (x.unit || "") === plot.unit) || (r.series || [])[0] || { points: [] };
-    const t = [], mean = [], min = [], max = [];
-    for (const p of series.points) {
-      t.push(Date.parse(p.time) / 1000);
-      mean.push(p.value != null ? p.value : p.mean);
-      min.push(p.min != null ? p.min : null);
-      max.push(p.max != null ? p.max : null);
-    }
+    const series = (r.series || []).find(x => (x.unit || "") === plot.unit) || (r.series || [])[0]
+      || { timeMicros: [] };
+    const t = series.timeMicros.map(us => us / 1e6);
+    const mean = series.value || series.mean || [];
+    const min = series.min || t.map(() => null);
+    const max = series.max || t.map(() => null);
     plot.data = [t, mean, min, max];
     plot.u.setData(plot.data, false);
     plot.u.setScale("x", { min: from, max: to });

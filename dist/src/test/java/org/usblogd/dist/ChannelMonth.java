@@ -6,7 +6,6 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
@@ -15,10 +14,7 @@ import java.util.Comparator;
 import java.util.Properties;
 import java.util.stream.Stream;
 
-import javax.sql.DataSource;
-
 import org.h2.jdbcx.JdbcDataSource;
-import org.usblogd.api.store.Tier;
 import org.usblogd.store.jdbc.Schema;
 import org.usblogd.store.jdbc.StoreLocation;
 
@@ -86,12 +82,12 @@ final class ChannelMonth {
      * Waits until the running daemon's maintenance has summarised the whole month into minutes and hours, and
      * remembers how long that took from the daemon's start.
      */
-    void awaitSummaries(DataSource db, long daemonStartNanos) throws Exception {
+    void awaitSummaries(long daemonStartNanos) throws Exception {
         if (summarisedSeconds() != null) {
             return;
         }
         long deadline = System.nanoTime() + 1_800_000_000_000L;
-        while (!summarised(db)) {
+        while (!new Samples(state).summarised(CHANNEL, end)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the daemon did not summarise the month within 30 minutes");
             }
@@ -100,20 +96,6 @@ final class ChannelMonth {
         known.setProperty("summariseSeconds", String.format("%.1f", (System.nanoTime() - daemonStartNanos) / 1e9));
         try (Writer w = Files.newBufferedWriter(facts)) {
             known.store(w, "bench/http: the channel-month in state/");
-        }
-    }
-
-    private boolean summarised(DataSource db) throws SQLException {
-        try (Connection c = db.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT p.tier, p.done FROM rollup_progress p JOIN channel c ON c.id = p.channel_id"
-                        + " WHERE c.name = '" + CHANNEL + "'")) {
-            boolean minutes = false;
-            boolean hours = false;
-            while (rs.next()) {
-                minutes |= rs.getInt(1) == Tier.MINUTE.ordinal() && rs.getLong(2) >= end;
-                hours |= rs.getInt(1) == Tier.HOUR.ordinal() && rs.getLong(2) >= end;
-            }
-            return minutes && hours;
         }
     }
 

@@ -80,8 +80,9 @@ class HttpApiIT {
             JsonNode raw = json.readTree(get(api + "/samples?device=" + enc(CO2) + "&channel=co2&from=-1h").body());
             assertThat(raw.get("tier").asText()).isEqualTo("raw");
             assertThat(raw.at("/series/0/unit").asText()).isEqualTo("ppm");
-            assertThat(raw.at("/series/0/points")).isNotEmpty().allSatisfy(p -> assertThat(p.get("value").asDouble())
+            assertThat(raw.at("/series/0/value")).isNotEmpty().allSatisfy(v -> assertThat(v.asDouble())
                     .isBetween(300.0, 5_000.0));
+            assertThat(raw.at("/series/0/timeMicros").size()).isEqualTo(raw.at("/series/0/value").size());
 
             // the power meter's 100 samples/s in 3 points: buckets of minutes with min, max, mean and count, which
             // add up to every raw sample of the range (one that is over: nothing arrives in it any more)
@@ -94,21 +95,20 @@ class HttpApiIT {
                 voltage[0] = api + "/samples?device=" + enc(power) + "&channel=voltage&from="
                         + enc(to.minusSeconds(600).toString()) + "&to=" + enc(to.toString());
                 JsonNode all = json.readTree(get(voltage[0] + "&maxPoints=100000").body());
-                rawCount[0] = all.at("/series/0/points").size();
+                rawCount[0] = all.at("/series/0/timeMicros").size();
                 return all.get("tier").asText().equals("raw") && rawCount[0] > 3;
             }));
             JsonNode buckets = json.readTree(get(voltage[0] + "&maxPoints=3").body());
             assertThat(buckets.get("tier").asText()).isEqualTo("minute");
+            // 10 minutes and the part of a minute before them, counted from that minute's start: 11 minutes in 3
             assertThat(buckets.get("bucketSeconds").asLong()).isEqualTo(240);
-            JsonNode points = buckets.at("/series/0/points");
-            assertThat(points.size()).isBetween(1, 3);
-            assertThat(points).allSatisfy(p -> {
-                assertThat(p.get("min").asDouble()).isLessThanOrEqualTo(p.get("mean").asDouble());
-                assertThat(p.get("mean").asDouble()).isLessThanOrEqualTo(p.get("max").asDouble());
-            });
+            JsonNode series = buckets.at("/series/0");
+            assertThat(series.get("timeMicros").size()).isBetween(1, 3);
             long counted = 0;
-            for (JsonNode p : points) {
-                counted += p.get("count").asLong();
+            for (int i = 0; i < series.get("timeMicros").size(); i++) {
+                assertThat(series.get("min").get(i).asDouble()).isLessThanOrEqualTo(series.get("mean").get(i).asDouble());
+                assertThat(series.get("mean").get(i).asDouble()).isLessThanOrEqualTo(series.get("max").get(i).asDouble());
+                counted += series.get("count").get(i).asLong();
             }
             assertThat(counted).as("samples summed up in the buckets").isEqualTo(rawCount[0]);
 
@@ -149,6 +149,77 @@ class HttpApiIT {
             throw e;
         }
         assertThat(home).isNotNull();
+    }
+
+    @Test
+    void bucketsCountExactlyTheSamplesOfARangeWhateverItsEdgesAndNeverOutnumberMaxPoints() throws Exception {
+        // six hours of a 10 Hz thermometer, starting inside a minute and ending an hour ago, which the daemon's
+        // maintenance summarises into minutes and hours
+        long hour = 3_600_000_000L;
+        long end = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).getEpochSecond()
+                * 1_000_000L - hour;
+        long start = end - 6 * hour + 1_043_400_000L;
+        Path state = tmp.resolve("state");
+        org.usblogd.store.jdbc.StoreLocation location = new org.usblogd.store.jdbc.StoreLocation(state);
+        org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
+        ds.setURL(location.embeddedUrl());
+        ds.setUser(org.usblogd.store.jdbc.StoreLocation.USER);
+        ds.setPassword(location.password());
+        try (java.sql.Connection c = ds.getConnection(); java.sql.Statement st = c.createStatement()) {
+            TemperatureBlocks.write(c, "413d:2107@1-2", null, start, (end - start) / 100_000L, 5);
+            st.execute("SHUTDOWN");
+        }
+        start("port = 0\n");
+        String api = "http://127.0.0.1:" + HttpDaemon.awaitListening(log) + "/api/v1";
+        Samples stored = new Samples(state);
+        Dist.await("the minute and hour summaries", 120_000, when(() -> stored.summarised(TemperatureBlocks.CHANNEL,
+                end)));
+        String base = api + "/samples?device=" + enc("413d:2107@1-2") + "&channel=" + TemperatureBlocks.CHANNEL;
+        long minute = 60_000_000L;
+        long[][] ranges = {
+            { start + 40 * minute + 7_300_000L, end - 72 * minute - 3_100_000L }, // whole hours and ragged edges
+            { start + 63 * minute + 2_500_000L, start + 69 * minute + 41_900_000L }, // inside one hour
+            { start - 5 * minute, end + 10 * minute }, // beyond the data at both ends
+            { start + 3 * hour + 17, end + hour }, // to the present: the end summaries do not cover
+        };
+        for (long[] range : ranges) {
+            String url = base + "&from=" + enc(org.usblogd.api.store.Micros.toInstant(range[0]).toString()) + "&to="
+                    + enc(org.usblogd.api.store.Micros.toInstant(range[1]).toString());
+            JsonNode raw = json.readTree(get(url + "&maxPoints=1000000").body());
+            assertThat(raw.get("tier").asText()).isEqualTo("raw");
+            JsonNode values = raw.at("/series/0/value");
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            double sum = 0;
+            for (JsonNode v : values) {
+                min = Math.min(min, v.asDouble());
+                max = Math.max(max, v.asDouble());
+                sum += v.asDouble();
+            }
+            for (int maxPoints : new int[] { 1, 2, 3, 7, 50, 500 }) {
+                JsonNode answer = json.readTree(get(url + "&maxPoints=" + maxPoints).body());
+                String what = url + "&maxPoints=" + maxPoints + ": " + answer.get("tier") + ", "
+                        + answer.get("bucketSeconds") + " s";
+                JsonNode b = answer.at("/series/0");
+                assertThat(b.get("timeMicros").size()).as(what).isBetween(1, maxPoints);
+                long counted = 0;
+                double lowest = Double.POSITIVE_INFINITY;
+                double highest = Double.NEGATIVE_INFINITY;
+                double weighted = 0;
+                for (int i = 0; i < b.get("timeMicros").size(); i++) {
+                    long n = b.get("count").get(i).asLong();
+                    counted += n;
+                    lowest = Math.min(lowest, b.get("min").get(i).asDouble());
+                    highest = Math.max(highest, b.get("max").get(i).asDouble());
+                    weighted += b.get("mean").get(i).asDouble() * n;
+                }
+                assertThat(counted).as("samples counted in the buckets of " + what).isEqualTo(values.size());
+                assertThat(lowest).as(what).isEqualTo(min);
+                assertThat(highest).as(what).isEqualTo(max);
+                assertThat(weighted / counted).as(what).isCloseTo(sum / values.size(),
+                        org.assertj.core.data.Offset.offset(1e-6));
+            }
+        }
     }
 
     @Test

@@ -82,7 +82,14 @@ final class Samples {
         }
     }
 
-    /** Messages of one device's events of a kind, in order. */
+    /** Whether the daemon's maintenance has built the minute and the hour summaries of a channel up to {@code end}. */
+    boolean summarised(String channel, long end) {
+        boolean[] tiers = new boolean[3];
+        query("SELECT p.tier, p.done FROM rollup_progress p JOIN channel c ON c.id = p.channel_id WHERE c.name = ?",
+                rs -> tiers[rs.getInt(1)] |= rs.getLong(2) >= end, channel);
+        return tiers[org.usblogd.api.store.Tier.MINUTE.ordinal()] && tiers[org.usblogd.api.store.Tier.HOUR.ordinal()];
+    }
+
     /** Every device the store has seen, by key. */
     List<String> deviceKeys() {
         List<String> out = new ArrayList<>();
@@ -98,6 +105,7 @@ final class Samples {
         return out;
     }
 
+    /** Messages of one device's events of a kind, in order. */
     List<String> events(String deviceKey, String kind) {
         List<String> out = new ArrayList<>();
         query("SELECT e.message FROM event e JOIN device d ON e.device_id = d.id WHERE d.device_key = ? AND e.kind = ?"

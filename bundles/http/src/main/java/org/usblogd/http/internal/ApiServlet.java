@@ -46,7 +46,8 @@ public class ApiServlet extends HttpServlet {
             ROOT + "/events?device=&kind=&since=&after=&limit=", ROOT + "/stream?device=&channel=",
             ROOT + "/login (POST)");
     static final int DEFAULT_POINTS = 2_000;
-    static final int MAX_POINTS = 100_000;
+    /** A day at 10 samples/s in one request: 16 bytes a sample while it is read, about 20 MB of JSON. */
+    static final int MAX_POINTS = 1_000_000;
     static final int DEFAULT_EVENTS = 1_000;
     static final int MAX_EVENTS = 10_000;
 

@@ -2,9 +2,13 @@ package org.usblogd.http.internal;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 import org.usblogd.api.store.Micros;
 import org.usblogd.api.store.SampleQuery;
@@ -15,9 +19,12 @@ import org.usblogd.api.store.Tier;
 
 /**
  * One channel's samples over a range in at most {@code maxPoints} points: every raw sample when the range holds
- * no more, else buckets (min, max, mean, count) as wide as it takes, from the minute or hour summaries, so that
- * a year costs about what an hour does. The end the summaries do not cover yet (the last minutes or hour) is
- * bucketed from the raw samples the same way. A series per unit the channel was recorded in.
+ * no more, else buckets (min, max, mean, count) as wide as it takes, from the hour or minute summaries, so that
+ * a year costs about what an hour does. Only whole summaries inside the range are used: the parts of the range
+ * they do not cover (its edges, and the end they are not built for yet) come from the next finer tier, down to
+ * the raw samples, so every bucket counts exactly the samples of the range that fall in it. A series per unit
+ * the channel was recorded in, as columns: what plotting libraries take, and a third of the bytes of an object
+ * per point.
  */
 final class SampleSeries {
 
@@ -25,20 +32,21 @@ final class SampleSeries {
     record Request(String device, String channel, Instant from, Instant to, int maxPoints) {
     }
 
-    /** A raw sample. */
-    record Point(String time, double value) {
-    }
-
-    /** A bucket starting at {@code time}. */
-    record Bucket(String time, double min, double max, double mean, long count) {
-    }
-
-    /** The samples recorded in one unit. */
-    record Series(String unit, List<Object> points) {
+    /**
+     * The samples recorded in one unit, as columns of equal length: raw samples have {@code timeMicros} and
+     * {@code value}; buckets have {@code timeMicros} (the bucket's start), {@code min}, {@code max}, {@code mean}
+     * and {@code count}. Times are microseconds since the epoch, as the store keeps them.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Series(String unit, long[] timeMicros, double[] value, double[] min, double[] max, double[] mean,
+            long[] count) {
+        int size() {
+            return timeMicros.length;
+        }
     }
 
     /**
-     * @param tier raw, minute or hour: where the points come from
+     * @param tier raw, minute or hour: the coarsest tier the points come from
      * @param bucketSeconds the buckets' width, null for raw samples
      */
     record Answer(String device, String channel, String from, String to, String tier, Long bucketSeconds,
@@ -54,36 +62,82 @@ final class SampleSeries {
     static Answer read(SampleStore store, Request r) throws StoreException {
         long from = Micros.of(r.from());
         long to = Micros.of(r.to());
-        List<StoredSample> raw = new ArrayList<>();
+        Raw raw = new Raw(r.maxPoints());
         try {
-            store.samples(new SampleQuery(r.device(), r.channel(), r.from(), r.to()), s -> {
-                if (raw.size() == r.maxPoints()) {
-                    throw new Enough();
-                }
-                raw.add(s);
-            });
-            Map<String, List<Object>> byUnit = new LinkedHashMap<>();
-            for (StoredSample s : raw) {
-                byUnit.computeIfAbsent(s.unit(), u -> new ArrayList<>())
-                        .add(new Point(Micros.toInstant(s.timeMicros()).toString(), s.value()));
-            }
-            return answer(r, "raw", null, byUnit);
+            store.samples(query(r, from, to), raw::add);
+            return answer(r, "raw", null, raw.series());
         } catch (Enough e) {
             // more than asked for: buckets
         }
-        long width = width(to - from, r.maxPoints());
-        Tier tier = width < Tier.HOUR.micros() ? Tier.MINUTE : Tier.HOUR;
-        Buckets buckets = new Buckets(width);
-        long[] covered = { from };
-        store.summaries(new SampleQuery(r.device(), r.channel(), r.from(), r.to()), tier, s -> {
+        Geometry g = Geometry.of(from, to, r.maxPoints());
+        Buckets buckets = new Buckets(g.origin(), g.width());
+        fill(store, r, from, to, g.tier(), buckets);
+        return answer(r, g.tier().name().toLowerCase(java.util.Locale.ROOT), g.width() / 1_000_000L,
+                buckets.series());
+    }
+
+    /**
+     * Puts the samples of [lo, hi) into the buckets: the whole summaries of {@code tier} inside it, and what
+     * they leave uncovered at either end from the next finer tier.
+     */
+    private static void fill(SampleStore store, Request r, long lo, long hi, Tier tier, Buckets buckets)
+            throws StoreException {
+        if (lo >= hi) {
+            return;
+        }
+        if (tier == Tier.RAW) {
+            store.samples(query(r, lo, hi), s -> buckets.add(s.unit(), s.timeMicros(), s.value(), s.value(),
+                    s.value(), 1));
+            return;
+        }
+        long first = -Math.floorDiv(-lo, tier.micros()) * tier.micros();
+        long last = tier.bucket(hi);
+        if (first >= last) {
+            fill(store, r, lo, hi, finer(tier), buckets);
+            return;
+        }
+        fill(store, r, lo, first, finer(tier), buckets);
+        long[] covered = { first };
+        store.summaries(query(r, first, last), tier, s -> {
             buckets.add(s.unit(), s.timeMicros(), s.min(), s.max(), s.mean(), s.count());
             covered[0] = Math.max(covered[0], s.timeMicros() + tier.micros());
         });
-        if (covered[0] < to) {
-            store.samples(new SampleQuery(r.device(), r.channel(), Micros.toInstant(covered[0]), r.to()),
-                    s -> buckets.add(s.unit(), s.timeMicros(), s.value(), s.value(), s.value(), 1));
+        fill(store, r, covered[0], hi, finer(tier), buckets);
+    }
+
+    private static Tier finer(Tier tier) {
+        return tier == Tier.HOUR ? Tier.MINUTE : Tier.RAW;
+    }
+
+    private static SampleQuery query(Request r, long from, long to) {
+        return new SampleQuery(r.device(), r.channel(), Micros.toInstant(from), Micros.toInstant(to));
+    }
+
+    private static Answer answer(Request r, String tier, Long bucketSeconds, List<Series> series) {
+        return new Answer(r.device(), r.channel(), r.from().toString(), r.to().toString(), tier, bucketSeconds,
+                series);
+    }
+
+    /**
+     * Where the buckets of a range lie: {@code width} wide from {@code origin}, the start of the minute or hour
+     * {@code from} falls in, so that whole summaries fall in whole buckets; and no more than {@code maxPoints}
+     * of them reach into the range.
+     */
+    record Geometry(Tier tier, long origin, long width) {
+        static Geometry of(long from, long to, int maxPoints) {
+            // counted from the minute's (the hour's) start, the span holds the partial bucket in front of from too
+            long minutes = SampleSeries.width(to - Tier.MINUTE.bucket(from), maxPoints);
+            if (minutes < Tier.HOUR.micros()) {
+                return new Geometry(Tier.MINUTE, Tier.MINUTE.bucket(from), minutes);
+            }
+            return new Geometry(Tier.HOUR, Tier.HOUR.bucket(from),
+                    SampleSeries.width(to - Tier.HOUR.bucket(from), maxPoints));
         }
-        return answer(r, tier.name().toLowerCase(java.util.Locale.ROOT), width / 1_000_000L, buckets.points());
+
+        /** How many buckets [from, to) reaches into. */
+        long buckets(long from, long to) {
+            return Math.floorDiv(to - 1 - origin, width) - Math.floorDiv(from - origin, width) + 1;
+        }
     }
 
     /**
@@ -106,26 +160,65 @@ final class SampleSeries {
         return -Math.floorDiv(-a, b);
     }
 
-    private static Answer answer(Request r, String tier, Long bucketSeconds, Map<String, List<Object>> byUnit) {
-        List<Series> series = new ArrayList<>();
-        byUnit.forEach((unit, points) -> series.add(new Series(unit, points)));
-        return new Answer(r.device(), r.channel(), r.from().toString(), r.to().toString(), tier, bucketSeconds, series);
+    /** Raw samples per unit in columns, up to {@code most} in all ({@link Enough} past that). */
+    static final class Raw {
+        private final int most;
+        private final Map<String, Column> byUnit = new LinkedHashMap<>();
+        private int size;
+
+        Raw(int most) {
+            this.most = most;
+        }
+
+        void add(StoredSample s) {
+            if (size == most) {
+                throw new Enough();
+            }
+            size++;
+            byUnit.computeIfAbsent(s.unit(), u -> new Column()).add(s.timeMicros(), s.value());
+        }
+
+        List<Series> series() {
+            List<Series> result = new ArrayList<>();
+            byUnit.forEach((unit, c) -> result.add(new Series(unit, Arrays.copyOf(c.times, c.n),
+                    Arrays.copyOf(c.values, c.n), null, null, null, null)));
+            return result;
+        }
+
+        /** Grows by half, as ArrayList does, without a boxed number per sample. */
+        private static final class Column {
+            long[] times = new long[256];
+            double[] values = new double[256];
+            int n;
+
+            void add(long t, double v) {
+                if (n == times.length) {
+                    times = Arrays.copyOf(times, n + (n >> 1));
+                    values = Arrays.copyOf(values, times.length);
+                }
+                times[n] = t;
+                values[n++] = v;
+            }
+        }
     }
 
     /** Summaries and samples merged into buckets of one width, per unit, in time order. */
     static final class Buckets {
+        private final long origin;
         private final long width;
-        private final Map<String, Map<Long, double[]>> byUnit = new LinkedHashMap<>();
+        private final Map<String, TreeMap<Long, double[]>> byUnit = new LinkedHashMap<>();
 
-        Buckets(long width) {
+        Buckets(long origin, long width) {
+            this.origin = origin;
             this.width = width;
         }
 
         void add(String unit, long t, double min, double max, double mean, long count) {
-            long start = Math.floorDiv(t, width) * width;
-            double[] b = byUnit.computeIfAbsent(unit, u -> new java.util.TreeMap<>()).get(start);
+            long start = origin + Math.floorDiv(t - origin, width) * width;
+            TreeMap<Long, double[]> buckets = byUnit.computeIfAbsent(unit, u -> new TreeMap<>());
+            double[] b = buckets.get(start);
             if (b == null) {
-                byUnit.get(unit).put(start, new double[] { min, max, mean * count, count });
+                buckets.put(start, new double[] { min, max, mean * count, count });
                 return;
             }
             b[0] = Math.min(b[0], min);
@@ -134,14 +227,26 @@ final class SampleSeries {
             b[3] += count;
         }
 
-        Map<String, List<Object>> points() {
-            Map<String, List<Object>> result = new LinkedHashMap<>();
+        List<Series> series() {
+            List<Series> result = new ArrayList<>();
             byUnit.forEach((unit, buckets) -> {
-                List<Object> points = new ArrayList<>();
-                // the sum's rounding may put the mean a hair outside [min, max] (7 × 5.01 / 7 = 5.009999999999999)
-                buckets.forEach((start, b) -> points.add(new Bucket(Micros.toInstant(start).toString(), b[0], b[1],
-                        Math.min(b[1], Math.max(b[0], b[2] / b[3])), (long) b[3])));
-                result.put(unit, points);
+                int n = buckets.size();
+                long[] time = new long[n];
+                double[] min = new double[n];
+                double[] max = new double[n];
+                double[] mean = new double[n];
+                long[] count = new long[n];
+                int i = 0;
+                for (Map.Entry<Long, double[]> e : buckets.entrySet()) {
+                    double[] b = e.getValue();
+                    time[i] = e.getKey();
+                    min[i] = b[0];
+                    max[i] = b[1];
+                    // the sum's rounding may put the mean a hair outside [min, max] (7 × 5.01 / 7 = 5.009999999999999)
+                    mean[i] = Math.min(b[1], Math.max(b[0], b[2] / b[3]));
+                    count[i++] = (long) b[3];
+                }
+                result.add(new Series(unit, time, null, min, max, mean, count));
             });
             return result;
         }

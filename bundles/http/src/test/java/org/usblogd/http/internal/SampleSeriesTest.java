@@ -29,25 +29,62 @@ class SampleSeriesTest {
 
     @Test
     void aBucketsMeanNeverLiesOutsideItsMinAndMaxWhateverTheRoundingOfItsSum() {
-        SampleSeries.Buckets b = new SampleSeries.Buckets(MINUTE);
+        SampleSeries.Buckets b = new SampleSeries.Buckets(0, MINUTE);
         for (int i = 0; i < 7; i++) {
             b.add("V", i, 5.01, 5.01, 5.01, 1); // 7 × 5.01 sums to 35.07 / 7 = 5.009999999999999
         }
-        SampleSeries.Bucket bucket = (SampleSeries.Bucket) b.points().get("V").get(0);
-        assertThat(bucket.mean()).isBetween(bucket.min(), bucket.max());
+        SampleSeries.Series bucket = b.series().get(0);
+        assertThat(bucket.mean()[0]).isBetween(bucket.min()[0], bucket.max()[0]);
     }
 
     @Test
     void summariesMergeIntoWiderBucketsWithTheirMinMaxAndCountWeightedMean() {
-        SampleSeries.Buckets b = new SampleSeries.Buckets(5 * HOUR);
-        b.add("°C", 0, 10, 20, 15, 100);
-        b.add("°C", HOUR, 5, 12, 10, 300);
-        b.add("°C", 5 * HOUR, 1, 2, 1.5, 10);
-        b.add("°F", HOUR, 50, 60, 55, 1);
+        SampleSeries.Buckets b = new SampleSeries.Buckets(HOUR, 5 * HOUR);
+        b.add("°C", HOUR, 10, 20, 15, 100);
+        b.add("°C", 2 * HOUR, 5, 12, 10, 300);
+        b.add("°C", 6 * HOUR, 1, 2, 1.5, 10);
+        b.add("°F", 2 * HOUR, 50, 60, 55, 1);
 
-        List<Object> celsius = b.points().get("°C");
-        assertThat(celsius).containsExactly(new SampleSeries.Bucket("1970-01-01T00:00:00Z", 5, 20, 11.25, 400),
-                new SampleSeries.Bucket("1970-01-01T05:00:00Z", 1, 2, 1.5, 10));
-        assertThat(b.points()).as("a series per unit").containsOnlyKeys("°C", "°F");
+        List<SampleSeries.Series> series = b.series();
+        assertThat(series).as("a series per unit").extracting(SampleSeries.Series::unit).containsExactly("°C", "°F");
+        SampleSeries.Series celsius = series.get(0);
+        assertThat(celsius.timeMicros()).as("buckets start at the origin, 5 h apart").containsExactly(HOUR, 6 * HOUR);
+        assertThat(celsius.min()).containsExactly(5, 1);
+        assertThat(celsius.max()).containsExactly(20, 2);
+        assertThat(celsius.mean()).containsExactly(11.25, 1.5);
+        assertThat(celsius.count()).containsExactly(400, 10);
+        assertThat(celsius.value()).as("buckets have no value column").isNull();
+    }
+
+    @Test
+    void aRangeWithUnevenEdgesReachesIntoNoMoreBucketsThanMaxPoints() {
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < 20_000; i++) {
+            long from = 1_764_000_000_000_000L + (long) (random.nextDouble() * 400 * DAY);
+            long to = from + 1 + (long) (Math.pow(random.nextDouble(), 3) * 800 * DAY);
+            int maxPoints = 1 + random.nextInt(random.nextBoolean() ? 10 : 3_000);
+            SampleSeries.Geometry g = SampleSeries.Geometry.of(from, to, maxPoints);
+            assertThat(g.buckets(from, to)).as("[%d, %d) in at most %d buckets of %d µs from %d", from, to,
+                    maxPoints, g.width(), g.origin()).isBetween(1L, (long) maxPoints);
+            assertThat(g.origin()).as("the first bucket holds from").isLessThanOrEqualTo(from)
+                    .isGreaterThan(from - g.width());
+            assertThat(g.origin() % g.tier().micros()).as("whole summaries fall in whole buckets").isZero();
+            assertThat(g.width() % g.tier().micros()).isZero();
+        }
+    }
+
+    @Test
+    void rawSamplesAreColumnsPerUnitAndStopOneBeyondTheMost() {
+        SampleSeries.Raw raw = new SampleSeries.Raw(1_000);
+        for (int i = 0; i < 1_000; i++) {
+            raw.add(new org.usblogd.api.store.StoredSample(i, "d", "c", i / 10.0, i < 600 ? "°C" : "°F"));
+        }
+        assertThat(raw.series()).extracting(SampleSeries.Series::size).containsExactly(600, 400);
+        assertThat(raw.series().get(1).timeMicros()[0]).isEqualTo(600);
+        assertThat(raw.series().get(1).value()[399]).isEqualTo(99.9);
+        assertThat(raw.series().get(0).mean()).as("raw samples have no bucket columns").isNull();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> raw.add(new org.usblogd.api.store.StoredSample(1_000, "d", "c", 0, "°C")))
+                .isInstanceOf(Enough.class);
     }
 }

@@ -72,6 +72,10 @@ public final class DeviceListing {
     private static final List<String> TROUBLES = List.of("session.failed", "device.gone", "session.abandoned",
             "driver.unbound");
 
+    /** Each device's samples in blocks and their newest time: one pass over an index (sample_block_figures). */
+    public static final String BLOCK_FIGURES = "SELECT c.device_id, COALESCE(SUM(b.n), 0), MAX(b.t_last) FROM sample_block b"
+            + " JOIN channel c ON b.channel_id = c.id GROUP BY c.device_id";
+
     private final DataSource dataSource;
 
     public DeviceListing(DataSource dataSource) {
@@ -83,8 +87,7 @@ public final class DeviceListing {
         try (Connection c = dataSource.getConnection()) {
             Map<Integer, long[]> samples = new HashMap<>();
             // one pass over the blocks (and the rows of version 1) for both the count and the newest time
-            sampleFigures(c, "SELECT c.device_id, COALESCE(SUM(b.n), 0), MAX(b.t_last) FROM sample_block b"
-                    + " JOIN channel c ON b.channel_id = c.id GROUP BY c.device_id", samples);
+            sampleFigures(c, BLOCK_FIGURES, samples);
             sampleFigures(c, "SELECT c.device_id, COUNT(*), MAX(s.t) FROM sample s JOIN channel c"
                     + " ON s.channel_id = c.id GROUP BY c.device_id", samples);
             Map<Integer, Map<String, Long>> latest = latestEvents(c);

@@ -44,6 +44,18 @@ class StatusAndSelectionQueriesTest {
         ds = TestDatabase.in(state);
     }
 
+    @Test
+    void theDeviceListingCountsSamplesFromAnIndexWithoutReadingTheBlocksData() throws Exception {
+        threeDevices();
+        try (java.sql.Connection c = ds.getConnection(); java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("EXPLAIN " + DeviceListing.BLOCK_FIGURES)) {
+            rs.next();
+            assertThat(rs.getString(1)).containsIgnoringCase("SAMPLE_BLOCK_FIGURES");
+        }
+        assertThat(new DeviceListing(ds).devices()).extracting(DeviceListing.Device::samples)
+                .containsExactly(60L, 60L, 60L);
+    }
+
     /** Three devices with co2 and temperature, a sample a second each for 30 s, in blocks of 4 samples. */
     private void threeDevices() throws Exception {
         StoreWriter writer = new StoreWriter(ds, 10_000, 4, 50, 200);
