@@ -7,6 +7,7 @@ const plots = new Map();      // "device\u0000channel" -> {u, data, unit, from, 
 const valueCells = new Map(); // "device\u0000channel" -> element showing the newest value
 let rangeSeconds = LIVE_SECONDS;
 let liveSamples = 0;          // samples the live stream added to the plots since the page loaded
+const EVENTS_SHOWN = 200;     // a start of the demo alone records dozens
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -203,17 +204,8 @@ function eventItem(e) {
 }
 
 async function showEvents() {
-  const list = document.getElementById("events");
-  // the API answers oldest first: page through the last day and keep the newest 50
-  let newest = [];
-  let after = 0;
-  for (let page = 0; page < 100; page++) {
-    const r = await get("events?since=-1d&limit=1000" + (after ? "&after=" + after : ""));
-    newest = newest.concat(r.events).slice(-50);
-    if (!r.more || !r.events.length) break;
-    after = r.events[r.events.length - 1].id;
-  }
-  list.replaceChildren(...newest.reverse().map(eventItem));
+  const r = await get("events?since=-1d&limit=" + EVENTS_SHOWN + "&order=newest");
+  document.getElementById("events").replaceChildren(...r.events.map(eventItem));
 }
 
 let shownShape = "";
@@ -248,16 +240,42 @@ function refreshSoon() {
   if (!refreshing) refreshing = setTimeout(() => { refreshing = null; showDevices().catch(() => {}); }, 2000);
 }
 
+// The stream's browser retries by itself after a dropped connection, but not after an answer other than 200
+// (401: the login expired; 429: too many streams; 503: the daemon restarting): then this page tries again,
+// waiting longer each time. The stream does not replay what was missed, so on every reopening after the
+// first the plots and events are read again.
+let streamRetryMs = 2000;
+let streamOpenedBefore = false;
+
 function follow() {
   const source = new EventSource(API + "stream");
   source.addEventListener("samples", m => JSON.parse(m.data).forEach(sampleArrived));
   source.addEventListener("event", m => {
     const list = document.getElementById("events");
     list.prepend(eventItem(JSON.parse(m.data)));
-    while (list.children.length > 200) list.lastChild.remove();
+    while (list.children.length > EVENTS_SHOWN) list.lastChild.remove();
   });
-  source.onerror = () => { document.getElementById("status").textContent = "reconnecting…"; };
-  source.onopen = () => showStatus().catch(() => {});
+  source.onerror = () => {
+    document.getElementById("status").textContent = "live updates interrupted; reconnecting…";
+    if (source.readyState === EventSource.CLOSED) {
+      source.close();
+      showStatus().catch(() => {}); // a 401 asks for the token
+      setTimeout(follow, streamRetryMs);
+      streamRetryMs = Math.min(60000, streamRetryMs * 2);
+    }
+  };
+  source.onopen = () => {
+    streamRetryMs = 2000;
+    showStatus().catch(() => {});
+    if (streamOpenedBefore) {
+      for (const [k, plot] of plots) {
+        const [device, channel] = k.split("\u0000");
+        load(device, channel, plot);
+      }
+      showEvents().catch(() => {});
+    }
+    streamOpenedBefore = true;
+  };
 }
 
 document.getElementById("range").addEventListener("change", e => {
@@ -269,14 +287,19 @@ document.getElementById("range").addEventListener("change", e => {
   }
 });
 
-(async () => {
+// A page opened while the daemon starts (its store not open yet) or restarts tries again until it answers.
+async function start(retryMs) {
   try {
     await showStatus();
     await showDevices();
     await showEvents();
-    follow();
-    setInterval(() => { showStatus().catch(() => {}); showDevices().catch(() => {}); }, 10000);
   } catch (e) {
-    document.getElementById("status").textContent = e.message;
+    document.getElementById("status").textContent = e.message + "; trying again…";
+    setTimeout(() => start(Math.min(30000, retryMs * 2)), retryMs);
+    return;
   }
-})();
+  follow();
+  setInterval(() => { showStatus().catch(() => {}); showDevices().catch(() => {}); }, 10000);
+}
+
+start(1000);

@@ -29,6 +29,8 @@ class ConfigEditIT {
         Path state = tmp.resolve("state");
         Path cfg = home.resolve("conf/org.usblogd.store.cfg");
         String shipped = Files.readString(cfg);
+        // any free port: another daemon on this machine may hold the shipped one, and then only the database listens
+        Files.writeString(home.resolve("conf/org.usblogd.http.cfg"), "port = 0\n");
         File log = tmp.resolve("daemon.log").toFile();
         Process daemon = new ProcessBuilder(home.resolve("bin/usblogd").toString(), "run", "--demo", "--state",
                 state.toString()).redirectErrorStream(true).redirectOutput(log).start();

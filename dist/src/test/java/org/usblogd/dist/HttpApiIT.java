@@ -116,6 +116,14 @@ class HttpApiIT {
             assertThat(events.get("events")).isNotEmpty();
             assertThat(events.at("/events/0/kind").asText()).isEqualTo("daemon.started");
             assertThat(json.readTree(get(api + "/events?limit=2").body()).get("more").asBoolean()).isTrue();
+            // the newest first, in one request: what the page lists (read again if an event came in between)
+            Dist.await("the two newest events, newest first", 10_000, when(() -> {
+                JsonNode all = json.readTree(get(api + "/events?limit=10000").body()).get("events");
+                JsonNode newest = json.readTree(get(api + "/events?limit=2&order=newest").body());
+                return newest.get("more").asBoolean() && newest.at("/events/0/id").asLong() == all.get(all.size() - 1)
+                        .get("id").asLong() && newest.at("/events/1/id").asLong() == all.get(all.size() - 2).get("id")
+                                .asLong();
+            }));
 
             String sample = firstStreamed(api + "/stream?device=" + enc(CO2) + "&channel=co2", "event: samples");
             JsonNode streamed = json.readTree(sample.substring("data: ".length()));
@@ -132,7 +140,9 @@ class HttpApiIT {
                             + "&channel=co2&maxPoints=100000000", "/samples?device=" + enc(CO2)
                             + "&channel=co2&from=1200-01-01", "/samples?channel=co2", "/samples?device=" + enc(CO2)
                             + "&channel=co2&maxPoints=many", "/events?kind=nope", "/events?device=nope",
-                    "/events?limit=0", "/devices/nope/channels", "/stream?device=nope", "/nothing")) {
+                    "/events?limit=0", "/events?order=latest", "/devices/nope/channels", "/stream?device=nope",
+                    "/nothing", "/status?verbose=1", "/samples?device=" + enc(CO2) + "&channel=co2&maxpoints=3",
+                    "/stream?chanel=co2")) {
                 HttpResponse<String> r = get(api + bad);
                 assertThat(r.statusCode()).as(bad).isBetween(400, 499);
                 assertThat(json.readTree(r.body()).get("error").asText()).as(bad).isNotBlank();
@@ -140,6 +150,14 @@ class HttpApiIT {
             }
             assertThat(json.readTree(get(api + "/samples?device=nope&channel=co2").body()).get("known"))
                     .extracting(JsonNode::asText).contains(CO2);
+            JsonNode misspelt = json.readTree(get(api + "/samples?device=" + enc(CO2) + "&channel=co2&maxpoints=3")
+                    .body());
+            assertThat(misspelt.get("error").asText()).contains("unknown parameter 'maxpoints'");
+            assertThat(misspelt.get("known")).extracting(JsonNode::asText).contains("maxPoints");
+            HttpResponse<String> page = get(api.replace("/api/v1", "/"));
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.headers().firstValue("Content-Security-Policy").orElse("")).as("the page's policy")
+                    .contains("default-src 'self'", "frame-ancestors 'none'").doesNotContain("script-src");
             HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(api + "/status"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(post.statusCode()).isEqualTo(405);
@@ -243,6 +261,11 @@ class HttpApiIT {
             String token = "6f1c0e2b9a7d4c35";
             Files.writeString(file, "address = 0.0.0.0\nport = " + port + "\ntoken = " + token + "\n");
             Dist.await("listening with the token", 20_000, () -> listens(port));
+            String hostName = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+            Dist.await("a line with an address to open", 10_000, () -> logHas("web page at http://" + hostName + ":"
+                    + port + "/"));
+            assertThat(Files.readString(log)).contains("(listening on every address of this machine)")
+                    .doesNotContain("http://0.0.0.0");
             Dist.await("the API answering", 10_000, when(() -> status("http://127.0.0.1:" + port
                     + "/api/v1/status", null) != 404));
             String status = "http://127.0.0.1:" + port + "/api/v1/status";
@@ -269,6 +292,17 @@ class HttpApiIT {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(withCookie.statusCode()).isEqualTo(200);
             assertThat(Files.readString(log)).as("the token never goes into the log").doesNotContain(token);
+
+            // the token taken out again while the daemon runs: it stops listening, and says why once more
+            Files.writeString(file, "address = 0.0.0.0\nport = " + port + "\n");
+            Dist.await("no longer listening", 20_000, () -> !listens(port));
+            Dist.await("the refusal said again", 10_000, () -> {
+                try {
+                    return Files.readAllLines(log).stream().filter(l -> l.contains("no token is set")).count() == 2;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
         } catch (AssertionError e) {
             System.out.println(Files.readString(log));
             throw e;

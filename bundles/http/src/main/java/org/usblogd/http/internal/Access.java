@@ -66,7 +66,8 @@ final class Access {
 
     /** Whether an Authorization header carries the token. */
     boolean bearer(String authorization) {
-        return authorization != null && authorization.startsWith(BEARER)
+        // the scheme's name is case-insensitive (RFC 9110, 11.1): some clients send "bearer"
+        return authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
                 && matches(authorization.substring(BEARER.length()).strip());
     }
 

@@ -43,7 +43,7 @@ public class ApiServlet extends HttpServlet {
     private static final Logger log = LoggerFactory.getLogger(ApiServlet.class);
     private static final List<String> ENDPOINTS = List.of(ROOT + "/status", ROOT + "/devices",
             ROOT + "/devices/{device}/channels", ROOT + "/samples?device=&channel=&from=&to=&maxPoints=",
-            ROOT + "/events?device=&kind=&since=&after=&limit=", ROOT + "/stream?device=&channel=",
+            ROOT + "/events?device=&kind=&since=&after=&limit=&order=oldest|newest", ROOT + "/stream?device=&channel=",
             ROOT + "/login (POST)");
     static final int DEFAULT_POINTS = 2_000;
     /** A day at 10 samples/s in one request: 16 bytes a sample while it is read, about 20 MB of JSON. */
@@ -120,17 +120,22 @@ public class ApiServlet extends HttpServlet {
     private Object answer(String path, Params params) throws BadRequest, StoreException {
         switch (path) {
         case "/status":
+            params.only(path);
             return status.status();
         case "/devices":
+            params.only(path);
             return status.deviceStatus();
         case "/samples":
+            params.only(path, "device", "channel", "from", "to", "maxPoints");
             return samples(params);
         case "/events":
+            params.only(path, "device", "kind", "since", "after", "limit", "order");
             return events(params);
         default:
             break;
         }
         if (path.startsWith("/devices/") && path.endsWith("/channels")) {
+            params.only(path);
             String id = path.substring("/devices/".length(), path.length() - "/channels".length());
             List<DeviceStatus> devices = status.deviceStatus();
             return devices.stream().filter(d -> d.device().equals(id)).findFirst()
@@ -157,7 +162,11 @@ public class ApiServlet extends HttpServlet {
         return SampleSeries.read(store, new SampleSeries.Request(device, channel, from, to, maxPoints));
     }
 
-    /** The events answer: those asked for, oldest first, at most {@code limit}; {@code more} when there are. */
+    /**
+     * The events answer: those asked for, at most {@code limit}; oldest first ({@code more}: later ones follow,
+     * ask again after the last id), or newest first with {@code order=newest} ({@code more}: older ones were
+     * left out).
+     */
     record Events(List<EventStream.Event> events, boolean more) {
     }
 
@@ -174,6 +183,14 @@ public class ApiServlet extends HttpServlet {
         Instant since = params.time("since", null);
         long after = params.number("after", 0, 0, Long.MAX_VALUE);
         int limit = (int) params.number("limit", DEFAULT_EVENTS, 1, MAX_EVENTS);
+        String order = params.text("order");
+        if (order != null && !order.equals("oldest") && !order.equals("newest")) {
+            throw new BadRequest(HttpServletResponse.SC_BAD_REQUEST, "order = " + order + ": give oldest (the default)"
+                    + " or newest");
+        }
+        if ("newest".equals(order)) {
+            return newestEvents(new EventQuery(device, kind, since, after), limit);
+        }
         List<EventStream.Event> found = new ArrayList<>();
         boolean[] more = { false };
         try {
@@ -190,8 +207,28 @@ public class ApiServlet extends HttpServlet {
         return new Events(found, more[0]);
     }
 
+    /**
+     * The newest {@code limit} events, newest first: the store reads in commit order, so the matching events
+     * pass through a window of {@code limit}, and the page gets a day's last events in one request.
+     */
+    private Events newestEvents(EventQuery query, int limit) throws StoreException {
+        java.util.ArrayDeque<EventStream.Event> window = new java.util.ArrayDeque<>(limit);
+        boolean[] more = { false };
+        store.events(query, e -> {
+            if (window.size() == limit) {
+                window.removeFirst();
+                more[0] = true;
+            }
+            window.addLast(EventStream.Event.of(e));
+        });
+        List<EventStream.Event> newestFirst = new ArrayList<>(window);
+        java.util.Collections.reverse(newestFirst);
+        return new Events(newestFirst, more[0]);
+    }
+
     private void stream(Params params, HttpServletRequest request, HttpServletResponse response)
             throws BadRequest, StoreException, IOException {
+        params.only("/stream", "device", "channel");
         Map<String, List<String>> known = store.channelNames();
         String device = params.device(known, false);
         String channel = params.channel(known, device, false);

@@ -48,6 +48,7 @@ public class HttpServer {
     private final ServiceRegistration<jakarta.servlet.Filter> filterRegistration;
     private volatile ConfigCheck.Checked<HttpConfig> config;
     private volatile ListenPlan plan;
+    private final PageAnnouncer announcer = new PageAnnouncer();
 
     @Activate
     public HttpServer(@Reference ConfigurationAdmin configurationAdmin, BundleContext context,
@@ -77,24 +78,33 @@ public class HttpServer {
 
     @Deactivate
     void deactivate() {
+        announcer.close();
         stopJetty();
         filterRegistration.unregister();
     }
 
-    /** Logs where the page and the API are once Jetty has bound its port (it registers its runtime only then). */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, unbind = "unbindRuntime")
+    /**
+     * Logs where the page and the API are once Jetty serves both: its runtime appears when it has bound its port,
+     * and says (through its change count) when servlets come; the API's comes once the store is open. A page
+     * opened on an earlier line was Jetty's 404.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, unbind = "unbindRuntime",
+            updated = "runtimeChanged")
     void runtime(HttpServiceRuntime runtime, ServiceReference<HttpServiceRuntime> ref) {
+        runtimeChanged(runtime, ref);
+    }
+
+    void runtimeChanged(HttpServiceRuntime runtime, ServiceReference<HttpServiceRuntime> ref) {
         ListenPlan p = plan;
         if (p != null && p.listens()) {
-            String host = p.address().contains(":") ? "[" + p.address() + "]" : p.address();
-            Object port = ref.getProperty("org.osgi.service.http.port");
-            log.info("web page at http://{}:{}/, HTTP API at http://{}:{}/api/v1/{}", host, port, host, port,
-                    config.config().token().isBlank() ? "" : " (token required)");
+            announcer.runtime(runtime, ref, p.address(), !config.config().token().isBlank());
         }
     }
 
     void unbindRuntime(HttpServiceRuntime runtime) {
-        // nothing: Jetty stopped because its configuration was removed or changed, which said why
+        // Jetty stopped because its configuration was removed or changed, which said why; its next start says
+        // where it is again
+        announcer.gone();
     }
 
     private void apply(ConfigCheck.Checked<HttpConfig> checked, Map<String, Object> properties) {

@@ -17,6 +17,8 @@ import org.usblogd.api.config.ConfigCheck;
  */
 record ListenPlan(String address, int port, String refusal) {
     private static final String OFF = "the HTTP API is off";
+    /** 16 characters of hex are 64 bits: not guessed over a network, and what 'openssl rand -hex 8' prints. */
+    static final int SHORTEST_TOKEN = 16;
 
     static ListenPlan of(HttpConfig config, Map<String, ?> properties) {
         String file = ConfigCheck.file(properties);
@@ -32,7 +34,13 @@ record ListenPlan(String address, int port, String refusal) {
                     + " machine (" + e.getMessage() + "); the HTTP API does not start: set address to 127.0.0.1 or"
                     + " to one of this machine's addresses");
         }
-        if (!resolved.isLoopbackAddress() && config.token().isBlank()) {
+        String token = config.token().strip();
+        if (!token.isEmpty() && token.length() < SHORTEST_TOKEN) {
+            return new ListenPlan(null, config.port(), file + ": the token is " + token.length() + " characters,"
+                    + " too short to keep anyone out; the HTTP API does not start: set token = at least "
+                    + SHORTEST_TOKEN + " random characters (e.g. from 'openssl rand -hex 16') in " + file);
+        }
+        if (!resolved.isLoopbackAddress() && token.isEmpty()) {
             return new ListenPlan(null, config.port(), file + ": address = " + address + " reaches beyond this"
                     + " machine and no token is set; the HTTP API does not start: set token = (a long random"
                     + " secret, e.g. from 'openssl rand -hex 16') in " + file + ", or address = 127.0.0.1");

@@ -23,6 +23,20 @@ final class Params {
         this.clock = clock;
     }
 
+    /**
+     * A parameter the endpoint does not take is a 400 naming those it does: misspelt ({@code maxpoints}), it
+     * would otherwise be ignored without a word, and the answer would not be the one asked for.
+     */
+    void only(String endpoint, String... names) throws BadRequest {
+        List<String> taken = List.of(names);
+        for (String name : parameters.keySet()) {
+            if (!taken.contains(name)) {
+                throw new BadRequest(HttpServletResponse.SC_BAD_REQUEST, "unknown parameter '" + name + "': "
+                        + endpoint + (taken.isEmpty() ? " takes none" : " takes those listed"), taken);
+            }
+        }
+    }
+
     /** The parameter's value, or null when absent or empty; given twice is a 400. */
     String text(String name) throws BadRequest {
         String[] values = parameters.get(name);

@@ -164,6 +164,7 @@ final class SampleSeries {
     static final class Raw {
         private final int most;
         private final Map<String, Column> byUnit = new LinkedHashMap<>();
+        private Column last;
         private int size;
 
         Raw(int most) {
@@ -175,7 +176,11 @@ final class SampleSeries {
                 throw new Enough();
             }
             size++;
-            byUnit.computeIfAbsent(s.unit(), u -> new Column()).add(s.timeMicros(), s.value());
+            // a channel changes its unit rarely: the last column is nearly always the one
+            if (last == null || !java.util.Objects.equals(last.unit, s.unit())) {
+                last = byUnit.computeIfAbsent(s.unit(), Column::new);
+            }
+            last.add(s.timeMicros(), s.value());
         }
 
         List<Series> series() {
@@ -185,15 +190,20 @@ final class SampleSeries {
             return result;
         }
 
-        /** Grows by half, as ArrayList does, without a boxed number per sample. */
+        /** Doubles when full, without a boxed number per sample. */
         private static final class Column {
-            long[] times = new long[256];
-            double[] values = new double[256];
+            final String unit;
+            long[] times = new long[1024];
+            double[] values = new double[1024];
             int n;
+
+            Column(String unit) {
+                this.unit = unit;
+            }
 
             void add(long t, double v) {
                 if (n == times.length) {
-                    times = Arrays.copyOf(times, n + (n >> 1));
+                    times = Arrays.copyOf(times, 2 * n);
                     values = Arrays.copyOf(values, times.length);
                 }
                 times[n] = t;

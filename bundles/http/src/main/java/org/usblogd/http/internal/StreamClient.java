@@ -10,13 +10,18 @@ import org.usblogd.api.store.StoredSample;
 
 /**
  * One open stream: what it asked for (a device, a channel, or everything), and the commits waiting for it to
- * read them, at most {@link #CAPACITY}. The store's writer hands commits over without ever waiting: when the
+ * read them, at most {@link #CAPACITY} holding at most {@link #MOST_SAMPLES} samples. The store's writer hands commits over without ever waiting: when the
  * client reads too slowly to keep up, a commit that does not fit is dropped for this client alone, counted,
  * and the client is told how many it missed.
  */
 final class StreamClient {
     /** Commits held for a client: about a minute and a half of commits, at the store's default of 5 a second. */
     static final int CAPACITY = 512;
+    /**
+     * Samples held for a client: a commit can be large (a backlog written at once after an outage), and the
+     * commits alone would not bound what a stalled client keeps in memory; 16 streams hold at most ~100 MB.
+     */
+    static final int MOST_SAMPLES = 50_000;
 
     /** What one commit brought that this client asked for. */
     record Batch(List<StoredSample> samples, List<StoredEvent> events) {
@@ -25,6 +30,7 @@ final class StreamClient {
     private final String device;
     private final String channel;
     private final ArrayBlockingQueue<Batch> queue = new ArrayBlockingQueue<>(CAPACITY);
+    private final AtomicLong held = new AtomicLong();
     private final AtomicLong droppedSamples = new AtomicLong();
     private final AtomicLong droppedEvents = new AtomicLong();
     private volatile boolean closed;
@@ -45,15 +51,21 @@ final class StreamClient {
         if (mine.isEmpty() && theirs.isEmpty()) {
             return;
         }
-        if (!queue.offer(new Batch(mine, theirs))) {
+        // only the writer's thread adds to held, so the check and the add cannot interleave with another offer
+        if (held.get() + mine.size() > MOST_SAMPLES || !queue.offer(new Batch(mine, theirs))) {
             droppedSamples.addAndGet(mine.size());
             droppedEvents.addAndGet(theirs.size());
+            return;
         }
+        held.addAndGet(mine.size());
     }
 
     /** The next commit, or null after {@code ms} without one, or once closed. */
     Batch next(long ms) throws InterruptedException {
         Batch b = closed ? null : queue.poll(ms, TimeUnit.MILLISECONDS);
+        if (b != null) {
+            held.addAndGet(-b.samples().size());
+        }
         return closed ? null : b;
     }
 

@@ -37,6 +37,10 @@ class AccessTest {
         Access a = new Access("s3cret");
         assertThat(a.open()).isFalse();
         assertThat(a.bearer("Bearer s3cret")).isTrue();
+        assertThat(a.bearer("bearer s3cret")).as("the scheme's name is case-insensitive (RFC 9110)").isTrue();
+        assertThat(a.bearer("BEARER  s3cret")).isTrue();
+        assertThat(a.bearer("Basic s3cret")).isFalse();
+        assertThat(a.bearer("Bearers3cret")).isFalse();
         assertThat(a.bearer("Bearer s3cre")).isFalse();
         assertThat(a.bearer("Bearer s3cret2")).isFalse();
         assertThat(a.bearer("Basic s3cret")).isFalse();

@@ -45,6 +45,17 @@ class ListenPlanTest {
     }
 
     @Test
+    void aTokenShorterThanSixteenCharactersIsRefusedWhereverItWouldListen() {
+        for (String address : new String[] { "0.0.0.0", "127.0.0.1" }) {
+            ListenPlan p = plan("address", address, "token", "s3cret");
+            assertThat(p.listens()).as(address).isFalse();
+            assertThat(p.refusal()).contains("/etc/usblogd/org.usblogd.http.cfg", "token", "6 characters", "16",
+                    "openssl rand -hex 16").doesNotContain("s3cret");
+            assertThat(p.problem()).isPresent();
+        }
+    }
+
+    @Test
     void loopbackByNameOrIpv6IsThisMachineOnly() {
         assertThat(plan("address", "localhost").listens()).isTrue();
         assertThat(plan("address", "::1").listens()).isTrue();

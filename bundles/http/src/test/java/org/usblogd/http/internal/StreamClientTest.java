@@ -28,6 +28,23 @@ class StreamClientTest {
     }
 
     @Test
+    void aClientThatDoesNotReadHoldsNoMoreThanItsShareOfSamplesHoweverBigTheCommits() throws Exception {
+        StreamClient c = new StreamClient(null, null);
+        List<StoredSample> catchUp = java.util.Collections.nCopies(10_000, CO2); // a backlog written at once
+        for (int i = 0; i < 20; i++) {
+            c.offer(catchUp, List.of());
+        }
+        long held = 0;
+        for (StreamClient.Batch b = c.next(0); b != null; b = c.next(0)) {
+            held += b.samples().size();
+        }
+        assertThat(held).isLessThanOrEqualTo(StreamClient.MOST_SAMPLES).isPositive();
+        assertThat(c.takeDropped()[0]).isEqualTo(200_000 - held);
+        c.offer(catchUp, List.of());
+        assertThat(c.next(0)).as("read, it has room again").isNotNull();
+    }
+
+    @Test
     void closingWakesAReaderWaitingForTheNextCommit() throws Exception {
         StreamClient c = new StreamClient(null, null);
         Thread closer = new Thread(() -> {
