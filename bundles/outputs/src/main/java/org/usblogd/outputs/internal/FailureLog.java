@@ -1,0 +1,113 @@
+package org.usblogd.outputs.internal;
+
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.sql.SQLException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.usblogd.api.store.StoreException;
+
+/**
+ * One log line per change of an output's state, not per attempt: the first failure of a kind says what failed,
+ * where, and what to do; the same failure again says nothing; forwarding again after failures says so once.
+ */
+final class FailureLog {
+    private static final Logger log = LoggerFactory.getLogger(FailureLog.class);
+
+    private final OutputSettings settings;
+    /** The kind of the failure last logged; null while forwarding works. */
+    private String failing;
+    private long failingSinceNanos;
+    private boolean everConnected;
+
+    FailureLog(OutputSettings settings) {
+        this.settings = settings;
+    }
+
+    /** @return the failure as the status shows it */
+    String failed(Exception e, long nowNanos, long backlogSamples) {
+        String kind = kind(e);
+        String line = line(e, backlogSamples);
+        if (!kind.equals(failing)) {
+            if (failing == null) {
+                failingSinceNanos = nowNanos;
+            }
+            failing = kind;
+            log.error("{}", line);
+        }
+        return message(e);
+    }
+
+    void succeeded(long nowNanos, long backlogSamples) {
+        if (failing != null) {
+            log.info("output {}: forwarding to {} again after {} s of failures; {} samples to catch up", settings.name(),
+                    settings.target(), (nowNanos - failingSinceNanos) / 1_000_000_000L, backlogSamples);
+            failing = null;
+        } else if (!everConnected) {
+            log.info("output {}: forwarding to {} as node {}", settings.name(), settings.target(), settings.node());
+        }
+        everConnected = true;
+    }
+
+    /** The same kind of failure again is not logged again; another one is. */
+    private static String kind(Exception e) {
+        if (e instanceof StoreException) {
+            return "store";
+        }
+        SQLException sql = sql(e);
+        if (sql != null && sql.getSQLState() != null) {
+            return "sql " + sql.getSQLState();
+        }
+        return e.getClass().getName();
+    }
+
+    private String line(Exception e, long backlogSamples) {
+        String where = "output " + settings.name() + " (" + settings.file() + "): ";
+        String waits = "; nothing is lost: " + (backlogSamples >= 0 ? backlogSamples + " samples wait" : "what is"
+                + " not forwarded waits") + " in the local store and goes out once it works (tried again with"
+                + " back-off up to 60 s)";
+        if (e instanceof StoreException) {
+            return where + "cannot read the local store: " + e.getMessage() + "; logging goes on, and so does the"
+                    + " output once the store can be read";
+        }
+        SQLException sql = sql(e);
+        String state = sql == null || sql.getSQLState() == null ? "" : sql.getSQLState();
+        if (state.startsWith("28")) {
+            return where + "PostgreSQL at " + settings.target() + " refuses user '" + settings.user() + "': "
+                    + message(e) + "; check user and password in " + settings.file() + waits;
+        }
+        if (state.startsWith("08") || cause(e, ConnectException.class) || cause(e, UnknownHostException.class)) {
+            return where + "cannot reach PostgreSQL at " + settings.target() + ": " + message(e) + "; check that it"
+                    + " runs and that this host may connect (url in " + settings.file() + ")" + waits;
+        }
+        if (state.startsWith("42")) {
+            return where + "PostgreSQL at " + settings.target() + " refuses the statements: " + message(e)
+                    + "; the user needs to create tables in the database and write to them" + waits;
+        }
+        return where + "forwarding to " + settings.target() + " failed: " + message(e) + waits;
+    }
+
+    private static String message(Exception e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m).strip();
+    }
+
+    private static SQLException sql(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static boolean cause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,196 @@
+package org.usblogd.outputs.internal;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.usblogd.api.output.OutputStatus;
+import org.usblogd.api.store.Backlog;
+import org.usblogd.api.store.ForwardSource;
+import org.usblogd.api.store.Micros;
+import org.usblogd.api.store.SourceChannel;
+import org.usblogd.api.store.StoreException;
+import org.usblogd.api.store.StoredEvent;
+import org.usblogd.api.store.StoredSample;
+
+/**
+ * The one thread of one output: it alone reads the output's cursors, talks to the peer and moves the cursors,
+ * so nothing about an output is shared but its status. It runs when the store tells of a commit and at least
+ * every poll interval; after a failure it waits with back-off on the monotonic clock, and commits do not cut
+ * the wait short.
+ */
+final class Forwarder {
+    private static final Logger log = LoggerFactory.getLogger(Forwarder.class);
+    private static final long BACKLOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(2);
+    private static final long STOP_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private final OutputSettings settings;
+    private final ForwardSource source;
+    private final Peer peer;
+    private final long pollNanos;
+    private final BackOff backOff;
+    private final FailureLog failures;
+    private final Thread thread;
+    private final AtomicBoolean woken = new AtomicBoolean();
+    private volatile boolean stopping;
+
+    private volatile boolean connected;
+    private volatile Backlog backlog = new Backlog(-1, Long.MIN_VALUE, -1);
+    private final AtomicLong forwardedSamples = new AtomicLong();
+    private final AtomicLong forwardedEvents = new AtomicLong();
+    private volatile String lastError;
+    private volatile long lastErrorMicros = Long.MIN_VALUE;
+    private long backlogReadNanos;
+    /** Where the next round starts among the channels, so that one channel's long backlog starves no other. */
+    private int start;
+
+    Forwarder(OutputSettings settings, ForwardSource source, Peer peer, long pollNanos, long firstBackOffNanos,
+            long maxBackOffNanos) {
+        this.settings = settings;
+        this.source = source;
+        this.peer = peer;
+        this.pollNanos = pollNanos;
+        this.backOff = new BackOff(firstBackOffNanos, maxBackOffNanos);
+        this.failures = new FailureLog(settings);
+        this.thread = new Thread(this::run, "usblogd-output-" + settings.name());
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Called on the store's writer thread after a commit: returns at once. */
+    void wake() {
+        woken.set(true);
+        LockSupport.unpark(thread);
+    }
+
+    /** Stops the thread and closes the peer's connection; a batch under way is dropped (sent again later). */
+    void stop() throws InterruptedException {
+        stopping = true;
+        LockSupport.unpark(thread);
+        thread.join(TimeUnit.NANOSECONDS.toMillis(STOP_NANOS));
+        if (thread.isAlive()) {
+            peer.abort(); // a peer that does not answer: its socket is closed under the thread
+            thread.join(TimeUnit.NANOSECONDS.toMillis(STOP_NANOS));
+            if (thread.isAlive()) {
+                log.warn("output {}: its thread did not stop within {} s; it ends with its connection's timeout",
+                        settings.name(), 2 * TimeUnit.NANOSECONDS.toSeconds(STOP_NANOS));
+            }
+        }
+    }
+
+    OutputStatus status() {
+        Backlog b = backlog;
+        return new OutputStatus(settings.name(), settings.type(), settings.target(), connected, b.samples(),
+                b.oldestMicros(), b.events(), forwardedSamples.get(), forwardedEvents.get(), lastError, lastErrorMicros);
+    }
+
+    private void run() {
+        try {
+            while (!stopping) {
+                boolean ok = pass();
+                if (ok) {
+                    backOff.succeeded();
+                    await(pollNanos, true);
+                } else {
+                    await(backOff.failed(), false);
+                }
+            }
+        } finally {
+            peer.close();
+            connected = false;
+        }
+    }
+
+    /** Forwards everything committed so far; false when something failed. */
+    private boolean pass() {
+        try {
+            peer.connect();
+            forwardAll();
+            connected = true;
+            backlog(false);
+            failures.succeeded(System.nanoTime(), backlog.samples());
+            return true;
+        } catch (Exception e) {
+            peer.close();
+            connected = false;
+            backlog(true);
+            if (stopping) {
+                return false; // an abort at stop is no failure of the peer
+            }
+            lastError = failures.failed(e, System.nanoTime(), backlog.samples());
+            lastErrorMicros = Micros.of(java.time.Instant.now());
+            return false;
+        }
+    }
+
+    private void forwardAll() throws Exception {
+        while (!stopping) {
+            List<SourceChannel> channels = source.channels(settings.name());
+            List<StoredSample> samples = new ArrayList<>();
+            Map<Long, Long> moved = new HashMap<>();
+            int n = channels.size();
+            for (int k = 0; k < n && samples.size() < settings.batch(); k++) {
+                SourceChannel ch = channels.get((start + k) % n);
+                if (!ch.behind()) {
+                    continue;
+                }
+                List<StoredSample> got = source.samplesAfter(ch, ch.forwardedMicros(), settings.batch() - samples.size());
+                if (!got.isEmpty()) {
+                    samples.addAll(got);
+                    moved.put(ch.id(), got.get(got.size() - 1).timeMicros());
+                }
+            }
+            start = n == 0 ? 0 : (start + 1) % n;
+            long eventCursor = source.eventCursor(settings.name());
+            List<StoredEvent> events = source.eventsAfter(eventCursor, settings.batch());
+            if (samples.isEmpty() && events.isEmpty()) {
+                return;
+            }
+            peer.send(new Batch(samples, events));
+            // the peer has committed: only now may the cursors move (a crash before this sends the batch again,
+            // which the peer's keys make harmless)
+            source.advance(settings.name(), moved, events.isEmpty() ? 0 : events.get(events.size() - 1).id());
+            forwardedSamples.addAndGet(samples.size());
+            forwardedEvents.addAndGet(events.size());
+        }
+    }
+
+    /** Reads the backlog for the status, at most every couple of seconds unless asked to. */
+    private void backlog(boolean now) {
+        long t = System.nanoTime();
+        if (!now && backlogReadNanos != 0 && t - backlogReadNanos < BACKLOG_EVERY_NANOS) {
+            return;
+        }
+        backlogReadNanos = t;
+        try {
+            backlog = source.backlog(settings.name());
+        } catch (StoreException e) {
+            log.debug("output {}: reading its backlog: {}", settings.name(), e.getMessage());
+        }
+    }
+
+    /** Waits on the monotonic clock; a commit ends the wait early when {@code wakeable}. */
+    private void await(long nanos, boolean wakeable) {
+        long deadline = System.nanoTime() + nanos;
+        while (!stopping) {
+            if (wakeable && woken.getAndSet(false)) {
+                return;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            LockSupport.parkNanos(this, left);
+        }
+    }
+}
