@@ -26,7 +26,7 @@ final class FailureLog {
     }
 
     /** @return the failure as the status shows it */
-    String failed(Exception e, long nowNanos, long backlogSamples) {
+    String failed(Throwable e, long nowNanos, long backlogSamples) {
         String kind = kind(e);
         String line = line(e, backlogSamples);
         if (!kind.equals(failing)) {
@@ -39,10 +39,11 @@ final class FailureLog {
         return message(e);
     }
 
-    void succeeded(long nowNanos, long backlogSamples) {
+    /** @param caughtUp samples forwarded by the attempt that worked */
+    void succeeded(long nowNanos, long caughtUp) {
         if (failing != null) {
-            log.info("output {}: forwarding to {} again after {} s of failures; {} samples to catch up", settings.name(),
-                    settings.target(), (nowNanos - failingSinceNanos) / 1_000_000_000L, backlogSamples);
+            log.info("output {}: forwarding to {} again after {} s of failures; {} samples held meanwhile forwarded",
+                    settings.name(), settings.target(), (nowNanos - failingSinceNanos) / 1_000_000_000L, caughtUp);
             failing = null;
         } else if (!everConnected) {
             log.info("output {}: forwarding to {} as node {}", settings.name(), settings.target(), settings.node());
@@ -51,7 +52,7 @@ final class FailureLog {
     }
 
     /** The same kind of failure again is not logged again; another one is. */
-    private static String kind(Exception e) {
+    private static String kind(Throwable e) {
         if (e instanceof StoreException) {
             return "store";
         }
@@ -62,10 +63,10 @@ final class FailureLog {
         return e.getClass().getName();
     }
 
-    private String line(Exception e, long backlogSamples) {
+    private String line(Throwable e, long backlogSamples) {
         String where = "output " + settings.name() + " (" + settings.file() + "): ";
         String waits = "; nothing is lost: " + (backlogSamples >= 0 ? backlogSamples + " samples wait" : "what is"
-                + " not forwarded waits") + " in the local store and goes out once it works (tried again with"
+                + " not forwarded waits") + " in the local store until forwarding works (tried again with"
                 + " back-off up to 60 s)";
         if (e instanceof StoreException) {
             return where + "cannot read the local store: " + e.getMessage() + "; logging goes on, and so does the"
@@ -88,7 +89,7 @@ final class FailureLog {
         return where + "forwarding to " + settings.target() + " failed: " + message(e) + waits;
     }
 
-    private static String message(Exception e) {
+    private static String message(Throwable e) {
         String m = e.getMessage();
         return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m).strip();
     }

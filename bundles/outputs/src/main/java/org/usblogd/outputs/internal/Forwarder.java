@@ -97,12 +97,15 @@ final class Forwarder {
     private void run() {
         try {
             while (!stopping) {
-                boolean ok = pass();
-                if (ok) {
+                switch (pass()) {
+                case DONE -> {
                     backOff.succeeded();
                     await(pollNanos, true);
-                } else {
-                    await(backOff.failed(), false);
+                }
+                case FAILED -> await(backOff.failed(), false);
+                case DROPPED -> {
+                    // at once, on a new connection: what that attempt finds is what the log says
+                }
                 }
             }
         } finally {
@@ -111,25 +114,42 @@ final class Forwarder {
         }
     }
 
-    /** Forwards everything committed so far; false when something failed. */
-    private boolean pass() {
+    private enum Outcome {
+        DONE,
+        FAILED,
+        /** A connection that worked broke: the server restarted, or went away, which the next attempt tells. */
+        DROPPED
+    }
+
+    /** Forwards everything committed so far. */
+    private Outcome pass() {
+        boolean wasConnected = peer.connected();
+        long before = forwardedSamples.get();
         try {
             peer.connect();
             forwardAll();
-            connected = true;
             backlog(false);
-            failures.succeeded(System.nanoTime(), backlog.samples());
-            return true;
-        } catch (Exception e) {
+            connected = true;
+            failures.succeeded(System.nanoTime(), forwardedSamples.get() - before);
+            return Outcome.DONE;
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Exception | Error e) {
+            // any failure, even an Error of a driver (pgjdbc asserts on a connection lost amid a batch when
+            // assertions are on): the thread that owns the output must live on, or the output stops for good
             peer.close();
+            backlog(true); // before the state changes: who sees it disconnected sees the backlog too
             connected = false;
-            backlog(true);
             if (stopping) {
-                return false; // an abort at stop is no failure of the peer
+                return Outcome.FAILED; // an abort at stop is no failure of the peer
+            }
+            lastErrorMicros = Micros.of(java.time.Instant.now());
+            if (wasConnected && !(e instanceof StoreException)) {
+                lastError = e.getMessage();
+                return Outcome.DROPPED;
             }
             lastError = failures.failed(e, System.nanoTime(), backlog.samples());
-            lastErrorMicros = Micros.of(java.time.Instant.now());
-            return false;
+            return Outcome.FAILED;
         }
     }
 
