@@ -65,8 +65,8 @@ final class FailureLog {
 
     private String line(Throwable e, long backlogSamples) {
         String where = "output " + settings.name() + " (" + settings.file() + "): ";
-        String waits = "; nothing is lost: " + (backlogSamples >= 0 ? backlogSamples + " samples wait" : "what is"
-                + " not forwarded waits") + " in the local store until forwarding works (tried again with"
+        String waits = "; nothing is lost: what is not forwarded" + (backlogSamples >= 0 ? " (" + backlogSamples
+                + " samples so far)" : "") + " waits in the local store until forwarding works (tried again with"
                 + " back-off up to 60 s)";
         if (e instanceof StoreException) {
             return where + "cannot read the local store: " + e.getMessage() + "; logging goes on, and so does the"

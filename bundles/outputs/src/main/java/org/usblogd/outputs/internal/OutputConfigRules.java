@@ -24,14 +24,10 @@ public final class OutputConfigRules implements ConfigRules {
 
     @Override
     public List<String> problems(Map<String, ?> properties) {
-        List<String> lines = new ArrayList<>();
-        List<ConfigProblem> warnings = new ArrayList<>();
-        try {
-            OutputSettings.parse(properties, warnings::add, p -> lines.add(p.toString()));
-        } catch (IllegalArgumentException e) {
-            lines.add(0, e.getMessage());
-        }
-        warnings.forEach(w -> lines.add(w.toString()));
+        ConfigCheck.Checked<OutputConfig> checked = CHECK.check(properties);
+        List<String> lines = new ArrayList<>(checked.errors().stream().map(ConfigProblem::toString).toList());
+        OutputSettings.problem(properties).ifPresent(lines::add);
+        checked.unknownKeys().forEach(p -> lines.add(p.toString()));
         return lines;
     }
 }

@@ -26,19 +26,29 @@ record OutputSettings(String name, String file, String type, String url, String 
     static OutputSettings parse(Map<String, ?> properties, java.util.function.Consumer<ConfigProblem> warn,
             java.util.function.Consumer<ConfigProblem> more) {
         OutputConfig c = OutputConfigRules.CHECK.check(properties).configOrThrow(warn, more);
+        problem(properties).ifPresent(p -> {
+            throw new IllegalArgumentException(p);
+        });
+        String url = c.url().strip();
+        String node = c.node().strip().isEmpty() ? hostName() : c.node().strip();
+        return new OutputSettings(name(properties), ConfigCheck.file(properties), c.type().toLowerCase(Locale.ROOT), url, c.user().strip(),
+                c.password(), node, c.batch());
+    }
+
+    /** What is wrong beyond single values: a missing type, a URL that is no PostgreSQL one. */
+    static java.util.Optional<String> problem(Map<String, ?> properties) {
         String file = ConfigCheck.file(properties);
         Object type = properties.get("type");
         if (type == null || type.toString().isBlank()) {
-            throw new IllegalArgumentException(file + ": type is not set: expected postgresql");
+            return java.util.Optional.of(file + ": type is not set: expected postgresql");
         }
-        String url = c.url().strip();
-        if (!url.startsWith("jdbc:postgresql://")) {
-            throw new IllegalArgumentException(file + ": url = " + url + " is not valid: expected"
+        Object url = properties.get("url");
+        String u = url == null ? "" : url.toString().strip();
+        if (!u.startsWith("jdbc:postgresql://")) {
+            return java.util.Optional.of(file + ": url = " + u + " is not valid: expected"
                     + " jdbc:postgresql://HOST[:PORT]/DATABASE");
         }
-        String node = c.node().strip().isEmpty() ? hostName() : c.node().strip();
-        return new OutputSettings(name(properties), file, c.type().toLowerCase(Locale.ROOT), url, c.user().strip(),
-                c.password(), node, c.batch());
+        return java.util.Optional.empty();
     }
 
     /** NAME of {@code PID-NAME.cfg}; the configuration's PID when it came from elsewhere. */

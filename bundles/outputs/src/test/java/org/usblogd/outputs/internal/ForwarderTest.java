@@ -118,7 +118,7 @@ class ForwarderTest {
                 .contains("output pg (/conf/org.usblogd.output-pg.cfg): PostgreSQL at " + server.url()
                         + " refuses user 'usblogd'")
                 .contains("check user and password in /conf/org.usblogd.output-pg.cfg")
-                .contains("300 samples wait in the local store").doesNotContain("wrong");
+                .contains("nothing is lost: what is not forwarded (300 samples so far) waits in the local store").doesNotContain("wrong");
         assertThat(store.log.channels("pg")).allSatisfy(ch -> assertThat(ch.forwardedMicros()).isEqualTo(Long.MIN_VALUE));
 
         Forwarder right = forwarder("pg", PASSWORD, 1_000);
