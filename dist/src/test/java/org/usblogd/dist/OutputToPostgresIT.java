@@ -20,6 +20,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.usblogd.api.store.Micros;
 import org.usblogd.testing.postgres.PostgresServer;
 
@@ -128,9 +131,11 @@ class OutputToPostgresIT {
     void aWrongPasswordIsOneLineTheBacklogWaitsAndAnEditWhileRunningSendsIt() throws Exception {
         Path home = installation();
         writeOutput(home, "not the password", "500");
+        Files.writeString(home.resolve("conf/org.usblogd.http.cfg"), "port = 0\n");
         Path state = tmp.resolve("state");
         Path log = tmp.resolve("daemon.log");
         Process daemon = start(home, state, log);
+        String api = "http://127.0.0.1:" + HttpDaemon.awaitListening(log);
         Samples local = new Samples(state);
         await("samples logged", 60_000, () -> {
             try {
@@ -146,6 +151,17 @@ class OutputToPostgresIT {
         assertThat(lines(Files.readString(log), "refuses user 'usblogd'")).as(Files.readString(log)).isEqualTo(1);
         assertThat(Files.readString(log)).contains("check user and password in " + home.resolve(
                 "conf/org.usblogd.output-central.cfg").toRealPath());
+        // the status other bundles read: the HTTP API and /metrics
+        JsonNode output = json(api + "/api/v1/outputs").get(0);
+        assertThat(output.get("name").asText()).isEqualTo("central");
+        assertThat(output.get("target").asText()).isEqualTo(server.url());
+        assertThat(output.get("connected").asBoolean()).isFalse();
+        assertThat(output.get("backlogSamples").asLong()).isGreaterThan(1_000);
+        assertThat(output.get("forwardedSamples").asLong()).isZero();
+        assertThat(output.get("lastError").asText()).contains("password authentication failed");
+        assertThat(output.get("backlogOldest").asText()).startsWith("20");
+        assertThat(get(api + "/metrics")).contains("usblogd_output_connected{output=\"central\",type=\"postgresql\"} 0.0")
+                .containsPattern("usblogd_output_backlog_samples\\{output=\"central\",type=\"postgresql\"\\} [1-9]");
 
         // a bad edit: one line naming file, key, value and what it takes; the output keeps its last good file
         writeOutput(home, "not the password", "lots");
@@ -158,6 +174,14 @@ class OutputToPostgresIT {
         assertThat(forwarded(POWER, "voltage", now).size()).isGreaterThanOrEqualTo(logged);
         assertThat(daemon.isAlive()).isTrue();
         assertThat(lines(read(log), "refuses user")).isEqualTo(1);
+        await("connected in the status", 30_000, () -> {
+            try {
+                return json(api + "/api/v1/outputs").get(0).get("connected").asBoolean();
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertThat(get(api + "/metrics")).contains("usblogd_output_connected{output=\"central\",type=\"postgresql\"} 1.0");
         printOutputLines(read(log));
     }
 
@@ -184,8 +208,10 @@ class OutputToPostgresIT {
     }
 
     private Process start(Path home, Path state, Path log) throws Exception {
-        Process p = new ProcessBuilder(home.resolve("bin/usblogd").toString(), "run", "--demo", "--state",
-                state.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/usblogd").toString(), "run", "--demo", "--state",
+                state.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().remove("LD_PRELOAD");
+        Process p = pb.start();
         daemons.add(p);
         return p;
     }
@@ -236,6 +262,17 @@ class OutputToPostgresIT {
         ds.setUser(PostgresServer.USER);
         ds.setPassword(PASSWORD);
         return ds.getConnection();
+    }
+
+    private static String get(String url) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(HttpDaemon.request(url, null).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url + ": " + response.body()).isEqualTo(200);
+        return response.body();
+    }
+
+    private static JsonNode json(String url) throws Exception {
+        return new ObjectMapper().readTree(get(url));
     }
 
     private static long lines(String log, String text) {
