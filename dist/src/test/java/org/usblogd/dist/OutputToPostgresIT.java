@@ -160,6 +160,11 @@ class OutputToPostgresIT {
         assertThat(output.get("forwardedSamples").asLong()).isZero();
         assertThat(output.get("lastError").asText()).contains("password authentication failed");
         assertThat(output.get("backlogOldest").asText()).startsWith("20");
+        String status = command(home, state, "status");
+        System.out.println("usblogd status with a wrong password:\n" + status);
+        assertThat(status.lines().filter(l -> l.startsWith("central "))).as(status).singleElement().asString()
+                .matches("central +[1-9][0-9]* +20\\S+ +.+ +[0-9]+");
+        assertThat(command(home, state, "status", "--format", "json")).contains("\"outputs\"", "\"name\" : \"central\"");
         assertThat(get(api + "/metrics")).contains("usblogd_output_connected{output=\"central\",type=\"postgresql\"} 0.0")
                 .containsPattern("usblogd_output_backlog_samples\\{output=\"central\",type=\"postgresql\"\\} [1-9]");
 
@@ -262,6 +267,18 @@ class OutputToPostgresIT {
         ds.setUser(PostgresServer.USER);
         ds.setPassword(PASSWORD);
         return ds.getConnection();
+    }
+
+    /** A command of the installation under test (its conf/ holds the output's file). */
+    private static String command(Path home, Path state, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/usblogd").toString()));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--state", state.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return out;
     }
 
     private static String get(String url) throws Exception {
