@@ -30,12 +30,23 @@ final class OutputBacklogs {
     }
 
     /**
+     * One output's backlog.
+     *
+     * @param removed whether its file is gone from {@code conf/} (its cursors stay in the database, so that the
+     *            file put back resumes where it stopped)
+     */
+    record Entry(Backlog backlog, boolean removed) {
+    }
+
+    /**
      * Every output configured in {@code conf} or with a cursor in the database, by name; empty when the database
      * has no cursor tables yet (written by a usblogd without outputs).
      */
-    static TreeMap<String, Backlog> read(DataSource ds, Path conf) {
-        TreeSet<String> names = new TreeSet<>(configured(conf));
-        TreeMap<String, Backlog> backlogs = new TreeMap<>();
+    static TreeMap<String, Entry> read(DataSource ds, Path conf) {
+        List<String> files = configured(conf);
+        boolean known = conf != null && Files.isDirectory(conf);
+        TreeSet<String> names = new TreeSet<>(files);
+        TreeMap<String, Entry> backlogs = new TreeMap<>();
         try (Connection c = ds.getConnection(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT output FROM output_cursor UNION SELECT output FROM"
                         + " output_event_cursor")) {
@@ -48,7 +59,7 @@ final class OutputBacklogs {
         ForwardLog log = new ForwardLog(ds);
         for (String name : names) {
             try {
-                backlogs.put(name, log.backlog(name));
+                backlogs.put(name, new Entry(log.backlog(name), known && !files.contains(name)));
             } catch (StoreException e) {
                 // a database that cannot answer: status says what it can about the rest
             }

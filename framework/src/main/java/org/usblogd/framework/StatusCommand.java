@@ -64,7 +64,7 @@ final class StatusCommand implements Callable<Integer> {
         }
         Optional<RunningDaemon> daemon = RunningDaemon.on(state);
         Status status;
-        java.util.TreeMap<String, org.usblogd.api.store.Backlog> outputs;
+        java.util.TreeMap<String, OutputBacklogs.Entry> outputs;
         try {
             org.usblogd.store.jdbc.SqlSampleStore store = StoreAccess.open(state);
             status = new StatusReport(new StoreLocation(state), store).status(daemon(state, daemon));
@@ -81,8 +81,10 @@ final class StatusCommand implements Callable<Integer> {
                 com.fasterxml.jackson.databind.node.ObjectNode tree = mapper.valueToTree(status);
                 if (!outputs.isEmpty()) {
                     com.fasterxml.jackson.databind.node.ArrayNode list = tree.putArray("outputs");
-                    outputs.forEach((name, b) -> {
+                    outputs.forEach((name, e) -> {
+                        org.usblogd.api.store.Backlog b = e.backlog();
                         com.fasterxml.jackson.databind.node.ObjectNode o = list.addObject().put("name", name)
+                                .put("removed", e.removed())
                                 .put("backlogSamples", b.samples()).put("backlogEvents", b.events());
                         if (b.oldestMicros() != Long.MIN_VALUE) {
                             o.put("backlogOldest", org.usblogd.api.store.Micros.toInstant(b.oldestMicros()).toString());
@@ -150,7 +152,7 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     /** What each output has yet to forward (whether it is connected, the running daemon's HTTP API says). */
-    private static void outputs(java.util.Map<String, org.usblogd.api.store.Backlog> outputs, PrintStream out) {
+    private static void outputs(java.util.Map<String, OutputBacklogs.Entry> outputs, PrintStream out) {
         if (outputs.isEmpty()) {
             return;
         }
@@ -158,10 +160,11 @@ final class StatusCommand implements Callable<Integer> {
         TextTable t = new TextTable(List.of("OUTPUT", "BACKLOG SAMPLES", "OLDEST (UTC)", "AGE", "BACKLOG EVENTS"),
                 Set.of(1, 3, 4));
         Instant now = Instant.now();
-        outputs.forEach((name, b) -> {
+        outputs.forEach((name, e) -> {
+            org.usblogd.api.store.Backlog b = e.backlog();
             Instant oldest = b.oldestMicros() == Long.MIN_VALUE ? null
                     : org.usblogd.api.store.Micros.toInstant(b.oldestMicros());
-            t.add(java.util.Arrays.asList(name, Long.toString(b.samples()), oldest == null ? null
+            t.add(java.util.Arrays.asList(e.removed() ? name + " (file removed)" : name, Long.toString(b.samples()), oldest == null ? null
                     : oldest.truncatedTo(ChronoUnit.SECONDS).toString(), oldest == null ? null
                             : age(Duration.between(oldest, now)), Long.toString(b.events())));
         });
