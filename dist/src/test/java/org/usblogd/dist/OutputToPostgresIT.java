@@ -35,6 +35,9 @@ class OutputToPostgresIT {
     private static final String PASSWORD = "correct horse";
     private static final String CO2 = "04d9:a052@v1-1";
     private static final String POWER = "2e3c:5558@v1-2";
+    /** The daemon's connections to the server: all but the test's own. */
+    private static final String DAEMON_CONNECTIONS = "SELECT COUNT(*) FROM pg_stat_activity WHERE usename = 'usblogd'"
+            + " AND pid <> pg_backend_pid() AND backend_type = 'client backend'";
 
     @TempDir
     Path tmp;
@@ -187,6 +190,36 @@ class OutputToPostgresIT {
             }
         });
         assertThat(get(api + "/metrics")).contains("usblogd_output_connected{output=\"central\",type=\"postgresql\"} 1.0");
+        assertThat(count(DAEMON_CONNECTIONS)).as("one connection, after all the failed attempts").isEqualTo(1);
+
+        // the file removed while the daemon runs: the output's thread and connection go, its cursor stays
+        Files.delete(home.resolve("conf/org.usblogd.output-central.cfg"));
+        await("the output's connection closed", 30_000, () -> {
+            try {
+                return count(DAEMON_CONNECTIONS) == 0;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        await("the output gone from the API", 30_000, () -> {
+            try {
+                return json(api + "/api/v1/outputs").isEmpty();
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertThat(read(log)).contains("output central: its file is gone; it forwards no more");
+        long removedAt = newest(POWER, "voltage");
+        Thread.sleep(3_000);
+        assertThat(newest(POWER, "voltage")).as("nothing forwarded without the file").isEqualTo(removedAt);
+        // and put back: it resumes after its cursor
+        writeOutput(home, PASSWORD, "500");
+        long back = Micros.of(java.time.Instant.now());
+        await("forwarding resumed", 60_000, () -> newest(POWER, "voltage") >= back);
+        Map<Long, Double> all = forwarded(POWER, "voltage", back);
+        List<Long> localTimes = local.times(POWER, "voltage").stream().filter(t -> t < back).toList();
+        assertThat(all.keySet()).as("the gap while the file was gone filled").containsExactlyElementsOf(localTimes);
+        assertThat(count(DAEMON_CONNECTIONS)).isEqualTo(1);
         printOutputLines(read(log));
     }
 

@@ -65,7 +65,7 @@ final class FailureLog {
 
     private String line(Throwable e, long backlogSamples) {
         String where = "output " + settings.name() + " (" + settings.file() + "): ";
-        String waits = "; nothing is lost: what is not forwarded" + (backlogSamples >= 0 ? " (" + backlogSamples
+        String waits = "; nothing is lost: what is not forwarded" + (backlogSamples > 0 ? " (" + backlogSamples
                 + " samples so far)" : "") + " waits in the local store until forwarding works (tried again with"
                 + " back-off up to 60 s)";
         if (e instanceof StoreException) {

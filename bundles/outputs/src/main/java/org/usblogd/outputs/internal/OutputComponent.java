@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import org.osgi.service.component.ComponentConstants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -91,8 +92,8 @@ public class OutputComponent implements StoreListener, OutputMonitor {
         forwarder = f;
         f.start();
         if (changed) {
-            log.info("output {}: {} changed; forwarding to {} as node {}", next.name(), next.file(), next.target(),
-                    next.node());
+            log.info("output {}: {} changed; the output starts again with it, from its cursor", next.name(),
+                    next.file());
         }
     }
 
@@ -118,8 +119,12 @@ public class OutputComponent implements StoreListener, OutputMonitor {
     }
 
     @Deactivate
-    synchronized void deactivate() {
+    synchronized void deactivate(int reason) {
         stopForwarder();
+        if (reason == ComponentConstants.DEACTIVATION_REASON_CONFIGURATION_DELETED) {
+            log.info("output {}: its file is gone; it forwards no more (its cursor stays in the database: the file"
+                    + " put back resumes where it stopped)", name);
+        }
     }
 
     private void stopForwarder() {
