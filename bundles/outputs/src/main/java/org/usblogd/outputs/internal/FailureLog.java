@@ -39,11 +39,15 @@ final class FailureLog {
         return message(e);
     }
 
-    /** @param caughtUp samples forwarded by the attempt that worked */
-    void succeeded(long nowNanos, long caughtUp) {
+    /** @param backlogSamples what is still to forward, or a negative number when it is not known */
+    void succeeded(long nowNanos, long backlogSamples) {
+        if (everConnected && failing == null) {
+            return; // cheap: called after every batch
+        }
         if (failing != null) {
-            log.info("output {}: forwarding to {} again after {} s of failures; {} samples held meanwhile forwarded",
-                    settings.name(), settings.target(), (nowNanos - failingSinceNanos) / 1_000_000_000L, caughtUp);
+            log.info("output {}: forwarding to {} again after {} s of failures{}", settings.name(), settings.target(),
+                    (nowNanos - failingSinceNanos) / 1_000_000_000L, backlogSamples > 0 ? "; catching up on "
+                            + backlogSamples + " samples held meanwhile" : "");
             failing = null;
         } else if (!everConnected) {
             log.info("output {}: forwarding to {} as node {}", settings.name(), settings.target(), settings.node());

@@ -124,13 +124,11 @@ final class Forwarder {
     /** Forwards everything committed so far. */
     private Outcome pass() {
         boolean wasConnected = peer.connected();
-        long before = forwardedSamples.get();
         try {
             peer.connect();
             forwardAll();
+            sent();
             backlog(false);
-            connected = true;
-            failures.succeeded(System.nanoTime(), forwardedSamples.get() - before);
             return Outcome.DONE;
         } catch (VirtualMachineError e) {
             throw e;
@@ -154,35 +152,66 @@ final class Forwarder {
     }
 
     private void forwardAll() throws Exception {
+        // the cursors as this thread moves them: read from the store once, and again only when a round finds
+        // nothing to send (to learn of what was committed meanwhile)
+        List<SourceChannel> channels = new ArrayList<>(source.channels(settings.name()));
+        long eventCursor = source.eventCursor(settings.name());
+        boolean fresh = true;
         while (!stopping) {
-            List<SourceChannel> channels = source.channels(settings.name());
             List<StoredSample> samples = new ArrayList<>();
             Map<Long, Long> moved = new HashMap<>();
             int n = channels.size();
             for (int k = 0; k < n && samples.size() < settings.batch(); k++) {
-                SourceChannel ch = channels.get((start + k) % n);
+                int at = (start + k) % n;
+                SourceChannel ch = channels.get(at);
                 if (!ch.behind()) {
                     continue;
                 }
                 List<StoredSample> got = source.samplesAfter(ch, ch.forwardedMicros(), settings.batch() - samples.size());
+                long last = got.isEmpty() ? ch.forwardedMicros() : got.get(got.size() - 1).timeMicros();
                 if (!got.isEmpty()) {
                     samples.addAll(got);
-                    moved.put(ch.id(), got.get(got.size() - 1).timeMicros());
+                    moved.put(ch.id(), last);
                 }
+                // nothing after the cursor although the newest time said so (removed by retention meanwhile):
+                // not behind until the store is read again
+                channels.set(at, got.isEmpty() ? new SourceChannel(ch.id(), ch.device(), ch.channel(), ch.unit(),
+                        ch.forwardedMicros(), ch.forwardedMicros()) : new SourceChannel(ch.id(), ch.device(),
+                                ch.channel(), ch.unit(), last, ch.newestMicros()));
             }
             start = n == 0 ? 0 : (start + 1) % n;
-            long eventCursor = source.eventCursor(settings.name());
             List<StoredEvent> events = source.eventsAfter(eventCursor, settings.batch());
             if (samples.isEmpty() && events.isEmpty()) {
-                return;
+                if (fresh) {
+                    return;
+                }
+                channels = new ArrayList<>(source.channels(settings.name()));
+                fresh = true;
+                continue;
             }
+            fresh = false;
             peer.send(new Batch(samples, events));
             // the peer has committed: only now may the cursors move (a crash before this sends the batch again,
             // which the peer's keys make harmless)
-            source.advance(settings.name(), moved, events.isEmpty() ? 0 : events.get(events.size() - 1).id());
+            long lastEvent = events.isEmpty() ? 0 : events.get(events.size() - 1).id();
+            source.advance(settings.name(), moved, lastEvent);
+            eventCursor = Math.max(eventCursor, lastEvent);
             forwardedSamples.addAndGet(samples.size());
             forwardedEvents.addAndGet(events.size());
+            sent();
         }
+    }
+
+    /**
+     * The peer took what it was sent (or there was nothing to send): connected, and the log says so when that
+     * is news. Called after each batch, so that a long catch-up shows as connected from its first batch on.
+     */
+    private void sent() {
+        if (!connected) {
+            backlog(true);
+            connected = true;
+        }
+        failures.succeeded(System.nanoTime(), backlog.samples());
     }
 
     /** Reads the backlog for the status, at most every couple of seconds unless asked to. */

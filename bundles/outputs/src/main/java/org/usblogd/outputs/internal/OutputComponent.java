@@ -100,6 +100,9 @@ public class OutputComponent implements StoreListener, OutputMonitor {
     private Connection connect(OutputSettings s) throws SQLException {
         Properties p = new Properties();
         p.setProperty(DataSourceFactory.JDBC_URL, s.url());
+        // a batch of inserts as multi-row statements: several times the rows per second of one statement each,
+        // which is what catching up after a long outage is bound by
+        p.setProperty("reWriteBatchedInserts", "true");
         if (!s.user().isEmpty()) {
             p.setProperty(DataSourceFactory.JDBC_USER, s.user());
         }

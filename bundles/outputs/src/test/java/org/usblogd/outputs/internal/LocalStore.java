@@ -49,10 +49,15 @@ final class LocalStore {
 
     /** Commits {@code n} samples of the channel, one a second from {@code firstMicros}, values counting up from {@code firstValue}. */
     void commit(long channel, long firstMicros, int n, double firstValue) throws Exception {
+        commit(channel, firstMicros, 1_000_000L, n, firstValue);
+    }
+
+    /** Commits {@code n} samples of the channel, {@code stepMicros} apart, as one sealed block. */
+    void commit(long channel, long firstMicros, long stepMicros, int n, double firstValue) throws Exception {
         long[] t = new long[n];
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
-            t[i] = firstMicros + i * 1_000_000L;
+            t[i] = firstMicros + i * stepMicros;
             v[i] = firstValue + i;
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
