@@ -55,16 +55,35 @@ final class FailureLog {
         everConnected = true;
     }
 
-    /** The same kind of failure again is not logged again; another one is. */
+    /**
+     * The same kind of failure again is not logged again; another one is. Kinds are what the user does about
+     * them, not the driver's codes: a connection lost amid a batch and one refused afterwards are one outage.
+     */
     private static String kind(Throwable e) {
         if (e instanceof StoreException) {
             return "store";
         }
-        SQLException sql = sql(e);
-        if (sql != null && sql.getSQLState() != null) {
-            return "sql " + sql.getSQLState();
+        String state = sqlState(e);
+        if (state.startsWith("28")) {
+            return "refused user";
         }
-        return e.getClass().getName();
+        if (unreachable(e, state)) {
+            return "unreachable";
+        }
+        if (state.startsWith("42")) {
+            return "statements refused";
+        }
+        return state.isEmpty() ? e.getClass().getName() : "sql " + state;
+    }
+
+    private static String sqlState(Throwable e) {
+        SQLException sql = sql(e);
+        return sql == null || sql.getSQLState() == null ? "" : sql.getSQLState();
+    }
+
+    private static boolean unreachable(Throwable e, String state) {
+        return state.startsWith("08") || cause(e, ConnectException.class) || cause(e, UnknownHostException.class)
+                || cause(e, java.net.SocketTimeoutException.class);
     }
 
     private String line(Throwable e, long backlogSamples) {
@@ -76,13 +95,12 @@ final class FailureLog {
             return where + "cannot read the local store: " + e.getMessage() + "; logging goes on, and so does the"
                     + " output once the store can be read";
         }
-        SQLException sql = sql(e);
-        String state = sql == null || sql.getSQLState() == null ? "" : sql.getSQLState();
+        String state = sqlState(e);
         if (state.startsWith("28")) {
             return where + "PostgreSQL at " + settings.target() + " refuses user '" + settings.user() + "': "
                     + message(e) + "; check user and password in " + settings.file() + waits;
         }
-        if (state.startsWith("08") || cause(e, ConnectException.class) || cause(e, UnknownHostException.class)) {
+        if (unreachable(e, state)) {
             return where + "cannot reach PostgreSQL at " + settings.target() + ": " + message(e) + "; check that it"
                     + " runs and that this host may connect (url in " + settings.file() + ")" + waits;
         }
@@ -93,7 +111,11 @@ final class FailureLog {
         return where + "forwarding to " + settings.target() + " failed: " + message(e) + waits;
     }
 
-    private static String message(Throwable e) {
+    static String message(Throwable e) {
+        if (e instanceof java.sql.BatchUpdateException b && b.getNextException() != null) {
+            // the batch's own message repeats a whole statement with its values; the cause is the next one's
+            return message(b.getNextException());
+        }
         String m = e.getMessage();
         return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m).strip();
     }

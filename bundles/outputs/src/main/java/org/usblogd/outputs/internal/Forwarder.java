@@ -48,6 +48,8 @@ final class Forwarder {
     private volatile String lastError;
     private volatile long lastErrorMicros = Long.MIN_VALUE;
     private long backlogReadNanos;
+    /** Whether the last attempt ended with a connection that had worked breaking. */
+    private boolean droppedLast;
     /** Where the next round starts among the channels, so that one channel's long backlog starves no other. */
     private int start;
 
@@ -123,12 +125,14 @@ final class Forwarder {
 
     /** Forwards everything committed so far. */
     private Outcome pass() {
-        boolean wasConnected = peer.connected();
+        boolean reached = false;
         try {
             peer.connect();
+            reached = true;
             forwardAll();
             sent();
             backlog(false);
+            droppedLast = false;
             return Outcome.DONE;
         } catch (VirtualMachineError e) {
             throw e;
@@ -142,10 +146,14 @@ final class Forwarder {
                 return Outcome.FAILED; // an abort at stop is no failure of the peer
             }
             lastErrorMicros = Micros.of(java.time.Instant.now());
-            if (wasConnected && !(e instanceof StoreException)) {
-                lastError = e.getMessage();
+            // a connection that worked and broke is tried again at once, once: what that attempt finds is what
+            // the log says (a restarted server says nothing at all); failing again after it is a failure
+            if (reached && !droppedLast && !(e instanceof StoreException)) {
+                droppedLast = true;
+                lastError = FailureLog.message(e);
                 return Outcome.DROPPED;
             }
+            droppedLast = false;
             lastError = failures.failed(e, System.nanoTime(), backlog.samples());
             return Outcome.FAILED;
         }
