@@ -89,6 +89,17 @@ class ForwarderTest {
         } finally {
             f.stop();
         }
+        // stopped (its file removed, or the daemon stopping): its thread and its connection are gone
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("usblogd-output-pg"));
+        // the server ends a backend a moment after its client closed the connection
+        await("the output's connection closed on the server", () -> {
+            try {
+                return count("SELECT COUNT(*) FROM pg_stat_activity WHERE usename = 'usblogd' AND pid <>"
+                        + " pg_backend_pid() AND backend_type = 'client backend'") == 0;
+            } catch (Exception e) {
+                return false;
+            }
+        });
         assertThat(store.log.channels("pg")).allSatisfy(ch -> assertThat(ch.behind()).isFalse());
         assertThat(lines(Level.ERROR)).isEmpty();
         assertThat(lines(Level.INFO)).singleElement().asString().contains("output pg: forwarding to " + server.url()
