@@ -192,7 +192,7 @@ class OutputToPostgresIT {
         assertThat(get(api + "/metrics")).contains("usblogd_output_connected{output=\"central\",type=\"postgresql\"} 1.0");
         assertThat(count(DAEMON_CONNECTIONS)).as("one connection, after all the failed attempts").isEqualTo(1);
 
-        // the file removed while the daemon runs: the output's thread and connection go, its cursor stays
+        // the file removed while the daemon runs: the output's thread, connection and cursors go
         Files.delete(home.resolve("conf/org.usblogd.output-central.cfg"));
         await("the output's connection closed", 30_000, () -> {
             try {
@@ -212,7 +212,7 @@ class OutputToPostgresIT {
         long removedAt = newest(POWER, "voltage");
         Thread.sleep(3_000);
         assertThat(newest(POWER, "voltage")).as("nothing forwarded without the file").isEqualTo(removedAt);
-        // and put back: it resumes after its cursor
+        // and put back: it starts from the beginning, and the server keeps one row per sample
         writeOutput(home, PASSWORD, "500");
         long back = Micros.of(java.time.Instant.now());
         await("forwarding resumed", 60_000, () -> newest(POWER, "voltage") >= back);

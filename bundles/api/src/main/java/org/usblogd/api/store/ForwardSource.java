@@ -17,6 +17,15 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface ForwardSource {
 
+    /**
+     * Makes an output known: from now on retention by age keeps every sample it has not forwarded (the disk
+     * budget still goes first). Nothing changes for an output already known.
+     */
+    void register(String output) throws StoreException;
+
+    /** Forgets an output and its cursors (its file is gone): retention no longer waits for it. */
+    void forget(String output) throws StoreException;
+
     /** Every channel the store holds, with where the output stopped in it. */
     List<SourceChannel> channels(String output) throws StoreException;
 

@@ -48,6 +48,7 @@ final class Forwarder {
     private volatile String lastError;
     private volatile long lastErrorMicros = Long.MIN_VALUE;
     private long backlogReadNanos;
+    private boolean registered;
     /** Whether the last attempt ended with a connection that had worked breaking. */
     private boolean droppedLast;
     /** Where the next round starts among the channels, so that one channel's long backlog starves no other. */
@@ -127,6 +128,11 @@ final class Forwarder {
     private Outcome pass() {
         boolean reached = false;
         try {
+            if (!registered) {
+                // from now on retention keeps what this output has not forwarded, even before it ever connects
+                source.register(settings.name());
+                registered = true;
+            }
             peer.connect();
             reached = true;
             forwardAll();

@@ -125,8 +125,17 @@ public class OutputComponent implements StoreListener, OutputMonitor {
     synchronized void deactivate(int reason) {
         stopForwarder();
         if (reason == ComponentConstants.DEACTIVATION_REASON_CONFIGURATION_DELETED) {
-            log.info("output {}: its file is gone; it forwards no more (its cursor stays in the database: the file"
-                    + " put back resumes where it stopped)", name);
+            // its cursors go too: retention keeps what an output has not forwarded, and must not wait for one
+            // that is gone (put back, the file starts from the beginning; the server's keys drop what it has)
+            try {
+                source.forget(name);
+                log.info("output {}: its file is gone; it forwards no more, and retention no longer keeps samples"
+                        + " for it", name);
+            } catch (org.usblogd.api.store.StoreException e) {
+                log.error("output {}: its file is gone, but its cursors could not be removed from the local store"
+                        + " ({}); retention keeps what it had not forwarded until the file is back and forwards it",
+                        name, e.getMessage());
+            }
         }
     }
 

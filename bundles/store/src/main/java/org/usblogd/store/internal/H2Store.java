@@ -349,6 +349,16 @@ public class H2Store implements SampleRecorder, SampleStore, StatusService, Stor
     }
 
     @Override
+    public void register(String output) throws StoreException {
+        forwardLog.register(output);
+    }
+
+    @Override
+    public void forget(String output) throws StoreException {
+        forwardLog.forget(output);
+    }
+
+    @Override
     public List<SourceChannel> channels(String output) throws StoreException {
         return forwardLog.channels(output);
     }

@@ -31,6 +31,61 @@ public final class ForwardLog implements ForwardSource {
     }
 
     @Override
+    public void register(String output) throws StoreException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO output_event_cursor(output, event_id) SELECT ?, 0 WHERE NOT EXISTS (SELECT 1 FROM"
+                        + " output_event_cursor WHERE output = ?)")) {
+            ps.setString(1, output);
+            ps.setString(2, output);
+            ps.executeUpdate();
+            if (!c.getAutoCommit()) {
+                c.commit();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("registering output " + output + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void forget(String output) throws StoreException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                for (String table : List.of("output_cursor", "output_event_cursor")) {
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE output = ?")) {
+                        ps.setString(1, output);
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("forgetting output " + output + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The time up to which every known output has forwarded a channel's samples: retention by age removes no
+     * sample after it. {@link Long#MAX_VALUE} when no output is known; {@link Long#MIN_VALUE} when one has
+     * forwarded nothing of the channel.
+     */
+    public static long forwardedByAll(Connection c, long channelId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), MIN(COALESCE(o.t, " + Long.MIN_VALUE
+                + ")) FROM output_event_cursor r LEFT JOIN output_cursor o ON o.output = r.output AND o.channel_id = ?")) {
+            ps.setLong(1, channelId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) == 0 ? Long.MAX_VALUE : rs.getLong(2);
+            }
+        }
+    }
+
+    @Override
     public List<SourceChannel> channels(String output) throws StoreException {
         String sql = "SELECT c.id, d.device_key, c.name, c.unit, o.t,"
                 + " (SELECT b.t_last FROM sample_block b WHERE b.channel_id = c.id ORDER BY b.t_first DESC LIMIT 1),"
