@@ -48,6 +48,28 @@ class CheckIT {
     }
 
     @Test
+    void anOutputFileIsCheckedByTheRulesTheOutputApplies() throws Exception {
+        Files.writeString(conf.resolve("org.usblogd.output-central.cfg"), "type = postgresql\nurl ="
+                + " jdbc:postgresql://db.example/loggers\nuser = logger\npassword = secret\n");
+        Files.writeString(conf.resolve("org.usblogd.output-broken.cfg"), "type = postgresql\nurl = db.example\n"
+                + "batch = 0\npasword = secret\n");
+        try (UsbTestbed testbed = new UsbTestbed()) {
+            Cli.Result r = check(testbed, "--conf", conf.toString());
+
+            assertThat(r.exit()).as("%s", r).isEqualTo(1);
+            Path broken = conf.resolve("org.usblogd.output-broken.cfg");
+            assertThat(r.out()).contains(conf.resolve("org.usblogd.output-central.cfg") + ": right\n");
+            assertThat(r.out().lines().filter(l -> l.contains("PROBLEM")).toList()).containsExactly(
+                    "  PROBLEM: " + broken + ": batch = 0 is not valid: expected a whole number from 1 to 100000",
+                    "  PROBLEM: " + broken + ": url = db.example is not valid: expected"
+                            + " jdbc:postgresql://HOST[:PORT]/DATABASE",
+                    "  PROBLEM: " + broken + ": unknown key pasword = (not shown) is ignored (the nearest known key is"
+                            + " password)");
+            assertThat(r.out()).doesNotContain("secret");
+        }
+    }
+
+    @Test
     void theShippedAndDemoFilesAreRightAndEachSaysWhatItWouldMatch() throws Exception {
         try (UsbTestbed testbed = new UsbTestbed()) {
             Cli.Result r = check(testbed, "--demo");
@@ -94,7 +116,7 @@ class CheckIT {
                     "  PROBLEM: " + ftdi + ": unknown key paritty = even is ignored (the nearest known key is parity)",
                     "  PROBLEM: " + conf.resolve("org.usblogd.stor.cfg") + ": no installed bundle or plugin reads"
                             + " org.usblogd.stor (installed: org.usblogd.device, org.usblogd.hid, org.usblogd.http,"
-                            + " org.usblogd.plugins, org.usblogd.serial, org.usblogd.store, org.usblogd.usb, org.usblogd.usb.libusb); the"
+                            + " org.usblogd.output, org.usblogd.plugins, org.usblogd.serial, org.usblogd.store, org.usblogd.usb, org.usblogd.usb.libusb); the"
                             + " daemon leaves this file unused",
                     "  PROBLEM: " + store + ": visibility.ms = abc is not valid: expected a whole number from 10 to"
                             + " 3600000");

@@ -64,22 +64,41 @@ final class StatusCommand implements Callable<Integer> {
         }
         Optional<RunningDaemon> daemon = RunningDaemon.on(state);
         Status status;
+        java.util.TreeMap<String, OutputBacklogs.Entry> outputs;
         try {
-            status = new StatusReport(new StoreLocation(state), StoreAccess.open(state)).status(daemon(state, daemon));
+            org.usblogd.store.jdbc.SqlSampleStore store = StoreAccess.open(state);
+            status = new StatusReport(new StoreLocation(state), store).status(daemon(state, daemon));
+            outputs = store == null ? new java.util.TreeMap<>()
+                    : OutputBacklogs.read(store.dataSource(), usblogd.home == null ? null : usblogd.home.resolve("conf"));
         } catch (IOException | StoreException e) {
             err.println("usblogd: " + e.getMessage());
             return 1;
         }
         if (format == Format.JSON) {
             try {
-                out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                        .addMixIn(Status.Daemon.class, OnlyWhatIsKnown.class).writeValueAsString(status));
+                ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                        .addMixIn(Status.Daemon.class, OnlyWhatIsKnown.class);
+                com.fasterxml.jackson.databind.node.ObjectNode tree = mapper.valueToTree(status);
+                if (!outputs.isEmpty()) {
+                    com.fasterxml.jackson.databind.node.ArrayNode list = tree.putArray("outputs");
+                    outputs.forEach((name, e) -> {
+                        org.usblogd.api.store.Backlog b = e.backlog();
+                        com.fasterxml.jackson.databind.node.ObjectNode o = list.addObject().put("name", name)
+                                .put("removed", e.removed())
+                                .put("backlogSamples", b.samples()).put("backlogEvents", b.events());
+                        if (b.oldestMicros() != Long.MIN_VALUE) {
+                            o.put("backlogOldest", org.usblogd.api.store.Micros.toInstant(b.oldestMicros()).toString());
+                        }
+                    });
+                }
+                out.println(mapper.writeValueAsString(tree));
             } catch (JsonProcessingException e) {
                 err.println("usblogd: " + e.getMessage());
                 return 1;
             }
         } else {
             text(status, out);
+            outputs(outputs, out);
         }
         return daemon.isEmpty() ? NOT_RUNNING : status.store().outage() != null ? 1 : 0;
     }
@@ -129,6 +148,26 @@ final class StatusCommand implements Callable<Integer> {
                     : Instant.parse(last).truncatedTo(ChronoUnit.SECONDS).toString(), last == null ? null
                             : age(Duration.ofMillis(Math.round(device.ageSeconds() * 1000)))));
         }
+        t.print(out);
+    }
+
+    /** What each output has yet to forward (whether it is connected, the running daemon's HTTP API says). */
+    private static void outputs(java.util.Map<String, OutputBacklogs.Entry> outputs, PrintStream out) {
+        if (outputs.isEmpty()) {
+            return;
+        }
+        out.println();
+        TextTable t = new TextTable(List.of("OUTPUT", "BACKLOG SAMPLES", "OLDEST (UTC)", "AGE", "BACKLOG EVENTS"),
+                Set.of(1, 3, 4));
+        Instant now = Instant.now();
+        outputs.forEach((name, e) -> {
+            org.usblogd.api.store.Backlog b = e.backlog();
+            Instant oldest = b.oldestMicros() == Long.MIN_VALUE ? null
+                    : org.usblogd.api.store.Micros.toInstant(b.oldestMicros());
+            t.add(java.util.Arrays.asList(e.removed() ? name + " (file removed)" : name, Long.toString(b.samples()), oldest == null ? null
+                    : oldest.truncatedTo(ChronoUnit.SECONDS).toString(), oldest == null ? null
+                            : age(Duration.between(oldest, now)), Long.toString(b.events())));
+        });
         t.print(out);
     }
 

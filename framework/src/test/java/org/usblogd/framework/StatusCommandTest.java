@@ -122,6 +122,33 @@ class StatusCommandTest {
     }
 
     @Test
+    void eachOutputWithACursorShowsWhatItHasNotForwardedYetAndWithoutOutputsNothingIsSaid() throws Exception {
+        Instant newest = database();
+        assertThat(status().out()).doesNotContain("OUTPUT");
+        StoreLocation db = new StoreLocation(state);
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL(db.embeddedUrl());
+        ds.setUser(StoreLocation.USER);
+        ds.setPassword(db.password());
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            // one output has forwarded everything, the other nothing yet
+            s.execute("INSERT INTO output_cursor(output, channel_id, t) SELECT 'done', id, " + SqlSampleStore.micros(
+                    newest) + " FROM channel");
+            s.execute("INSERT INTO output_event_cursor(output, event_id) SELECT 'done', MAX(id) FROM event");
+            s.execute("INSERT INTO output_event_cursor(output, event_id) VALUES ('behind', 0)");
+            s.execute("SHUTDOWN");
+        }
+        Run r = status();
+        assertThat(r.out()).contains("OUTPUT  BACKLOG SAMPLES  OLDEST (UTC)");
+        assertThat(r.out().lines()).anySatisfy(l -> assertThat(l).matches("behind +1 +\\S+Z +1 min 3\\d s +2"))
+                .anySatisfy(l -> assertThat(l).matches("done +0 +- +- +0"));
+        JsonNode json = new ObjectMapper().readTree(status("--format", "json").out());
+        assertThat(json.at("/outputs/0/name").asText()).isEqualTo("behind");
+        assertThat(json.at("/outputs/0/backlogSamples").asLong()).isEqualTo(1);
+        assertThat(json.at("/outputs/1/backlogOldest").isMissingNode()).isTrue();
+    }
+
+    @Test
     void aStateDirectoryThatDoesNotExistIsAnErrorAndOneWithoutADatabaseIsNotRunning() throws Exception {
         Run none = status();
         assertThat(none.exit()).isEqualTo(3);

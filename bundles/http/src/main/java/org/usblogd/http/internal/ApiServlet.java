@@ -14,12 +14,17 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.usblogd.api.output.OutputMonitor;
+import org.usblogd.api.output.OutputStatus;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletAsyncSupported;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.usblogd.api.status.DeviceStatus;
 import org.usblogd.api.status.StatusService;
+import org.usblogd.api.store.Micros;
 import org.usblogd.api.store.EventQuery;
 import org.usblogd.api.store.SampleStore;
 import org.usblogd.api.store.StoreException;
@@ -41,7 +46,7 @@ public class ApiServlet extends HttpServlet {
     static final String ROOT = "/api/v1";
     private static final long serialVersionUID = 1L;
     private static final Logger log = LoggerFactory.getLogger(ApiServlet.class);
-    private static final List<String> ENDPOINTS = List.of(ROOT + "/status", ROOT + "/devices",
+    private static final List<String> ENDPOINTS = List.of(ROOT + "/status", ROOT + "/outputs", ROOT + "/devices",
             ROOT + "/devices/{device}/channels", ROOT + "/samples?device=&channel=&from=&to=&maxPoints=",
             ROOT + "/events?device=&kind=&since=&after=&limit=&order=oldest|newest", ROOT + "/stream?device=&channel=",
             ROOT + "/login (POST)");
@@ -53,6 +58,9 @@ public class ApiServlet extends HttpServlet {
 
     private final transient SampleStore store;
     private final transient StatusService status;
+    /** The configured outputs (conf/org.usblogd.output-NAME.cfg), as they come and go. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile List<OutputMonitor> outputs = List.of();
     private final transient Json json = new Json();
     private final transient StreamHub hub;
     private final transient Clock clock = Clock.systemUTC();
@@ -117,6 +125,25 @@ public class ApiServlet extends HttpServlet {
                 + request.getRequestURI() + " is not answered; use GET");
     }
 
+    /** An output's status as the API shows it: times as ISO-8601, ages in seconds, no unknown figures. */
+    private static Map<String, Object> output(OutputStatus o) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("name", o.name());
+        m.put("type", o.type());
+        m.put("target", o.target());
+        m.put("connected", o.connected());
+        m.put("backlogSamples", o.backlogSamples() < 0 ? null : o.backlogSamples());
+        m.put("backlogEvents", o.backlogEvents() < 0 ? null : o.backlogEvents());
+        m.put("backlogOldest", o.backlogOldestMicros() == Long.MIN_VALUE ? null
+                : Micros.toInstant(o.backlogOldestMicros()).toString());
+        m.put("forwardedSamples", o.forwardedSamples());
+        m.put("forwardedEvents", o.forwardedEvents());
+        m.put("lastError", o.lastError());
+        m.put("lastErrorTime", o.lastErrorMicros() == Long.MIN_VALUE ? null
+                : Micros.toInstant(o.lastErrorMicros()).toString());
+        return m;
+    }
+
     private Object answer(String path, Params params) throws BadRequest, StoreException {
         switch (path) {
         case "/status":
@@ -125,6 +152,9 @@ public class ApiServlet extends HttpServlet {
         case "/devices":
             params.only(path);
             return status.deviceStatus();
+        case "/outputs":
+            return outputs.stream().map(OutputMonitor::status).sorted(java.util.Comparator.comparing(
+                    OutputStatus::name)).map(ApiServlet::output).toList();
         case "/samples":
             params.only(path, "device", "channel", "from", "to", "maxPoints");
             return samples(params);

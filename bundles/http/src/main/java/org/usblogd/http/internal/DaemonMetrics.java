@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import org.usblogd.api.output.OutputStatus;
 import org.usblogd.api.status.DeviceStatus;
 import org.usblogd.api.status.Status;
 import org.usblogd.api.store.EventCount;
@@ -37,7 +38,12 @@ final class DaemonMetrics {
 
     /** Everything one scrape shows. */
     record Figures(Status status, List<DeviceStatus> devices, WriterFigures writer, List<EventCount> events,
-            PluginChanges.Figures plugins, JvmFigures jvm) {
+            PluginChanges.Figures plugins, JvmFigures jvm, List<OutputStatus> outputs, long nowMicros) {
+        /** Without outputs configured. */
+        Figures(Status status, List<DeviceStatus> devices, WriterFigures writer, List<EventCount> events,
+                PluginChanges.Figures plugins, JvmFigures jvm) {
+            this(status, devices, writer, events, plugins, jvm, List.of(), 0);
+        }
     }
 
     private DaemonMetrics() {
@@ -50,6 +56,7 @@ final class DaemonMetrics {
         events(f.events(), all);
         plugins(f.plugins(), all);
         jvm(f.jvm(), f.status(), all);
+        outputs(f.outputs(), f.nowMicros(), all);
         return all.build();
     }
 
@@ -195,6 +202,48 @@ final class DaemonMetrics {
             all.metricSnapshot(new Gauge("usblogd_uptime_seconds", "Seconds since the daemon started")
                     .add(Labels.EMPTY, uptime).build());
         }
+    }
+
+    /** Each output's connection, backlog and counts; nothing when no output is configured. */
+    private static void outputs(List<OutputStatus> outputs, long nowMicros, MetricSnapshots.Builder all) {
+        if (outputs.isEmpty()) {
+            return;
+        }
+        Gauge connected = new Gauge("usblogd_output_connected", "1 while the output's last attempt reached its"
+                + " peer and committed there");
+        Gauge backlog = new Gauge("usblogd_output_backlog_samples", "Committed samples the output has not"
+                + " forwarded yet (they wait in the local store)");
+        Gauge events = new Gauge("usblogd_output_backlog_events", "Committed events the output has not forwarded"
+                + " yet");
+        Gauge age = new Gauge("usblogd_output_backlog_oldest_age_seconds", "Age of the oldest sample the output"
+                + " has not forwarded yet; absent when there is none");
+        Counter samples = new Counter("usblogd_output_forwarded_samples", "Samples the output's peer committed"
+                + " since the daemon started (a replay after a crash counts again)");
+        Counter forwardedEvents = new Counter("usblogd_output_forwarded_events", "Events the output's peer"
+                + " committed since the daemon started");
+        Gauge error = new Gauge("usblogd_output_last_error_timestamp_seconds", "When the output last failed"
+                + " (the log and /api/v1/outputs say why); absent when it has not since the daemon started");
+        for (OutputStatus o : outputs) {
+            Labels l = Labels.of("output", o.name(), "type", o.type());
+            connected.add(l, o.connected() ? 1 : 0);
+            if (o.backlogSamples() >= 0) {
+                backlog.add(l, o.backlogSamples());
+            }
+            if (o.backlogEvents() >= 0) {
+                events.add(l, o.backlogEvents());
+            }
+            if (o.backlogOldestMicros() != Long.MIN_VALUE) {
+                age.add(l, Math.max(0, nowMicros - o.backlogOldestMicros()) / 1e6);
+            }
+            samples.add(l, o.forwardedSamples());
+            forwardedEvents.add(l, o.forwardedEvents());
+            if (o.lastErrorMicros() != Long.MIN_VALUE) {
+                error.add(l, o.lastErrorMicros() / 1e6);
+            }
+        }
+        all.metricSnapshot(connected.build()).metricSnapshot(backlog.build()).metricSnapshot(events.build())
+                .metricSnapshot(age.build()).metricSnapshot(samples.build()).metricSnapshot(forwardedEvents.build())
+                .metricSnapshot(error.build());
     }
 
     /** A gauge's name, help and points, gathered before the snapshot is built. */

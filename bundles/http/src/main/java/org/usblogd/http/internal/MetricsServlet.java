@@ -2,6 +2,7 @@ package org.usblogd.http.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.List;
 import java.nio.file.Path;
 
 import org.osgi.framework.BundleContext;
@@ -9,6 +10,10 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.usblogd.api.output.OutputMonitor;
+import org.usblogd.api.store.Micros;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +44,9 @@ public class MetricsServlet extends HttpServlet {
     private final transient StoreMonitor monitor;
     private final transient SampleStore store;
     private final transient PluginChanges plugins;
+    /** The configured outputs (conf/org.usblogd.output-NAME.cfg), as they come and go. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    private transient volatile List<OutputMonitor> outputs = List.of();
     private final transient PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final transient Json json = new Json();
 
@@ -66,7 +74,8 @@ public class MetricsServlet extends HttpServlet {
         byte[] text;
         try {
             DaemonMetrics.Figures figures = new DaemonMetrics.Figures(status.status(), status.deviceStatus(),
-                    monitor.writerFigures(), store.eventCounts(), plugins.figures(), JvmFigures.read());
+                    monitor.writerFigures(), store.eventCounts(), plugins.figures(), JvmFigures.read(),
+                    outputs.stream().map(OutputMonitor::status).toList(), Micros.of(java.time.Instant.now()));
             ByteArrayOutputStream out = new ByteArrayOutputStream(16_384);
             writer.write(out, DaemonMetrics.of(figures));
             text = out.toByteArray();

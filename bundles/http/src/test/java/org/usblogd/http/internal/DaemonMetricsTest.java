@@ -49,6 +49,34 @@ class DaemonMetricsTest {
     }
 
     @Test
+    void eachOutputHasItsConnectionBacklogAndForwardedCountsAndNothingShowsWithoutOutputs() throws IOException {
+        DaemonMetrics.Figures f = figures(null, 4_096L, 0);
+        long now = 1_800_000_000_000_000L;
+        DaemonMetrics.Figures withOutputs = new DaemonMetrics.Figures(f.status(), f.devices(), f.writer(), f.events(),
+                f.plugins(), f.jvm(), List.of(
+                        new org.usblogd.api.output.OutputStatus("central", "postgresql", "jdbc:postgresql://db/x", false,
+                                350, now - 90_000_000L, 2, 1_000, 4, "FATAL: password authentication failed",
+                                now - 1_000_000L),
+                        new org.usblogd.api.output.OutputStatus("spare", "postgresql", "jdbc:postgresql://db/y", true,
+                                0, Long.MIN_VALUE, 0, 7, 0, null, Long.MIN_VALUE)), now);
+        String text = text(withOutputs);
+        assertThat(text).contains(
+                "usblogd_output_connected{output=\"central\",type=\"postgresql\"} 0.0\n",
+                "usblogd_output_connected{output=\"spare\",type=\"postgresql\"} 1.0\n",
+                "usblogd_output_backlog_samples{output=\"central\",type=\"postgresql\"} 350.0\n",
+                "usblogd_output_backlog_events{output=\"central\",type=\"postgresql\"} 2.0\n",
+                "usblogd_output_backlog_oldest_age_seconds{output=\"central\",type=\"postgresql\"} 90.0\n",
+                "usblogd_output_forwarded_samples_total{output=\"central\",type=\"postgresql\"} 1000.0\n",
+                "usblogd_output_forwarded_events_total{output=\"spare\",type=\"postgresql\"} 0.0\n",
+                "# TYPE usblogd_output_forwarded_samples_total counter\n",
+                "usblogd_output_last_error_timestamp_seconds{output=\"central\",type=\"postgresql\"} 1.799999999E9\n")
+                .doesNotContain("usblogd_output_backlog_oldest_age_seconds{output=\"spare\"")
+                .doesNotContain("usblogd_output_last_error_timestamp_seconds{output=\"spare\"")
+                .doesNotContain("password");
+        assertThat(text(f)).doesNotContain("usblogd_output_");
+    }
+
+    @Test
     void eachDeviceHasItsSamplesStoredItsStateAndWhetherItIsAttached() throws IOException {
         String text = text(figures(null, 4_096L, 0));
         assertThat(text).contains("usblogd_device_samples_stored{device=\"" + CO2 + "\"} 1234.0\n",

@@ -33,12 +33,15 @@ import org.usblogd.api.sample.SampleSink;
 import org.usblogd.api.status.DeviceStatus;
 import org.usblogd.api.status.Status;
 import org.usblogd.api.status.StatusService;
+import org.usblogd.api.store.Backlog;
 import org.usblogd.api.store.DeviceRecord;
 import org.usblogd.api.store.EventCount;
 import org.usblogd.api.store.EventQuery;
+import org.usblogd.api.store.ForwardSource;
 import org.usblogd.api.store.SampleQuery;
 import org.usblogd.api.store.SampleRecorder;
 import org.usblogd.api.store.SampleStore;
+import org.usblogd.api.store.SourceChannel;
 import org.usblogd.api.store.StoreException;
 import org.usblogd.api.store.StoreListener;
 import org.usblogd.api.store.StoreMonitor;
@@ -49,6 +52,7 @@ import org.usblogd.api.store.Tier;
 import org.usblogd.api.store.WriterFigures;
 import org.usblogd.api.usb.DeviceIdentity;
 import org.usblogd.api.usb.UsbDeviceInfo;
+import org.usblogd.store.jdbc.ForwardLog;
 import org.usblogd.store.jdbc.HighWaterMark;
 import org.usblogd.store.jdbc.Schema;
 import org.usblogd.store.jdbc.SqlSampleStore;
@@ -59,10 +63,11 @@ import com.zaxxer.hikari.HikariDataSource;
 
 /** The embedded store: an H2 file in the state directory, pooled by HikariCP, written by one thread. */
 @Component(service = { SampleRecorder.class, SampleStore.class, StatusService.class, StoreMonitor.class,
-        HealthCheck.class }, configurationPid = H2Store.PID,
+        HealthCheck.class, ForwardSource.class }, configurationPid = H2Store.PID,
         immediate = true, property = HealthCheck.PART + "=store-writer")
 @Designate(ocd = H2Store.Config.class)
-public class H2Store implements SampleRecorder, SampleStore, StatusService, StoreMonitor, HealthCheck {
+public class H2Store implements SampleRecorder, SampleStore, StatusService, StoreMonitor, HealthCheck,
+        ForwardSource {
     static final String PID = "org.usblogd.store";
     /** Framework property the launcher sets to the state directory. */
     static final String STATE_PROPERTY = "usblogd.state";
@@ -145,6 +150,7 @@ public class H2Store implements SampleRecorder, SampleStore, StatusService, Stor
     private final DatabaseServer server;
     private final StoreWriter writer;
     private final SqlSampleStore queries;
+    private final ForwardLog forwardLog;
     private final Maintenance maintenanceWork;
     private final MaintenanceLoop maintenance;
     /** The configuration the store runs on: the last one that was valid (at start, bad values took defaults). */
@@ -181,6 +187,7 @@ public class H2Store implements SampleRecorder, SampleStore, StatusService, Stor
             started = location == null ? null : DatabaseServer.start(location);
             this.server = started;
             this.queries = new SqlSampleStore(pool);
+            this.forwardLog = new ForwardLog(pool);
             this.writer = new StoreWriter(pool, new StoreWriter.Settings(config.queue_capacity(),
                     config.block_samples(), config.visibility_ms(), config.flush_interval_ms(),
                     config.memory_mb() * 1_048_576L, 10_000, 1_000, config.compact_interval_ms()), StoreClock.SYSTEM,
@@ -339,6 +346,46 @@ public class H2Store implements SampleRecorder, SampleStore, StatusService, Stor
     @Override
     public List<EventCount> eventCounts() throws StoreException {
         return queries.eventCounts();
+    }
+
+    @Override
+    public void register(String output) throws StoreException {
+        forwardLog.register(output);
+    }
+
+    @Override
+    public void forget(String output) throws StoreException {
+        forwardLog.forget(output);
+    }
+
+    @Override
+    public List<SourceChannel> channels(String output) throws StoreException {
+        return forwardLog.channels(output);
+    }
+
+    @Override
+    public List<StoredSample> samplesAfter(SourceChannel channel, long afterMicros, int limit) throws StoreException {
+        return forwardLog.samplesAfter(channel, afterMicros, limit);
+    }
+
+    @Override
+    public long eventCursor(String output) throws StoreException {
+        return forwardLog.eventCursor(output);
+    }
+
+    @Override
+    public List<StoredEvent> eventsAfter(long afterId, int limit) throws StoreException {
+        return forwardLog.eventsAfter(afterId, limit);
+    }
+
+    @Override
+    public void advance(String output, Map<Long, Long> channelTimes, long eventId) throws StoreException {
+        forwardLog.advance(output, channelTimes, eventId);
+    }
+
+    @Override
+    public Backlog backlog(String output) throws StoreException {
+        return forwardLog.backlog(output);
     }
 
     @Override

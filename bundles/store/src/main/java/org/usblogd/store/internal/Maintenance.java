@@ -275,6 +275,11 @@ final class Maintenance {
                 continue;
             }
             long before = Math.min(now - days * DAY, minutes);
+            // nor what an output has yet to forward (t_last < before: a block wholly forwarded may go)
+            long forwarded = org.usblogd.store.jdbc.ForwardLog.forwardedByAll(c, ch.id());
+            if (forwarded != Long.MAX_VALUE) {
+                before = Math.min(before, forwarded == Long.MIN_VALUE ? Long.MIN_VALUE : forwarded + 1);
+            }
             // only sealed blocks: the writer may still rewrite a filling one
             int n = deleteBlocks(c, "SELECT id, LENGTH(data), n FROM sample_block WHERE channel_id = " + ch.id()
                     + " AND sealed AND t_last < " + before + " ORDER BY t_first LIMIT " + DELETE_BATCH);

@@ -61,6 +61,13 @@ public final class Schema {
         // how far each channel's tier is computed: buckets before `done` are final
         "CREATE TABLE IF NOT EXISTS rollup_progress(channel_id INT NOT NULL REFERENCES channel(id),"
                 + " tier SMALLINT NOT NULL, done BIGINT NOT NULL, PRIMARY KEY(channel_id, tier))",
+        // where each output (conf/org.usblogd.output-NAME.cfg) stopped: the time of the last sample it forwarded
+        // per channel, the id of the last event. New tables only, without a new schema version: an older usblogd
+        // opens the file and leaves them alone
+        "CREATE TABLE IF NOT EXISTS output_cursor(output VARCHAR(200) NOT NULL, channel_id INT NOT NULL,"
+                + " t BIGINT NOT NULL, PRIMARY KEY(output, channel_id))",
+        "CREATE TABLE IF NOT EXISTS output_event_cursor(output VARCHAR(200) NOT NULL PRIMARY KEY,"
+                + " event_id BIGINT NOT NULL)",
     };
 
     private Schema() {

@@ -136,6 +136,37 @@ class MaintenanceTest {
     }
 
     @Test
+    void retentionByAgeKeepsWhatAnOutputHasNotForwardedAndForgetsAnOutputWhoseFileIsGone() throws Exception {
+        record("1209:0001:A", 5 * MINUTE, 20);
+        org.usblogd.store.jdbc.ForwardLog outputs = new org.usblogd.store.jdbc.ForwardLog(ds);
+        outputs.register("central");
+        outputs.register("spare");
+        // central forwarded the first twelve days, spare nothing yet
+        long channel = outputs.channels("central").get(0).id();
+        outputs.advance("central", java.util.Map.of(channel, T0 + 12 * DAY), 0);
+        now.set(T0 + 20 * DAY);
+        maintenance(new RetentionPolicy(5, 0, 0, 0, List.of())).runUntilIdle(100_000);
+        assertThat(first("1209:0001:A")).as("spare has forwarded nothing: all kept").isEqualTo(T0);
+
+        outputs.forget("spare");
+        maintenance(new RetentionPolicy(5, 0, 0, 0, List.of())).runUntilIdle(100_000);
+        // blocks of 4,096 samples five minutes apart: the first ends after 14 days, beyond central's cursor
+        assertThat(first("1209:0001:A")).as("central has not forwarded the whole first block").isEqualTo(T0);
+
+        outputs.advance("central", java.util.Map.of(channel, T0 + 15 * DAY), 0);
+        maintenance(new RetentionPolicy(5, 0, 0, 0, List.of())).runUntilIdle(100_000);
+        assertThat(first("1209:0001:A")).as("forwarded and older than the policy keeps: removed")
+                .isGreaterThan(T0 + 10 * DAY);
+        assertThat(outputs.backlog("central").oldestMicros()).isEqualTo(T0 + 15 * DAY + 5 * MINUTE);
+    }
+
+    private long first(String device) throws Exception {
+        List<StoredSample> all = new ArrayList<>();
+        new SqlSampleStore(ds).samples(new SampleQuery(device, null, null, null), all::add);
+        return all.get(0).timeMicros();
+    }
+
+    @Test
     void aDeviceMayKeepItsRawSamplesLongerThanTheRest() throws Exception {
         record("1209:0001:A", 5 * MINUTE, 20);
         record("1209:0001:B", 5 * MINUTE, 20);

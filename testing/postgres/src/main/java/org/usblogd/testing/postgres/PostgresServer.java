@@ -45,6 +45,14 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     public static PostgresServer start(Path bin) throws Exception {
+        return start(bin, null);
+    }
+
+    /**
+     * A server that asks for {@code password} on its TCP connections (user {@link #USER}); null: a server that
+     * lets anyone in (trust).
+     */
+    public static PostgresServer start(Path bin, String password) throws Exception {
         boolean root = "root".equals(System.getProperty("user.name"));
         Path data = Files.createTempDirectory("usblogd-pg");
         int port;
@@ -52,15 +60,34 @@ public final class PostgresServer implements AutoCloseable {
             port = s.getLocalPort();
         }
         PostgresServer server = new PostgresServer(bin, data, root, port);
+        List<String> initdb = new ArrayList<>(List.of(bin.resolve("initdb").toString(), "-D",
+                data.resolve("cluster").toString(), "-U", USER, "--no-sync", "-E", "UTF8"));
+        if (password == null) {
+            initdb.add("--auth=trust");
+        } else {
+            Path pwfile = data.resolve("pwfile");
+            Files.writeString(pwfile, password + "\n");
+            initdb.addAll(List.of("--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile=" + pwfile));
+        }
         if (root) {
             run(List.of("chown", "-R", "postgres:postgres", data.toString()), false);
         }
-        server.pg(List.of(bin.resolve("initdb").toString(), "-D", data.resolve("cluster").toString(), "-U", USER,
-                "--auth=trust", "--no-sync", "-E", "UTF8"));
-        server.pg(List.of(bin.resolve("pg_ctl").toString(), "-D", data.resolve("cluster").toString(), "-w", "-l",
+        server.pg(initdb);
+        server.startAgain();
+        return server;
+    }
+
+    /** Stops the server as an administrator would (fast shutdown: open connections are ended); its data stays. */
+    public void stop() throws Exception {
+        pg(List.of(bin.resolve("pg_ctl").toString(), "-D", data.resolve("cluster").toString(), "-m", "fast", "-w",
+                "stop"));
+    }
+
+    /** Starts a stopped server again, on the same port. */
+    public void startAgain() throws Exception {
+        pg(List.of(bin.resolve("pg_ctl").toString(), "-D", data.resolve("cluster").toString(), "-w", "-l",
                 data.resolve("log").toString(), "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -k "
                         + data + " -c fsync=off", "start"));
-        return server;
     }
 
     public String url() {
@@ -89,6 +116,8 @@ public final class PostgresServer implements AutoCloseable {
         try {
             pg(List.of(bin.resolve("pg_ctl").toString(), "-D", data.resolve("cluster").toString(), "-m", "fast", "-w",
                     "stop"));
+        } catch (Exception e) {
+            // stopped already (a test that stopped it and failed before starting it again): the files still go
         } finally {
             try (Stream<Path> s = Files.walk(data)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

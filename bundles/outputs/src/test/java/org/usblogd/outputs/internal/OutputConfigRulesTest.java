@@ -1,0 +1,65 @@
+package org.usblogd.outputs.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** The rules of conf/org.usblogd.output-NAME.cfg, as the output and {@code usblogd check} apply them. */
+class OutputConfigRulesTest {
+    private static final String FILE = "/etc/usblogd/org.usblogd.output-central.cfg";
+    private final OutputConfigRules rules = new OutputConfigRules();
+
+    @Test
+    void aRightFileHasNoProblemAndNamesTheOutputAfterTheFile() {
+        Map<String, Object> p = right();
+        assertThat(rules.problems(p)).isEmpty();
+        OutputSettings s = OutputSettings.parse(p, w -> { }, e -> { });
+        assertThat(s.name()).isEqualTo("central");
+        assertThat(s.batch()).isEqualTo(1_000);
+        assertThat(s.node()).as("the host name by default").isNotBlank();
+        assertThat(s.target()).as("no URL parameters, which may carry a password")
+                .isEqualTo("jdbc:postgresql://db.example/usblogd");
+        assertThat(rules.factory()).isTrue();
+        assertThat(rules.pid()).isEqualTo("org.usblogd.output");
+    }
+
+    @Test
+    void eachMistakeIsOneLineNamingFileKeyValueAndWhatItTakes() {
+        Map<String, Object> p = right();
+        p.put("batch", "0");
+        p.put("url", "http://db.example/");
+        p.put("pasword", "secret");
+        List<String> lines = rules.problems(p);
+        assertThat(lines).containsExactly(
+                FILE + ": batch = 0 is not valid: expected a whole number from 1 to 100000",
+                FILE + ": url = http://db.example/ is not valid: expected jdbc:postgresql://HOST[:PORT]/DATABASE",
+                FILE + ": unknown key pasword = (not shown) is ignored (the nearest known key is password)");
+        assertThat(String.join("\n", lines)).doesNotContain("secret");
+    }
+
+    @Test
+    void aFileWithoutTypeOrWithAnotherTypeIsRefused() {
+        Map<String, Object> p = right();
+        p.remove("type");
+        assertThat(rules.problems(p)).containsExactly(FILE + ": type is not set: expected postgresql");
+        p.put("type", "mqtt");
+        assertThat(rules.problems(p)).containsExactly(FILE + ": type = mqtt is not valid: expected one of postgresql");
+        assertThatThrownBy(() -> OutputSettings.parse(p, w -> { }, e -> { })).hasMessage(FILE
+                + ": type = mqtt is not valid: expected one of postgresql");
+    }
+
+    private static Map<String, Object> right() {
+        Map<String, Object> p = new HashMap<>();
+        p.put("felix.fileinstall.filename", "file:" + FILE);
+        p.put("type", "postgresql");
+        p.put("url", "jdbc:postgresql://db.example/usblogd?ssl=true&password=x");
+        p.put("user", "logger");
+        p.put("password", "secret");
+        return p;
+    }
+}
