@@ -153,6 +153,7 @@ public class ApiServlet extends HttpServlet {
             params.only(path);
             return status.deviceStatus();
         case "/outputs":
+            params.only(path);
             return outputs.stream().map(OutputMonitor::status).sorted(java.util.Comparator.comparing(
                     OutputStatus::name)).map(ApiServlet::output).toList();
         case "/samples":
