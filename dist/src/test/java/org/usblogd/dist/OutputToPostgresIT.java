@@ -113,8 +113,8 @@ class OutputToPostgresIT {
                         + during + " of them logged during the 20 s outage, all in PostgreSQL once");
             }
         }
-        assertThat(count("SELECT COUNT(*) - COUNT(DISTINCT (device, channel, time)) FROM usblogd_sample"))
-                .as("duplicates").isZero();
+        // no duplicate can be counted there: the table's key is (node, device, channel, time), and the batches sent
+        // again after the kill -9 and the outage went into it without an error, which is what the key is for
         assertThat(count("SELECT COUNT(*) FROM usblogd_event WHERE kind = 'daemon.started' AND node = 'it-node'"))
                 .as("both starts' events").isEqualTo(2);
         assertThat(count("SELECT COUNT(*) FROM usblogd_channel WHERE device = '" + CO2 + "' AND channel = 'co2'"

@@ -128,6 +128,9 @@ final class Forwarder {
     private Outcome pass() {
         boolean reached = false;
         try {
+            if (stopping) {
+                return Outcome.DONE; // stopped (its file changed or went): neither registered again nor connected
+            }
             if (!registered) {
                 // from now on retention keeps what this output has not forwarded, even before it ever connects
                 source.register(settings.name());
@@ -204,7 +207,15 @@ final class Forwarder {
                 continue;
             }
             fresh = false;
+            if (stopping) {
+                return; // an edit may have named another server: what was read goes there, not to this one
+            }
             peer.send(new Batch(samples, events));
+            if (stopping) {
+                // sent, but the output is going (forgotten, maybe): its cursors are not written again, and the
+                // batch goes again to whatever comes next, whose keys drop it if it is the same server
+                return;
+            }
             // the peer has committed: only now may the cursors move (a crash before this sends the batch again,
             // which the peer's keys make harmless)
             long lastEvent = events.isEmpty() ? 0 : events.get(events.size() - 1).id();

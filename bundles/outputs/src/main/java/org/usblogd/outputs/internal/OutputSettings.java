@@ -1,7 +1,5 @@
 package org.usblogd.outputs.internal;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Map;
 
@@ -45,7 +43,7 @@ record OutputSettings(String name, String file, String type, String url, String 
         Object url = properties.get("url");
         String u = url == null ? "" : url.toString().strip();
         if (!u.startsWith("jdbc:postgresql://")) {
-            return java.util.Optional.of(file + ": url = " + u + " is not valid: expected"
+            return java.util.Optional.of(file + ": url = " + withoutSecrets(u) + " is not valid: expected"
                     + " jdbc:postgresql://HOST[:PORT]/DATABASE");
         }
         return java.util.Optional.empty();
@@ -73,11 +71,49 @@ record OutputSettings(String name, String file, String type, String url, String 
     }
 
     private static String hostName() {
+        return defaultNode(java.nio.file.Path.of("/proc/sys/kernel/hostname"), java.nio.file.Path.of("/etc/machine-id"));
+    }
+
+    /**
+     * The host name and the start of the machine's id ({@code raspberrypi-3f2a9c1b}): two boards that both kept
+     * the image's host name would otherwise write one device's samples into one series, each dropping the
+     * other's at equal times. Read from files, not looked up: nothing waits for a name service.
+     */
+    static String defaultNode(java.nio.file.Path hostname, java.nio.file.Path machineId) {
+        String host;
         try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            String env = System.getenv("HOSTNAME");
-            return env == null || env.isBlank() ? "localhost" : env;
+            host = java.nio.file.Files.readString(hostname).strip();
+        } catch (java.io.IOException e) {
+            host = "";
         }
+        if (host.isEmpty()) {
+            String env = System.getenv("HOSTNAME");
+            host = env == null || env.isBlank() ? "usblogd" : env.strip();
+        }
+        try {
+            String id = java.nio.file.Files.readString(machineId).strip();
+            return id.length() >= 8 ? host + "-" + id.substring(0, 8) : host;
+        } catch (java.io.IOException e) {
+            return host;
+        }
+    }
+
+    /**
+     * A URL as a log line may show it: a mistyped one may carry a password in its user part
+     * ({@code postgresql://user:secret@host/db}) or its parameters ({@code ?password=secret}).
+     */
+    static String withoutSecrets(String url) {
+        String u = url;
+        int q = u.indexOf('?');
+        if (q >= 0) {
+            u = u.substring(0, q) + "?...";
+        }
+        int scheme = u.indexOf("://");
+        int at = u.indexOf('@', scheme < 0 ? 0 : scheme + 3);
+        int slash = u.indexOf('/', scheme < 0 ? 0 : scheme + 3);
+        if (at >= 0 && (slash < 0 || at < slash)) {
+            u = u.substring(0, scheme < 0 ? 0 : scheme + 3) + "..." + u.substring(at);
+        }
+        return u;
     }
 }

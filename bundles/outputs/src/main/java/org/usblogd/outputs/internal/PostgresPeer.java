@@ -79,14 +79,22 @@ final class PostgresPeer implements Peer {
 
     private void schema(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
+            // only what is missing: PostgreSQL checks the right to create in the schema before it looks whether
+            // the table exists, so a user allowed to insert only would fail every connect on IF NOT EXISTS
             for (String ddl : DDL) {
-                s.execute(ddl);
+                String table = ddl.substring("CREATE TABLE IF NOT EXISTS ".length(), ddl.indexOf('('));
+                try (ResultSet rs = s.executeQuery("SELECT to_regclass('" + table + "') IS NULL")) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        s.execute(ddl);
+                    }
+                }
             }
             boolean timescale;
             try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'")) {
                 timescale = rs.next();
             }
-            if (timescale) {
+            if (timescale && !isHypertable(s)) {
                 // a hypertable partitions by time, which is what Grafana's range queries read; plain PostgreSQL
                 // serves the same table as an ordinary one
                 s.execute("SELECT create_hypertable('usblogd_sample', 'time', if_not_exists => TRUE,"
@@ -95,6 +103,18 @@ final class PostgresPeer implements Peer {
             hypertable = timescale;
         }
         c.commit();
+    }
+
+    private static boolean isHypertable(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT 1 FROM timescaledb_information.hypertables"
+                + " WHERE hypertable_name = 'usblogd_sample'")) {
+            return rs.next();
+        }
+    }
+
+    /** PostgreSQL's text takes no NUL, which H2 stores: a USB string or message with one would be refused for ever. */
+    static String text(String s) {
+        return s == null || s.indexOf('\0') < 0 ? s : s.replace("\0", "");
     }
 
     @Override
@@ -107,11 +127,11 @@ final class PostgresPeer implements Peer {
                     + " value, unit) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
                 for (StoredSample s : batch.samples()) {
                     ps.setString(1, node);
-                    ps.setString(2, s.device());
-                    ps.setString(3, s.channel());
+                    ps.setString(2, text(s.device()));
+                    ps.setString(3, text(s.channel()));
                     ps.setObject(4, time(s.timeMicros()));
                     ps.setDouble(5, s.value());
-                    ps.setString(6, s.unit());
+                    ps.setString(6, text(s.unit()));
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -122,9 +142,9 @@ final class PostgresPeer implements Peer {
                     ps.setString(1, node);
                     ps.setLong(2, e.id());
                     ps.setObject(3, time(e.timeMicros()));
-                    ps.setString(4, e.device());
-                    ps.setString(5, e.kind());
-                    ps.setString(6, e.message());
+                    ps.setString(4, text(e.device()));
+                    ps.setString(5, text(e.kind()));
+                    ps.setString(6, text(e.message()));
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -157,7 +177,7 @@ final class PostgresPeer implements Peer {
                     + " VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
                 for (String d : devices) {
                     ps.setString(1, node);
-                    ps.setString(2, d);
+                    ps.setString(2, text(d));
                     int at = d.indexOf('@');
                     ps.setString(3, at == 9 ? d.substring(0, 9) : null); // keys start with VID:PID
                     ps.addBatch();
@@ -170,9 +190,9 @@ final class PostgresPeer implements Peer {
                     + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
                 for (List<String> ch : channels) {
                     ps.setString(1, node);
-                    ps.setString(2, ch.get(0));
-                    ps.setString(3, ch.get(1));
-                    ps.setString(4, ch.get(2));
+                    ps.setString(2, text(ch.get(0)));
+                    ps.setString(3, text(ch.get(1)));
+                    ps.setString(4, text(ch.get(2)));
                     ps.addBatch();
                 }
                 ps.executeBatch();

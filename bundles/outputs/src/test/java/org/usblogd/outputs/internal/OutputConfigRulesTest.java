@@ -43,6 +43,27 @@ class OutputConfigRulesTest {
     }
 
     @Test
+    void withoutANodeTheHostNameAndTheStartOfTheMachinesIdNameTheLogger(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path hostname = java.nio.file.Files.writeString(dir.resolve("hostname"), "raspberrypi\n");
+        java.nio.file.Path id = java.nio.file.Files.writeString(dir.resolve("machine-id"),
+                "3f2a9c1b7d6e4f5a8b9c0d1e2f3a4b5c\n");
+        assertThat(OutputSettings.defaultNode(hostname, id)).isEqualTo("raspberrypi-3f2a9c1b");
+        assertThat(OutputSettings.defaultNode(hostname, dir.resolve("none"))).isEqualTo("raspberrypi");
+    }
+
+    @Test
+    void aWrongUrlIsShownWithoutThePasswordItMayCarry() {
+        Map<String, Object> p = right();
+        for (String url : List.of("postgresql://logger:s3cret@db.example/usblogd",
+                "jdbc:postgres://db.example/usblogd?user=logger&password=s3cret")) {
+            p.put("url", url);
+            assertThat(rules.problems(p)).singleElement().asString().contains("url = ", "db.example", "is not valid")
+                    .doesNotContain("s3cret");
+        }
+    }
+
+    @Test
     void aFileWithoutTypeOrWithAnotherTypeIsRefused() {
         Map<String, Object> p = right();
         p.remove("type");

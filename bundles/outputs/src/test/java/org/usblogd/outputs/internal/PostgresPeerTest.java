@@ -76,6 +76,35 @@ class PostgresPeerTest {
     }
 
     @Test
+    void aUserAllowedToInsertOnlyForwardsOnceTheTablesAreThere() throws Exception {
+        try (PostgresPeer owner = peer("node-e")) {
+            owner.connect(); // the tables, made by a user who may create them
+        }
+        execute("CREATE ROLE inserter LOGIN; GRANT SELECT, INSERT ON usblogd_sample, usblogd_event, usblogd_device,"
+                + " usblogd_channel TO inserter; REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(server.url());
+        ds.setUser("inserter");
+        try (PostgresPeer peer = new PostgresPeer(ds::getConnection, "node-e")) {
+            peer.send(batch("e", 0, 10)); // CREATE TABLE IF NOT EXISTS would be refused: no right to create
+        }
+        assertThat(count("SELECT COUNT(*) FROM usblogd_sample WHERE node = 'node-e'")).isEqualTo(10);
+    }
+
+    @Test
+    void aNulCharacterThatPostgresqlRefusesInTextIsLeftOutNotTriedForEver() throws Exception {
+        List<StoredSample> samples = List.of(new StoredSample(T0, "1209:c0de@1-1", "te\0mp", 21, "°C"));
+        try (PostgresPeer peer = peer("node-f")) {
+            peer.send(new Batch(samples, List.of(new StoredEvent(2, T0, "1209:c0de@1-1", "device.attached",
+                    "product \"Sens\0or\""))));
+        }
+        assertThat(count("SELECT COUNT(*) FROM usblogd_sample WHERE node = 'node-f' AND channel = 'temp'"))
+                .isEqualTo(1);
+        assertThat(count("SELECT COUNT(*) FROM usblogd_event WHERE node = 'node-f' AND message = 'product \"Sensor\"'"))
+                .isEqualTo(1);
+    }
+
+    @Test
     void theSampleTableIsAHypertableOnlyWhereTimescaleIsInstalled() throws Exception {
         try (PostgresPeer peer = peer("node-d")) {
             peer.connect();
@@ -98,6 +127,15 @@ class PostgresPeerTest {
         ds.setURL(server.url());
         ds.setUser(PostgresServer.USER);
         return new PostgresPeer(ds::getConnection, node);
+    }
+
+    private static void execute(String sql) throws Exception {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(server.url());
+        ds.setUser(PostgresServer.USER);
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
     }
 
     private static long count(String sql) throws Exception {

@@ -199,6 +199,7 @@ public class H2Store implements SampleRecorder, SampleStore, StatusService, Stor
             }
             this.maintenanceWork = new Maintenance(pool, retention(config), StoreClock.SYSTEM::wallMicros,
                     (kind, message) -> writer.event(null, kind, message), windows);
+            maintenanceWork.waitFor(forwardLog::awaited);
             this.maintenance = new MaintenanceLoop(maintenanceWork, config.maintenance_interval_ms());
         } catch (RuntimeException | Error e) {
             // a store that does not start leaves no pool and no listener behind: SCR may try again

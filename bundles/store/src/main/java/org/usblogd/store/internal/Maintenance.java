@@ -55,6 +55,7 @@ final class Maintenance {
     private long budgetSizeAtGiveUp = -1;
     private long budgetWindowAtGiveUp;
     private long lastDeletedBytes;
+    private volatile java.util.function.Supplier<java.util.Collection<String>> outputs = () -> null;
     /** Windows after giving up data before more may go although the file has not shrunk yet. */
     private static final int WINDOWS_TO_SHOW = 3;
 
@@ -66,6 +67,11 @@ final class Maintenance {
         this.policy = policy;
         this.nowMicros = nowMicros;
         this.events = events;
+    }
+
+    /** The outputs retention waits for ({@link org.usblogd.store.jdbc.ForwardLog#awaited}); null: all. */
+    void waitFor(java.util.function.Supplier<java.util.Collection<String>> outputs) {
+        this.outputs = outputs;
     }
 
     /** What to keep, from the next step on. */
@@ -276,7 +282,7 @@ final class Maintenance {
             }
             long before = Math.min(now - days * DAY, minutes);
             // nor what an output has yet to forward (t_last < before: a block wholly forwarded may go)
-            long forwarded = org.usblogd.store.jdbc.ForwardLog.forwardedByAll(c, ch.id());
+            long forwarded = org.usblogd.store.jdbc.ForwardLog.forwardedByAll(c, ch.id(), outputs.get());
             if (forwarded != Long.MAX_VALUE) {
                 before = Math.min(before, forwarded == Long.MIN_VALUE ? Long.MIN_VALUE : forwarded + 1);
             }

@@ -193,21 +193,29 @@ public final class BlockMerge {
                     active.add(old);
                 }
                 boolean moreMeta = meta.next();
+                long nextBlockStarts = moreMeta ? meta.getLong(2) : Long.MAX_VALUE;
                 while (true) {
                     // open every block that starts before the earliest sample still to come
-                    while (moreMeta && (active.isEmpty() || meta.getLong(2) <= active.peek().time())) {
+                    while (moreMeta && (active.isEmpty() || nextBlockStarts <= active.peek().time())) {
                         BlockCursor b = open(readBlock, meta);
                         if (b != null && !b.exhausted()) {
                             active.add(b);
                         }
                         moreMeta = meta.next();
+                        nextBlockStarts = moreMeta ? meta.getLong(2) : Long.MAX_VALUE;
                     }
                     Cursor next = active.poll();
                     if (next == null) {
                         return n;
                     }
-                    out.accept(next.take());
-                    n++;
+                    // the earliest cursor goes on alone while it is strictly ahead of every other one and of every
+                    // block not opened yet: one channel's day is 864,000 samples, and a queue operation each cost
+                    // a third of reading it; a tie goes back to the queue, which orders it
+                    long bound = Math.min(active.isEmpty() ? Long.MAX_VALUE : active.peek().time(), nextBlockStarts);
+                    do {
+                        out.accept(next.take());
+                        n++;
+                    } while (!next.exhausted() && next.time() < bound);
                     if (!next.exhausted()) {
                         active.add(next);
                     }

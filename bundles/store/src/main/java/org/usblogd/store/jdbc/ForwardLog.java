@@ -24,14 +24,38 @@ import org.usblogd.api.store.StoredSample;
  * channel's history is.
  */
 public final class ForwardLog implements ForwardSource {
+    /**
+     * How long after the store opens retention waits for every output with cursors, whether its file is there or
+     * not: outputs register when their component starts, which may be a little after the store.
+     */
+    public static final java.time.Duration STARTUP_GRACE = java.time.Duration.ofMinutes(10);
+
     private final DataSource dataSource;
+    private final long graceEndsNanos;
+    /** Outputs registered since the store opened: those whose file is there. */
+    private final java.util.Set<String> registeredHere = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public ForwardLog(DataSource dataSource) {
+        this(dataSource, STARTUP_GRACE);
+    }
+
+    public ForwardLog(DataSource dataSource, java.time.Duration grace) {
         this.dataSource = dataSource;
+        this.graceEndsNanos = System.nanoTime() + grace.toNanos();
+    }
+
+    /**
+     * The outputs retention waits for: every one with cursors while the store has just opened (null), then those
+     * registered since. An output whose file was removed while the daemon was stopped is never told to forget
+     * (Configuration Admin starts empty at every start), and its cursors would hold raw samples for ever.
+     */
+    public java.util.Collection<String> awaited() {
+        return System.nanoTime() - graceEndsNanos < 0 ? null : List.copyOf(registeredHere);
     }
 
     @Override
     public void register(String output) throws StoreException {
+        registeredHere.add(output);
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO output_event_cursor(output, event_id) SELECT ?, 0 WHERE NOT EXISTS (SELECT 1 FROM"
                         + " output_event_cursor WHERE output = ?)")) {
@@ -48,6 +72,7 @@ public final class ForwardLog implements ForwardSource {
 
     @Override
     public void forget(String output) throws StoreException {
+        registeredHere.remove(output);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -75,9 +100,21 @@ public final class ForwardLog implements ForwardSource {
      * forwarded nothing of the channel.
      */
     public static long forwardedByAll(Connection c, long channelId) throws SQLException {
+        return forwardedByAll(c, channelId, null);
+    }
+
+    /** As {@link #forwardedByAll(Connection, long)}, for the outputs named (null: every output with cursors). */
+    public static long forwardedByAll(Connection c, long channelId, java.util.Collection<String> outputs)
+            throws SQLException {
+        if (outputs != null && outputs.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        List<String> named = outputs == null ? List.of() : List.copyOf(outputs);
         try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), MIN(COALESCE(o.t, " + Long.MIN_VALUE
-                + ")) FROM output_event_cursor r LEFT JOIN output_cursor o ON o.output = r.output AND o.channel_id = ?")) {
+                + ")) FROM output_event_cursor r LEFT JOIN output_cursor o ON o.output = r.output AND o.channel_id = ?"
+                + " WHERE " + SqlSampleStore.oneOf("r.output", named))) {
             ps.setLong(1, channelId);
+            SqlSampleStore.bindAll(ps, 2, named);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1) == 0 ? Long.MAX_VALUE : rs.getLong(2);

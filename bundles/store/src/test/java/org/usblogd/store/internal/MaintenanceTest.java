@@ -160,6 +160,25 @@ class MaintenanceTest {
         assertThat(outputs.backlog("central").oldestMicros()).isEqualTo(T0 + 15 * DAY + 5 * MINUTE);
     }
 
+    @Test
+    void anOutputWhoseFileWentWhileTheDaemonWasStoppedHoldsRetentionOnlyWhileTheNextRunStarts() throws Exception {
+        record("1209:0001:A", 5 * MINUTE, 20);
+        new org.usblogd.store.jdbc.ForwardLog(ds).register("gone"); // a run before: it forwarded nothing
+        now.set(T0 + 20 * DAY);
+
+        org.usblogd.store.jdbc.ForwardLog starting = new org.usblogd.store.jdbc.ForwardLog(ds);
+        Maintenance m = maintenance(new RetentionPolicy(5, 0, 0, 0, List.of()));
+        m.waitFor(starting::awaited);
+        m.runUntilIdle(100_000);
+        assertThat(first("1209:0001:A")).as("its file may yet be read: all kept").isEqualTo(T0);
+
+        // this run, once started: no component registered "gone", so nothing waits for it
+        org.usblogd.store.jdbc.ForwardLog started = new org.usblogd.store.jdbc.ForwardLog(ds, java.time.Duration.ZERO);
+        m.waitFor(started::awaited);
+        m.runUntilIdle(100_000);
+        assertThat(first("1209:0001:A")).as("older than the policy keeps: removed").isGreaterThan(T0 + 10 * DAY);
+    }
+
     private long first(String device) throws Exception {
         List<StoredSample> all = new ArrayList<>();
         new SqlSampleStore(ds).samples(new SampleQuery(device, null, null, null), all::add);

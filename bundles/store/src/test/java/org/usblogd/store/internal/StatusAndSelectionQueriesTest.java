@@ -56,6 +56,37 @@ class StatusAndSelectionQueriesTest {
                 .containsExactly(60L, 60L, 60L);
     }
 
+    @Test
+    void samplesOfManyChannelsComeInTimeOrderAndSamplesOfTheSameMomentByDeviceThenChannel() throws Exception {
+        StoreWriter writer = new StoreWriter(ds, 10_000, 4, 50, 200);
+        writer.start();
+        for (String key : List.of(C, A, B)) {
+            RecorderSink sink = attach(writer, key);
+            sink.declare(new Channel("temperature", "°C", "temperature"));
+            sink.declare(new Channel("co2", "ppm", "co2"));
+            // the same moments for every device, and co2 now and then at the temperature's moment: ties
+            // between devices and between channels, in blocks of 4 that end and begin at different samples
+            java.util.Random random = new java.util.Random(3);
+            long t = T0;
+            for (int i = 0; i < 40; i++) {
+                t += (1 + random.nextInt(2)) * S;
+                sink.accept("temperature", t, i);
+                sink.accept("co2", t + (random.nextBoolean() ? 0 : S / 2), 400 + i);
+            }
+        }
+        assertThat(writer.stop(20_000)).isTrue();
+        List<StoredSample> read = new ArrayList<>();
+        new SqlSampleStore(ds).samples(List.of(), List.of(), null, null, read::add);
+        assertThat(read).hasSize(240);
+        assertThat(read).isSortedAccordingTo(java.util.Comparator.comparingLong(StoredSample::timeMicros)
+                .thenComparing(StoredSample::device).thenComparing(StoredSample::channel));
+        for (String key : List.of(A, B, C)) {
+            assertThat(read.stream().filter(x -> x.device().equals(key) && x.channel().equals("co2"))
+                    .map(StoredSample::value)).as("each channel's samples in the order they came")
+                    .isSortedAccordingTo(Double::compare).hasSize(40);
+        }
+    }
+
     /** Three devices with co2 and temperature, a sample a second each for 30 s, in blocks of 4 samples. */
     private void threeDevices() throws Exception {
         StoreWriter writer = new StoreWriter(ds, 10_000, 4, 50, 200);
