@@ -59,7 +59,7 @@ final class FailureLog {
      * The same kind of failure again is not logged again; another one is. Kinds are what the user does about
      * them, not the driver's codes: a connection lost amid a batch and one refused afterwards are one outage.
      */
-    private static String kind(Throwable e) {
+    static String kind(Throwable e) {
         if (e instanceof StoreException) {
             return "store";
         }
@@ -82,7 +82,9 @@ final class FailureLog {
     }
 
     private static boolean unreachable(Throwable e, String state) {
-        return state.startsWith("08") || cause(e, ConnectException.class) || cause(e, UnknownHostException.class)
+        // 57P: a server starting up, shutting down or restarting after a crash refuses to talk for a while: to
+        // the user, the same outage as a refused connection (a restart showed both, as two lines)
+        return state.startsWith("08") || state.startsWith("57P") || cause(e, ConnectException.class) || cause(e, UnknownHostException.class)
                 || cause(e, java.net.SocketTimeoutException.class);
     }
 
