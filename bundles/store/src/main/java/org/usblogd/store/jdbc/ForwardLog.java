@@ -73,25 +73,14 @@ public final class ForwardLog implements ForwardSource {
     @Override
     public void forget(String output) throws StoreException {
         registeredHere.remove(output);
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                for (String table : List.of("output_cursor", "output_event_cursor")) {
-                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE output = ?")) {
-                        ps.setString(1, output);
-                        ps.executeUpdate();
-                    }
+        inTransaction("forgetting output " + output, c -> {
+            for (String table : List.of("output_cursor", "output_event_cursor")) {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE output = ?")) {
+                    ps.setString(1, output);
+                    ps.executeUpdate();
                 }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
-        } catch (SQLException e) {
-            throw new StoreException("forgetting output " + output + " failed: " + e.getMessage(), e);
-        }
+        });
     }
 
     /**
@@ -275,30 +264,19 @@ public final class ForwardLog implements ForwardSource {
 
     @Override
     public void advance(String output, Map<Long, Long> channelTimes, long eventId) throws StoreException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                // update, else insert: each output's cursors have one writer, its own thread, so nothing races
-                // between the two (and both databases take the statements as they are)
-                for (Map.Entry<Long, Long> e : channelTimes.entrySet()) {
-                    upsert(c, "UPDATE output_cursor SET t = ? WHERE output = ? AND channel_id = ?",
-                            "INSERT INTO output_cursor(t, output, channel_id) VALUES (?, ?, ?)", e.getValue(), output,
-                            e.getKey());
-                }
-                if (eventId > 0) {
-                    upsert(c, "UPDATE output_event_cursor SET event_id = ? WHERE output = ?",
-                            "INSERT INTO output_event_cursor(event_id, output) VALUES (?, ?)", eventId, output, null);
-                }
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+        inTransaction("moving the cursor of output " + output, c -> {
+            // update, else insert: each output's cursors have one writer, its own thread, so nothing races
+            // between the two (and both databases take the statements as they are)
+            for (Map.Entry<Long, Long> e : channelTimes.entrySet()) {
+                upsert(c, "UPDATE output_cursor SET t = ? WHERE output = ? AND channel_id = ?",
+                        "INSERT INTO output_cursor(t, output, channel_id) VALUES (?, ?, ?)", e.getValue(), output,
+                        e.getKey());
             }
-        } catch (SQLException e) {
-            throw new StoreException("moving the cursor of output " + output + " failed: " + e.getMessage(), e);
-        }
+            if (eventId > 0) {
+                upsert(c, "UPDATE output_event_cursor SET event_id = ? WHERE output = ?",
+                        "INSERT INTO output_event_cursor(event_id, output) VALUES (?, ?)", eventId, output, null);
+            }
+        });
     }
 
     private static void upsert(Connection c, String update, String insert, long value, String output, Long channel)
@@ -393,5 +371,29 @@ public final class ForwardLog implements ForwardSource {
     private static long orNone(ResultSet rs, int column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? Long.MIN_VALUE : v;
+    }
+
+    /** What one transaction on the store's connection does. */
+    @FunctionalInterface
+    private interface Work {
+        void run(Connection c) throws SQLException;
+    }
+
+    /** Runs the work in one transaction: committed whole, or rolled back whole; {@code what} names it if not. */
+    private void inTransaction(String what, Work work) throws StoreException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                work.run(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException(what + " failed: " + e.getMessage(), e);
+        }
     }
 }
