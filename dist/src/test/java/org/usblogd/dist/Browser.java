@@ -26,6 +26,11 @@ interface Browser extends AutoCloseable {
 
     String name();
 
+    /** What the browser's driver last said, for a test that failed on it. */
+    default String diagnosis() {
+        return "";
+    }
+
     @Override
     void close();
 

@@ -185,7 +185,7 @@ class WebPageIT {
                 // Chromium once hung in CI loading the page: whether the daemon answered tells whose fault it is
                 String server = plainGet(address);
                 System.out.println(page.name() + " did not load " + address + " in " + PAGE_LOAD.toSeconds() + " s; "
-                        + server);
+                        + server + "\n" + page.diagnosis());
                 if (!server.startsWith("the daemon answered 200")) {
                     throw e;
                 }
@@ -196,6 +196,9 @@ class WebPageIT {
             check.check(page);
         } catch (Exception | AssertionError e) {
             System.out.println(Files.readString(log));
+            if (page != null) {
+                System.out.println(page.diagnosis());
+            }
             throw e;
         } finally {
             if (page != null) {

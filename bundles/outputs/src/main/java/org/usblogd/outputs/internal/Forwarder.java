@@ -54,14 +54,14 @@ final class Forwarder {
     /** Where the next round starts among the channels, so that one channel's long backlog starves no other. */
     private int start;
 
-    Forwarder(OutputSettings settings, ForwardSource source, Peer peer, long pollNanos, long firstBackOffNanos,
-            long maxBackOffNanos) {
+    Forwarder(OutputSettings settings, ForwardSource source, Peer peer, PeerFailures failures, long pollNanos,
+            long firstBackOffNanos, long maxBackOffNanos) {
         this.settings = settings;
         this.source = source;
         this.peer = peer;
         this.pollNanos = pollNanos;
         this.backOff = new BackOff(firstBackOffNanos, maxBackOffNanos);
-        this.failures = new FailureLog(settings);
+        this.failures = new FailureLog(settings, failures);
         this.thread = new Thread(this::run, "usblogd-output-" + settings.name());
         thread.setDaemon(true);
     }
@@ -112,7 +112,7 @@ final class Forwarder {
                 }
             }
         } finally {
-            peer.close();
+            peer.leave();
             connected = false;
         }
     }

@@ -87,8 +87,11 @@ public class OutputComponent implements StoreListener, OutputMonitor {
         boolean changed = settings != null;
         stopForwarder();
         settings = next;
-        Forwarder f = new Forwarder(next, source, new PostgresPeer(() -> connect(next), next.node()), POLL_NANOS,
-                FIRST_BACK_OFF_NANOS, MAX_BACK_OFF_NANOS);
+        Forwarder f = next.isMqtt()
+                ? new Forwarder(next, source, new MqttPeer(next), new MqttFailures(next), POLL_NANOS,
+                        FIRST_BACK_OFF_NANOS, MAX_BACK_OFF_NANOS)
+                : new Forwarder(next, source, new PostgresPeer(() -> connect(next), next.node()),
+                        new PostgresFailures(next), POLL_NANOS, FIRST_BACK_OFF_NANOS, MAX_BACK_OFF_NANOS);
         forwarder = f;
         f.start();
         if (changed) {

@@ -14,8 +14,18 @@ import org.usblogd.api.config.ConfigProblem;
  * @param file the file, for log lines
  */
 record OutputSettings(String name, String file, String type, String url, String user, String password, String node,
-        int batch) {
+        int batch, Mqtt mqtt) {
     private static final String FILE_PROPERTY = "felix.fileinstall.filename";
+
+    /** What only an MQTT output uses; a PostgreSQL output carries the defaults. */
+    record Mqtt(String topic, String ca, int samplesPerMessage, boolean homeAssistant, String discoveryPrefix) {
+        static final Mqtt DEFAULTS = new Mqtt("usblogd", "", 1, false, "homeassistant");
+    }
+
+    OutputSettings(String name, String file, String type, String url, String user, String password, String node,
+            int batch) {
+        this(name, file, type, url, user, password, node, batch, Mqtt.DEFAULTS);
+    }
 
     /**
      * @throws IllegalArgumentException one line naming the file, the key, the value and what it takes; every
@@ -29,24 +39,60 @@ record OutputSettings(String name, String file, String type, String url, String 
         });
         String url = c.url().strip();
         String node = c.node().strip().isEmpty() ? hostName() : c.node().strip();
-        return new OutputSettings(name(properties), ConfigCheck.file(properties), c.type().toLowerCase(Locale.ROOT), url, c.user().strip(),
-                c.password(), node, c.batch());
+        Mqtt mqtt = new Mqtt(c.topic().strip(), c.ca().strip(), c.samples_per_message(), c.homeassistant(),
+                c.discovery_prefix().strip());
+        return new OutputSettings(name(properties), ConfigCheck.file(properties), c.type().toLowerCase(Locale.ROOT),
+                url, c.user().strip(), c.password(), node, c.batch(), mqtt);
     }
 
-    /** What is wrong beyond single values: a missing type, a URL that is no PostgreSQL one. */
+    boolean isMqtt() {
+        return "mqtt".equals(type);
+    }
+
+    /** What is wrong beyond single values: a missing type, a URL that is not of the type's form, a missing CA file. */
     static java.util.Optional<String> problem(Map<String, ?> properties) {
         String file = ConfigCheck.file(properties);
         Object type = properties.get("type");
         if (type == null || type.toString().isBlank()) {
-            return java.util.Optional.of(file + ": type is not set: expected postgresql");
+            return java.util.Optional.of(file + ": type is not set: expected postgresql or mqtt");
         }
-        Object url = properties.get("url");
-        String u = url == null ? "" : url.toString().strip();
+        String u = text(properties, "url");
+        if ("mqtt".equalsIgnoreCase(type.toString().strip())) {
+            return mqttProblem(file, properties, u);
+        }
         if (!u.startsWith("jdbc:postgresql://")) {
             return java.util.Optional.of(file + ": url = " + withoutSecrets(u) + " is not valid: expected"
                     + " jdbc:postgresql://HOST[:PORT]/DATABASE");
         }
         return java.util.Optional.empty();
+    }
+
+    private static java.util.Optional<String> mqttProblem(String file, Map<String, ?> properties, String u) {
+        if (MqttAddress.parse(u) == null) {
+            return java.util.Optional.of(file + ": url = " + withoutSecrets(u) + " is not valid: expected"
+                    + " mqtt://HOST[:PORT] or, with TLS, mqtts://HOST[:PORT]");
+        }
+        String ca = text(properties, "ca");
+        if (!ca.isEmpty() && !MqttAddress.parse(u).tls()) {
+            return java.util.Optional.of(file + ": ca = " + ca + " is set but url = " + u + " does not use TLS:"
+                    + " expected an mqtts:// url, or no ca");
+        }
+        if (!ca.isEmpty() && !java.nio.file.Files.isReadable(java.nio.file.Path.of(ca))) {
+            return java.util.Optional.of(file + ": ca = " + ca + " cannot be read: expected a PEM file of the"
+                    + " broker's CA certificate, readable by the daemon's user");
+        }
+        String topic = properties.containsKey("topic") ? text(properties, "topic") : "usblogd";
+        if (topic.isEmpty() || topic.contains("+") || topic.contains("#") || topic.startsWith("/")
+                || topic.endsWith("/") || topic.startsWith("$")) {
+            return java.util.Optional.of(file + ": topic = " + topic + " is not valid: expected a topic prefix"
+                    + " without wildcards (+, #), not starting with $ and without a leading or trailing /");
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static String text(Map<String, ?> properties, String key) {
+        Object v = properties.get(key);
+        return v == null ? "" : v.toString().strip();
     }
 
     /** NAME of {@code PID-NAME.cfg}; the configuration's PID when it came from elsewhere. */
@@ -66,6 +112,9 @@ record OutputSettings(String name, String file, String type, String url, String 
 
     /** Where it forwards to, as log lines and the status say it: the URL without its parameters (a password). */
     String target() {
+        if (isMqtt()) {
+            return url;
+        }
         int q = url.indexOf('?');
         return q < 0 ? url : url.substring(0, q);
     }

@@ -19,4 +19,12 @@ interface Peer extends AutoCloseable {
     /** Drops the connection; the next {@link #send} makes a new one. Never throws. */
     @Override
     void close();
+
+    /**
+     * Drops the connection as the output stops (its file changed or went, the daemon stops), telling the peer
+     * so where it keeps track; after failures {@link #close} drops it without a word. Never throws.
+     */
+    default void leave() {
+        close();
+    }
 }

@@ -12,13 +12,13 @@ class FailureLogTest {
 
     @Test
     void aServerRefusingConnectionsAndOneStillStartingUpAreOneOutage() {
-        String refused = FailureLog.kind(new SQLException("Connection to 127.0.0.1:5432 refused", "08001",
+        String refused = PostgresFailures.kindOf(new SQLException("Connection to 127.0.0.1:5432 refused", "08001",
                 new ConnectException("Connection refused")));
-        String startingUp = FailureLog.kind(new SQLException("FATAL: the database system is starting up", "57P03"));
-        String shuttingDown = FailureLog.kind(new SQLException("FATAL: terminating connection due to administrator"
+        String startingUp = PostgresFailures.kindOf(new SQLException("FATAL: the database system is starting up", "57P03"));
+        String shuttingDown = PostgresFailures.kindOf(new SQLException("FATAL: terminating connection due to administrator"
                 + " command", "57P01"));
         assertThat(startingUp).isEqualTo(refused).isEqualTo(shuttingDown).isEqualTo("unreachable");
-        assertThat(FailureLog.kind(new SQLException("password authentication failed", "28P01")))
+        assertThat(PostgresFailures.kindOf(new SQLException("password authentication failed", "28P01")))
                 .isNotEqualTo(refused);
     }
 }

@@ -177,7 +177,7 @@ class ForwarderTest {
         ds.setUser(PostgresServer.USER);
         ds.setPassword(password);
         ds.setLoginTimeout(5);
-        return new Forwarder(s, store.log, new PostgresPeer(ds::getConnection, s.node()),
+        return new Forwarder(s, store.log, new PostgresPeer(ds::getConnection, s.node()), new PostgresFailures(s),
                 TimeUnit.SECONDS.toNanos(5), 20 * MS, 200 * MS);
     }
 

@@ -102,7 +102,7 @@ class ForwardingBenchmark {
         ds.setURL(server.url());
         ds.setUser(PostgresServer.USER);
         ds.setReWriteBatchedInserts(true); // as the output sets it through the driver's DataSourceFactory
-        return new Forwarder(s, store.log, new PostgresPeer(ds::getConnection, s.node()), TimeUnit.SECONDS.toNanos(5),
+        return new Forwarder(s, store.log, new PostgresPeer(ds::getConnection, s.node()), new PostgresFailures(s), TimeUnit.SECONDS.toNanos(5),
                 TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.SECONDS.toNanos(1));
     }
 
