@@ -40,7 +40,7 @@ class SystemdUnitIT {
         assertThat(Files.readString(unit.resolveSibling("usblogd-outputs.service"))).contains("Type=oneshot",
                 "ExecStart=/usr/share/usblogd/bin/usblogd allow-outputs --apply --conf /etc/usblogd",
                 "Before=usblogd.service", "ProtectSystem=strict", "NoNewPrivileges=yes")
-                .doesNotContain("User=", "IPAddressDeny", "MemoryDenyWriteExecute");
+                .doesNotContain("\nUser=", "\nIPAddressDeny=", "\nMemoryDenyWriteExecute=");
         assertThat(Files.readString(unit.resolveSibling("usblogd-outputs.path"))).contains(
                 "PathChanged=/etc/usblogd", "Unit=usblogd-outputs.service", "PartOf=usblogd.service");
         assertThat(Files.readString(unit.resolveSibling("usblogd-outputs.timer"))).contains(
