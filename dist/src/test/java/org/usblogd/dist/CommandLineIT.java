@@ -25,7 +25,8 @@ class CommandLineIT {
             "events", List.of("--device", "--kind", "--since", "--follow", "--format", "--state"),
             "check", List.of("--conf", "--demo", "--plugins", "--line", "--report"),
             "udev-rules", List.of("--group", "--plugins"),
-            "doctor", List.of("--user", "--plugins"));
+            "doctor", List.of("--user", "--plugins"),
+            "allow-outputs", List.of("--conf", "--apply", "--unit"));
 
     @TempDir
     Path state;
@@ -116,6 +117,34 @@ class CommandLineIT {
             assertThat(r.exit()).as("%s", r).isZero();
             assertThat(r.out()).isEqualTo("usblogd " + System.getProperty("usblogd.version") + "\n");
         }
+    }
+
+    @Test
+    void allowOutputsPrintsTheAddressesOfEachOutputAndTheListAndOneLinePerUrlItCannotRead() throws Exception {
+        Path conf = Files.createDirectories(state.resolve("conf"));
+        Files.writeString(conf.resolve("org.usblogd.output-central.cfg"), "type = postgresql\n"
+                + "url = jdbc:postgresql://192.0.2.10:5432,[2001:db8::10]/loggers?password=secret\n");
+        Files.writeString(conf.resolve("org.usblogd.output-broker.cfg"), "type = mqtt\nurl = mqtts://198.51.100.7\n");
+        Files.writeString(conf.resolve("org.usblogd.output-typo.cfg"), "type = mqtt\nurl = mqtt//198.51.100.8\n");
+        Files.writeString(conf.resolve("org.usblogd.store.cfg"), "url = jdbc:h2:file:/var/lib/usblogd/db/usblogd\n");
+
+        Cli.Result r = Cli.usblogd("allow-outputs", "--conf", conf.toString());
+
+        assertThat(r.exit()).as("%s", r).isEqualTo(1);
+        assertThat(r.out()).as("%s", r).isEqualTo(
+                "output broker (" + conf.resolve("org.usblogd.output-broker.cfg") + "): 198.51.100.7 -> 198.51.100.7\n"
+                        + "output central (" + conf.resolve("org.usblogd.output-central.cfg") + "): 192.0.2.10 ->"
+                        + " 192.0.2.10; 2001:db8::10 -> 2001:db8::10\n"
+                        + "IPAddressAllow=localhost 198.51.100.7 192.0.2.10 2001:db8::10\n");
+        assertThat(r.err().lines().toList()).as("%s", r).singleElement().asString()
+                .startsWith("usblogd: output typo (" + conf.resolve("org.usblogd.output-typo.cfg")
+                        + "): url = mqtt//198.51.100.8 is not valid: expected ")
+                .endsWith(": nothing allowed for it; correct url in that file");
+
+        Files.delete(conf.resolve("org.usblogd.output-typo.cfg"));
+        Cli.Result right = Cli.usblogd("allow-outputs", "--conf", conf.toString());
+        assertThat(right.exit()).as("%s", right).isZero();
+        assertThat(right.err()).as("%s", right).isEmpty();
     }
 
     private static void assertUsageError(Cli.Result r, String... said) {

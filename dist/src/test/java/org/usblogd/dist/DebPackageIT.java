@@ -59,6 +59,11 @@ class DebPackageIT {
         assertThat(Debian.run("dpkg-query", "-W", "-f=${Conffiles}", "usblogd"))
                 .contains("/etc/usblogd/org.usblogd.store.cfg", "/etc/usblogd/org.usblogd.usb.cfg");
         assertThat(Path.of("/lib/systemd/system/usblogd.service")).content().contains("Type=notify", "User=usblogd");
+        // pulled in by the daemon's unit (Wants=), so not enabled on their own
+        assertThat(Path.of("/lib/systemd/system/usblogd-outputs.service")).content().contains(
+                "allow-outputs --apply --conf /etc/usblogd");
+        assertThat(Path.of("/lib/systemd/system/usblogd-outputs.path")).isRegularFile();
+        assertThat(Path.of("/lib/systemd/system/usblogd-outputs.timer")).isRegularFile();
         // enabled whether systemd runs or not (here, as in a chroot that builds an image, it does not)
         assertThat(Files.readSymbolicLink(WANTS)).as("the unit enabled").isEqualTo(UNIT);
         assertThat(Path.of("/lib/udev/rules.d/70-usblogd.rules")).content().contains(

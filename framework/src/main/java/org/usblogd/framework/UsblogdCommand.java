@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
         description = "USB data logger: runs the daemon, or reads what it stored.",
         subcommands = { RunCommand.class, StatusCommand.class, ExportCommand.class, DevicesCommand.class,
             EventsCommand.class, CheckCommand.class, UdevRulesCommand.class,
-            DoctorCommand.class, HelpCommand.class },
+            DoctorCommand.class, AllowOutputsCommand.class, HelpCommand.class },
         footerHeading = "%n",
         footer = "Options may come before or after the command. Exit status: 0 done, 1 failed, 2 usage error"
                 + " (status: 3 not running).")
@@ -49,7 +49,8 @@ final class UsblogdCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new ParameterException(spec.commandLine(),
-                "no command given: run, status, export, devices, events, check, udev-rules, doctor or help");
+                "no command given: run, status, export, devices, events, check, udev-rules, doctor, allow-outputs"
+                        + " or help");
     }
 
     /** --state, else USBLOGD_STATE, else state/ in the installation. */

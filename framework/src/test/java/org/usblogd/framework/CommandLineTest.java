@@ -46,7 +46,7 @@ class CommandLineTest {
     @Test
     void everyCommandHasHelpAndNoCommandIsAUsageError() {
         for (String command : List.of("run", "status", "export", "devices", "events", "check", "udev-rules",
-                "doctor")) {
+                "doctor", "allow-outputs")) {
             Run r = usblogd(command, "--help");
             assertThat(r.exit()).as("%s", r).isZero();
             assertThat(r.out()).startsWith("Usage: usblogd " + command + " ");
@@ -54,7 +54,7 @@ class CommandLineTest {
         Run none = usblogd("--state", state.toString());
         assertThat(none.exit()).isEqualTo(2);
         assertThat(none.err()).isEqualTo("usblogd: no command given: run, status, export, devices, events, check,"
-                + " udev-rules, doctor or help\nsee 'usblogd --help'\n");
+                + " udev-rules, doctor, allow-outputs or help\nsee 'usblogd --help'\n");
     }
 
     @Test
