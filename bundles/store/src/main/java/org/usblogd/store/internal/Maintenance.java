@@ -317,9 +317,21 @@ final class Maintenance {
         if (file && !budgetMayGiveUp(used)) {
             return false;
         }
-        int n = deleteBlocks(c, "SELECT b.id, LENGTH(b.data), b.n FROM sample_block b JOIN rollup_progress p"
-                + " ON p.channel_id = b.channel_id AND p.tier = " + Tier.MINUTE.ordinal()
-                + " WHERE b.sealed AND b.t_last < p.done ORDER BY b.t_last LIMIT " + DELETE_BATCH);
+        UnforwardedLoss loss = new UnforwardedLoss(c, outputs.get());
+        int n = deleteBlocks(c, "SELECT b.id, LENGTH(b.data), b.n, b.channel_id, b.t_first, b.t_last, b.data FROM"
+                + " sample_block b JOIN rollup_progress p ON p.channel_id = b.channel_id AND p.tier = "
+                + Tier.MINUTE.ordinal() + " WHERE b.sealed AND b.t_last < p.done ORDER BY b.t_last LIMIT "
+                + DELETE_BATCH, rs -> loss.add(rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getInt(3),
+                        rs.getBytes(7)));
+        if (loss.samples() > 0) {
+            // retention waits for the outputs; only the budget may take what one has not sent, and says so
+            String line = "the disk budget of " + policy.budgetBytes() + " bytes forced the removal of "
+                    + loss.samples() + " samples not yet forwarded to every output, recorded from "
+                    + instant(loss.fromMicros()) + " to " + instant(loss.toMicros()) + "; no output will send them."
+                    + " Raise retention.disk.mb, or bring the outputs back sooner";
+            log.warn("store maintenance: {}", line);
+            events.accept("retention.unforwarded", line);
+        }
         if (n > 0) {
             if (file) {
                 budgetFreed += lastDeletedBytes;
@@ -398,13 +410,23 @@ final class Maintenance {
         }
     }
 
+    /** What is told of each block given up, before it goes. */
+    private interface BlockRow {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
     private int deleteBlocks(Connection c, String select) throws SQLException {
+        return deleteBlocks(c, select, rs -> { });
+    }
+
+    private int deleteBlocks(Connection c, String select, BlockRow each) throws SQLException {
         List<Long> ids = new ArrayList<>();
         long bytes = 0;
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(select)) {
             while (rs.next()) {
                 ids.add(rs.getLong(1));
                 bytes += rs.getLong(2);
+                each.accept(rs);
             }
         }
         if (ids.isEmpty()) {

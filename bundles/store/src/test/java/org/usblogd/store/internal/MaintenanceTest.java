@@ -232,6 +232,47 @@ class MaintenanceTest {
     }
 
     @Test
+    void theBudgetTakingSamplesAnOutputHasNotForwardedSaysHowManyAndFromWhen() throws Exception {
+        long every = 100_000L;
+        record("1209:0001:A", every, 1, t -> ((t * 2_654_435_761L) >>> 20) % 1_000 / 10.0);
+        org.usblogd.store.jdbc.ForwardLog outputs = new org.usblogd.store.jdbc.ForwardLog(ds);
+        outputs.register("central");
+        long cursor = T0 + 30 * MINUTE; // central forwarded the first half hour only
+        outputs.advance("central", java.util.Map.of(outputs.channels("central").get(0).id(), cursor), 0);
+        now.set(T0 + DAY + 3 * MINUTE);
+        maintenance(new RetentionPolicy(0, 0, 0, 0, List.of())).runUntilIdle(1_000_000);
+        long compacted = fileSize();
+        for (int i = 0; i < 4; i++) {
+            compactionWindow();
+            compacted = Math.min(compacted, fileSize());
+        }
+        long budget = compacted * 3 / 4;
+        Maintenance m = maintenance(new RetentionPolicy(0, 0, 0, budget, List.of()));
+        for (int window = 0; window < 20 && (m.runUntilIdle(1_000_000) > 0 || fileSize() > budget); window++) {
+            compactionWindow();
+        }
+
+        long kept = first("1209:0001:A");
+        assertThat(kept).as("the budget took more than the half hour forwarded").isGreaterThan(cursor + 60 * MINUTE);
+        long unforwarded = 0;
+        for (long t = T0; t < kept; t += every) {
+            unforwarded += t > cursor ? 1 : 0;
+        }
+        List<String> lost = events.stream().filter(e -> e.startsWith("retention.unforwarded: ")).toList();
+        assertThat(lost).isNotEmpty();
+        long said = lost.stream().mapToLong(e -> Long.parseLong(e.replaceAll(".* removal of (\\d+) samples .*", "$1")))
+                .sum();
+        assertThat(said).as("samples given up unforwarded, as the events count them").isEqualTo(unforwarded);
+        assertThat(lost.get(0)).contains("not yet forwarded to every output", "Raise retention.disk.mb");
+        assertThat(lost.get(0)).contains("recorded from " + instantOf(cursor + every));
+    }
+
+    private static String instantOf(long micros) {
+        return java.time.Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000), Math.floorMod(micros, 1_000_000) * 1_000)
+                .toString();
+    }
+
+    @Test
     void deadSpaceAloneGivesUpNoDataItIsCompactedAway() throws Exception {
         record("1209:0001:A", 60_000_000L, 2);
         now.set(T0 + 2 * DAY);

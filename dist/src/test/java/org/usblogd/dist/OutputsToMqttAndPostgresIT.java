@@ -1,0 +1,301 @@
+package org.usblogd.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.usblogd.api.store.Micros;
+import org.usblogd.testing.mosquitto.HomeAssistantSchema;
+import org.usblogd.testing.mosquitto.MosquittoBroker;
+import org.usblogd.testing.postgres.PostgresServer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Three assembled daemons ({@code run --demo}), each on its own state directory and node name, forwarding into
+ * one real Mosquitto broker (with Home Assistant discovery) and one real PostgreSQL database: the broker is
+ * stopped for 60 s, one daemon is killed with kill -9 during that and started again, and afterwards PostgreSQL
+ * holds every sample each daemon committed, once, and a subscriber has seen every one of them at least once.
+ */
+class OutputsToMqttAndPostgresIT {
+    private static final String PASSWORD = "correct horse";
+    private static final String CO2 = "04d9:a052@v1-1";
+    private static final String POWER = "2e3c:5558@v1-2";
+    private static final List<String> NODES = List.of("node-a", "node-b", "node-c");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+    private PostgresServer postgres;
+    private MosquittoBroker broker;
+    private MqttClient subscriber;
+    /** What the subscriber saw: topic → sample times (µs), and discovery topic → its last payload. */
+    private final Map<String, Set<Long>> seen = new ConcurrentHashMap<>();
+    private final Map<String, String> discovery = new ConcurrentHashMap<>();
+    private final Map<String, String> status = new ConcurrentHashMap<>();
+    private final List<Process> daemons = new ArrayList<>();
+
+    @BeforeEach
+    void startServers() throws Exception {
+        var bin = PostgresServer.binaries();
+        if (bin.isEmpty() || !MosquittoBroker.installed()) {
+            System.err.println("\n*** SKIPPED: needs PostgreSQL and Mosquitto (apt-get install postgresql mosquitto);"
+                    + " CI installs them ***\n");
+        }
+        Assumptions.assumeTrue(bin.isPresent() && MosquittoBroker.installed(), "needs PostgreSQL and Mosquitto");
+        postgres = PostgresServer.start(bin.get(), PASSWORD);
+        broker = MosquittoBroker.start("usblogd", PASSWORD, false);
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (Process p : daemons) {
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+        if (subscriber != null) {
+            subscriber.disconnectForcibly(0, 1_000);
+            subscriber.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @Test
+    void threeDaemonsLoseNothingThroughABrokerOutageOf60SecondsAndAKillDuringIt() throws Exception {
+        subscribe();
+        Map<String, Path> homes = new TreeMap<>();
+        Map<String, Path> states = new TreeMap<>();
+        Map<String, Process> running = new TreeMap<>();
+        for (String node : NODES) {
+            Path home = tmp.resolve(node);
+            PluginJars.copyOfInstallation(home);
+            Files.writeString(home.resolve("conf/org.usblogd.http.cfg"), "port = 0\n");
+            Files.writeString(home.resolve("conf/org.usblogd.output-home.cfg"), "type = mqtt\nurl = " + broker.url()
+                    + "\nuser = usblogd\npassword = " + PASSWORD + "\nnode = " + node + "\nhomeassistant = true\n");
+            Files.writeString(home.resolve("conf/org.usblogd.output-central.cfg"), "type = postgresql\nurl = "
+                    + postgres.url() + "\nuser = " + PostgresServer.USER + "\npassword = " + PASSWORD + "\nnode = "
+                    + node + "\n");
+            homes.put(node, home);
+            states.put(node, tmp.resolve(node + "-state"));
+            running.put(node, start(home, states.get(node), tmp.resolve(node + ".log")));
+        }
+        for (String node : NODES) {
+            Dist.await(node + "'s power meter at the subscriber and in PostgreSQL", 90_000,
+                    () -> newestSeen(node, POWER, "voltage") > 0 && newestStored(node, POWER, "voltage") > 0);
+        }
+
+        broker.stop();
+        long outageFrom = Micros.of(Instant.now());
+        Thread.sleep(20_000);
+        running.get("node-b").destroyForcibly(); // kill -9 while the broker is away
+        assertThat(running.get("node-b").waitFor(30, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(5_000);
+        running.put("node-b", start(homes.get("node-b"), states.get("node-b"), tmp.resolve("node-b-again.log")));
+        Thread.sleep(35_000);
+        long outageTo = Micros.of(Instant.now());
+        broker.startAgain();
+
+        long cut = Micros.of(Instant.now()) + 5_000_000L;
+        // a channel's samples are forwarded in time order: one at or after the cut means all before it are there
+        for (String node : NODES) {
+            Dist.await(node + " caught up past the cut", 180_000, () -> newestSeen(node, POWER, "voltage") >= cut
+                    && newestSeen(node, CO2, "co2") >= cut && newestStored(node, POWER, "voltage") >= cut
+                    && newestStored(node, CO2, "co2") >= cut);
+            assertThat(status.get("usblogd/" + node + "/status")).as(node + "'s availability").isEqualTo("online");
+        }
+        for (String node : NODES) {
+            running.get(node).destroy();
+            assertThat(running.get(node).waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+
+        long duringOutage = 0;
+        for (String node : NODES) {
+            Samples local = Samples.afterStop(states.get(node));
+            for (String[] ch : new String[][] { { POWER, "voltage" }, { CO2, "co2" } }) {
+                Map<Long, Double> committed = new TreeMap<>();
+                List<Long> times = local.times(ch[0], ch[1]);
+                List<Double> values = local.doubles(ch[0], ch[1]);
+                for (int i = 0; i < times.size(); i++) {
+                    if (times.get(i) < cut) {
+                        committed.put(times.get(i), values.get(i));
+                    }
+                }
+                assertThat(committed).as("%s %s %s committed", node, ch[0], ch[1]).isNotEmpty();
+                assertThat(stored(node, ch[0], ch[1], cut)).as("%s %s %s in PostgreSQL", node, ch[0], ch[1])
+                        .isEqualTo(committed);
+                Set<Long> atSubscriber = seen.getOrDefault(topic(node, ch[0], ch[1]), Set.of());
+                assertThat(atSubscriber).as("%s %s %s at the subscriber", node, ch[0], ch[1])
+                        .containsAll(committed.keySet());
+                if (ch[1].equals("voltage")) {
+                    duringOutage += committed.keySet().stream().filter(t -> t >= outageFrom && t < outageTo).count();
+                }
+            }
+        }
+        assertThat(duringOutage).as("voltages logged during the broker's outage").isGreaterThan(1_000);
+        System.out.println("outputs: " + duringOutage + " power-meter voltages logged by 3 daemons during the 60 s"
+                + " broker outage (one killed -9 in it); all in PostgreSQL once and seen by the subscriber");
+
+        // Home Assistant's discovery: every channel of every node, each a sensor as its schema says
+        Set<String> uniqueIds = new HashSet<>();
+        for (String node : NODES) {
+            List<JsonNode> sensors = discovery.entrySet().stream()
+                    .filter(e -> e.getKey().startsWith("homeassistant/sensor/usblogd_" + node + "/"))
+                    .map(e -> read(e.getValue())).toList();
+            Set<String> stateTopics = new HashSet<>();
+            for (JsonNode sensor : sensors) {
+                HomeAssistantSchema.checkSensor(sensor);
+                assertThat(uniqueIds.add(sensor.get("unique_id").asText())).as("unique_id unique").isTrue();
+                assertThat(sensor.get("availability_topic").asText()).isEqualTo("usblogd/" + node + "/status");
+                stateTopics.add(sensor.get("state_topic").asText());
+            }
+            Set<String> sampleTopics = new HashSet<>(seen.keySet().stream()
+                    .filter(t -> t.startsWith("usblogd/" + node + "/")).toList());
+            assertThat(stateTopics).as(node + ": a sensor per channel").isEqualTo(sampleTopics);
+            assertThat(status.get("usblogd/" + node + "/status")).as(node + " stopped").isEqualTo("offline");
+        }
+        for (String node : NODES) {
+            String log = Files.readString(tmp.resolve(node + ".log"));
+            assertThat(log).contains("output home: forwarding to " + broker.url() + " as node " + node)
+                    .doesNotContain(PASSWORD);
+        }
+        String again = Files.readString(tmp.resolve("node-b-again.log"));
+        assertThat(again.lines().filter(l -> l.contains("cannot reach the MQTT broker at " + broker.url())))
+                .as(again).hasSize(1);
+        assertThat(again).contains("output home: forwarding to " + broker.url() + " again after");
+    }
+
+    private static String topic(String node, String device, String channel) {
+        return "usblogd/" + node + "/" + device + "/" + channel;
+    }
+
+    private long newestSeen(String node, String device, String channel) {
+        return seen.getOrDefault(topic(node, device, channel), Set.of()).stream().mapToLong(Long::longValue).max()
+                .orElse(0);
+    }
+
+    /** A subscriber whose session the broker keeps through its restart: it misses nothing published meanwhile. */
+    private void subscribe() throws Exception {
+        subscriber = new MqttClient("tcp://127.0.0.1:" + broker.port, "it-subscriber", new MemoryPersistence());
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setUserName("usblogd");
+        o.setPassword(PASSWORD.toCharArray());
+        o.setCleanSession(false);
+        o.setAutomaticReconnect(true);
+        o.setMaxReconnectDelay(1_000);
+        subscriber.setCallback(new MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage m) {
+                String payload = new String(m.getPayload(), StandardCharsets.UTF_8);
+                if (topic.startsWith("homeassistant/")) {
+                    discovery.put(topic, payload);
+                } else if (topic.endsWith("/status")) {
+                    status.put(topic, payload);
+                } else if (!topic.endsWith("/events")) {
+                    seen.computeIfAbsent(topic, k -> ConcurrentHashMap.newKeySet())
+                            .add(Micros.of(Instant.parse(read(payload).get("time").asText())));
+                }
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+            }
+        });
+        subscriber.connect(o);
+        subscriber.subscribe(new String[] { "usblogd/#", "homeassistant/#" }, new int[] { 1, 1 });
+    }
+
+    private Process start(Path home, Path state, Path log) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/usblogd").toString(), "run", "--demo", "--state",
+                state.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().remove("LD_PRELOAD");
+        Process p = pb.start();
+        daemons.add(p);
+        return p;
+    }
+
+    /** The newest sample time of a channel in PostgreSQL (µs), 0 when none or the server is away. */
+    private long newestStored(String node, String device, String channel) {
+        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement("SELECT (EXTRACT(EPOCH FROM"
+                + " MAX(time)) * 1000000)::BIGINT FROM usblogd_sample WHERE node = ? AND device = ? AND channel = ?")) {
+            ps.setString(1, node);
+            ps.setString(2, device);
+            ps.setString(3, channel);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    private Map<Long, Double> stored(String node, String device, String channel, long before) throws Exception {
+        Map<Long, Double> rows = new TreeMap<>();
+        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement("SELECT (EXTRACT(EPOCH FROM time)"
+                + " * 1000000)::BIGINT, value FROM usblogd_sample WHERE node = ? AND device = ? AND channel = ?"
+                + " AND time < to_timestamp(? / 1000000.0)")) {
+            ps.setString(1, node);
+            ps.setString(2, device);
+            ps.setString(3, channel);
+            ps.setLong(4, before);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    assertThat(rows.put(rs.getLong(1), rs.getDouble(2))).as("one row per time").isNull();
+                }
+            }
+        }
+        rows.keySet().removeIf(t -> t >= before); // to_timestamp's double may round the cut by a microsecond
+        return rows;
+    }
+
+    private Connection connection() throws Exception {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(postgres.url());
+        ds.setUser(PostgresServer.USER);
+        ds.setPassword(PASSWORD);
+        return ds.getConnection();
+    }
+
+    private static JsonNode read(String payload) {
+        try {
+            return JSON.readTree(payload);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + payload, e);
+        }
+    }
+}
