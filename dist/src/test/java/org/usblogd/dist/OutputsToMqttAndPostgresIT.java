@@ -196,6 +196,71 @@ class OutputsToMqttAndPostgresIT {
         assertThat(again).contains("output home: forwarding to " + broker.url() + " again after");
     }
 
+    @Test
+    void aWrongBrokerPasswordIsOneLineLoggingGoesOnAndAnEditWhileRunningSendsTheBacklog() throws Exception {
+        subscribe();
+        Path home = tmp.resolve("usblogd");
+        PluginJars.copyOfInstallation(home);
+        Files.writeString(home.resolve("conf/org.usblogd.http.cfg"), "port = 0\n");
+        writeMqttOutput(home, "not the password");
+        Path state = tmp.resolve("state");
+        Path log = tmp.resolve("daemon.log");
+        Process daemon = start(home, state, log);
+        String api = "http://127.0.0.1:" + HttpDaemon.awaitListening(log);
+        Samples local = new Samples(state);
+        Dist.await("samples logged", 60_000, () -> {
+            try {
+                return local.times(POWER, "voltage").size() > 1_000;
+            } catch (AssertionError e) {
+                return false; // the daemon's database server is not up yet
+            }
+        });
+        int logged = local.times(POWER, "voltage").size();
+        Thread.sleep(3_000); // attempts go on with back-off; so does logging
+        assertThat(local.times(POWER, "voltage").size()).as("logging goes on").isGreaterThan(logged + 100);
+        String text = Files.readString(log);
+        assertThat(text.lines().filter(l -> l.contains("refuses user 'usblogd'"))).as(text).hasSize(1);
+        assertThat(text).contains("the MQTT broker at " + broker.url() + " refuses user 'usblogd'",
+                "check user and password in " + home.resolve("conf/org.usblogd.output-home.cfg").toRealPath())
+                .doesNotContain("not the password");
+        JsonNode output = JSON.readTree(get(api + "/api/v1/outputs")).get(0);
+        assertThat(output.get("type").asText()).isEqualTo("mqtt");
+        assertThat(output.get("target").asText()).isEqualTo(broker.url());
+        assertThat(output.get("connected").asBoolean()).isFalse();
+        assertThat(output.get("backlogSamples").asLong()).isGreaterThan(1_000);
+        assertThat(get(api + "/metrics")).contains("usblogd_output_connected{output=\"home\",type=\"mqtt\"} 0.0");
+
+        writeMqttOutput(home, PASSWORD);
+        long now = Micros.of(Instant.now());
+        Dist.await("the backlog at the subscriber", 120_000, () -> newestSeen("it-node", POWER, "voltage") >= now);
+        assertThat(seen.get(topic("it-node", POWER, "voltage"))).as("everything logged while refused")
+                .containsAll(local.times(POWER, "voltage").subList(0, logged));
+        assertThat(daemon.isAlive()).isTrue();
+        Dist.await("connected in the metrics", 30_000, () -> {
+            try {
+                return get(api + "/metrics").contains("usblogd_output_connected{output=\"home\",type=\"mqtt\"} 1.0");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    /** Written to a temporary file and moved in, as an editor or a configuration tool does. */
+    private void writeMqttOutput(Path home, String password) throws Exception {
+        Path temp = home.resolve("output-home.tmp");
+        Files.writeString(temp, "type = mqtt\nurl = " + broker.url() + "\nuser = usblogd\npassword = " + password
+                + "\nnode = it-node\n");
+        Files.move(temp, home.resolve("conf/org.usblogd.output-home.cfg"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String get(String url) throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(HttpDaemon.request(url, null).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url + ": " + response.body()).isEqualTo(200);
+        return response.body();
+    }
+
     private static String topic(String node, String device, String channel) {
         return "usblogd/" + node + "/" + device + "/" + channel;
     }

@@ -67,11 +67,61 @@ class OutputConfigRulesTest {
     void aFileWithoutTypeOrWithAnotherTypeIsRefused() {
         Map<String, Object> p = right();
         p.remove("type");
-        assertThat(rules.problems(p)).containsExactly(FILE + ": type is not set: expected postgresql");
+        assertThat(rules.problems(p)).containsExactly(FILE + ": type is not set: expected postgresql or mqtt");
+        p.put("type", "kafka");
+        assertThat(rules.problems(p)).contains(FILE + ": type = kafka is not valid: expected one of postgresql, mqtt");
+        assertThatThrownBy(() -> OutputSettings.parse(p, w -> { }, e -> { })).hasMessageContaining(FILE
+                + ": type = kafka is not valid");
+    }
+
+    @Test
+    void anMqttFileTakesMqttAndMqttsUrlsWithTheirDefaultPorts() {
+        Map<String, Object> p = mqtt("mqtt://broker.lan");
+        assertThat(rules.problems(p)).isEmpty();
+        OutputSettings s = OutputSettings.parse(p, w -> { }, e -> { });
+        assertThat(s.isMqtt()).isTrue();
+        assertThat(s.mqtt()).isEqualTo(new OutputSettings.Mqtt("usblogd", "", 1, false, "homeassistant"));
+        assertThat(MqttAddress.parse(s.url()).pahoUri()).isEqualTo("tcp://broker.lan:1883");
+        assertThat(MqttAddress.parse("mqtts://broker.lan").pahoUri()).isEqualTo("ssl://broker.lan:8883");
+        assertThat(MqttAddress.parse("ssl://10.0.0.5:9883").pahoUri()).isEqualTo("ssl://10.0.0.5:9883");
+        assertThat(MqttAddress.parse("tcp://[::1]:1884").pahoUri()).isEqualTo("tcp://[::1]:1884");
+        p.put("homeassistant", "true");
+        p.put("samples.per.message", "50");
+        p.put("topic", "site/loggers");
+        assertThat(OutputSettings.parse(p, w -> { }, e -> { }).mqtt())
+                .isEqualTo(new OutputSettings.Mqtt("site/loggers", "", 50, true, "homeassistant"));
+    }
+
+    @Test
+    void anMqttFilesMistakesAreOneLineEach() {
+        assertThat(rules.problems(mqtt("http://broker.lan"))).containsExactly(FILE + ": url = http://broker.lan is"
+                + " not valid: expected mqtt://HOST[:PORT] or, with TLS, mqtts://HOST[:PORT]");
+        assertThat(rules.problems(mqtt("mqtt://user:secret@broker.lan"))).singleElement().asString()
+                .contains("is not valid").doesNotContain("secret");
+        Map<String, Object> p = mqtt("mqtt://broker.lan");
+        p.put("ca", "/etc/ssl/broker-ca.pem");
+        assertThat(rules.problems(p)).containsExactly(FILE + ": ca = /etc/ssl/broker-ca.pem is set but url ="
+                + " mqtt://broker.lan does not use TLS: expected an mqtts:// url, or no ca");
+        p.put("url", "mqtts://broker.lan");
+        assertThat(rules.problems(p)).containsExactly(FILE + ": ca = /etc/ssl/broker-ca.pem cannot be read:"
+                + " expected a PEM file of the broker's CA certificate, readable by the daemon's user");
+        p.remove("ca");
+        p.put("topic", "usblogd/#");
+        assertThat(rules.problems(p)).singleElement().asString().contains("topic = usblogd/# is not valid");
+        p.put("topic", "usblogd");
+        p.put("homeassistant", "yes");
+        assertThat(rules.problems(p)).singleElement().asString().contains("homeassistant = yes is not valid");
+        p.put("homeassistant", "true");
+        p.put("samples.per.message", "0");
+        assertThat(rules.problems(p)).singleElement().asString().contains("samples.per.message = 0 is not valid");
+    }
+
+    private static Map<String, Object> mqtt(String url) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("felix.fileinstall.filename", "file:" + FILE);
         p.put("type", "mqtt");
-        assertThat(rules.problems(p)).containsExactly(FILE + ": type = mqtt is not valid: expected one of postgresql");
-        assertThatThrownBy(() -> OutputSettings.parse(p, w -> { }, e -> { })).hasMessage(FILE
-                + ": type = mqtt is not valid: expected one of postgresql");
+        p.put("url", url);
+        return p;
     }
 
     private static Map<String, Object> right() {
