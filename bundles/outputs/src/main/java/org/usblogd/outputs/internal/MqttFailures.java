@@ -29,7 +29,7 @@ final class MqttFailures implements PeerFailures {
         }
         if (PeerFailures.cause(e, SSLException.class) || PeerFailures.cause(e, GeneralSecurityException.class)
                 || PeerFailures.cause(e, java.io.FileNotFoundException.class)
-                || PeerFailures.cause(e, java.nio.file.NoSuchFileException.class) || tlsRefused(e)) {
+                || PeerFailures.cause(e, java.nio.file.FileSystemException.class) || tlsRefused(e)) {
             return "tls";
         }
         if (unreachable(e)) {

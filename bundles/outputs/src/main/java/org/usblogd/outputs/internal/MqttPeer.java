@@ -27,14 +27,26 @@ import org.usblogd.api.store.StoredSample;
 final class MqttPeer implements Peer {
     private static final int CONNECT_TIMEOUT_S = 10;
     private static final int KEEP_ALIVE_S = 30;
-    /** What the broker may take to acknowledge a batch before the connection counts as broken. */
-    private static final long ACK_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
-    /** Messages in flight at once: Paho refuses more than its window, and this one keeps memory small. */
+    /** What the broker may take to acknowledge the next message before the connection counts as broken. */
+    private static final long ACK_TIMEOUT_MS = 60_000;
+    /**
+     * Messages in flight at once, which keeps memory small. Paho's own limit is set far above it: Paho counts an
+     * acknowledged message out only on its callback thread, after it has woken the thread waiting for it, so a
+     * window as large as its limit would meet "too many publishes in progress" now and then.
+     */
     private static final int WINDOW = 1_000;
+    private static final int PAHO_MAX_INFLIGHT = 65_535;
+    /**
+     * Paho logs through java.util.logging, which would write to the daemon's stderr (a keep-alive timeout is
+     * SEVERE there); what it reports reaches the output as an exception, which the output's log line tells.
+     * Held here so that the setting is not lost with a collected logger.
+     */
+    private static final java.util.logging.Logger PAHO_LOG = quiet("org.eclipse.paho.client.mqttv3");
     private static final byte[] ONLINE = "online".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] OFFLINE = "offline".getBytes(StandardCharsets.US_ASCII);
 
     private final OutputSettings settings;
+    private final int connectTimeoutS;
     private final MqttAddress address;
     private final MqttMessages messages;
     /** Null unless the file switches discovery on. */
@@ -44,7 +56,19 @@ final class MqttPeer implements Peer {
     /** Channels announced to Home Assistant on this connection: each is announced once per connection. */
     private final Set<List<String>> announced = new HashSet<>();
 
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger l = java.util.logging.Logger.getLogger(name);
+        l.setLevel(java.util.logging.Level.OFF);
+        return l;
+    }
+
     MqttPeer(OutputSettings settings) {
+        this(settings, CONNECT_TIMEOUT_S);
+    }
+
+    /** @param connectTimeoutS for the TCP connection, and 5 s more for the broker's answer to CONNECT */
+    MqttPeer(OutputSettings settings, int connectTimeoutS) {
+        this.connectTimeoutS = connectTimeoutS;
         this.settings = settings;
         this.address = MqttAddress.parse(settings.url());
         OutputSettings.Mqtt m = settings.mqtt();
@@ -80,9 +104,9 @@ final class MqttPeer implements Peer {
         o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         o.setCleanSession(true);
         o.setAutomaticReconnect(false); // the output's thread reconnects, with its back-off and its log lines
-        o.setConnectionTimeout(CONNECT_TIMEOUT_S);
+        o.setConnectionTimeout(connectTimeoutS);
         o.setKeepAliveInterval(KEEP_ALIVE_S);
-        o.setMaxInflight(WINDOW);
+        o.setMaxInflight(PAHO_MAX_INFLIGHT);
         if (!settings.user().isEmpty()) {
             o.setUserName(settings.user());
             o.setPassword(settings.password().toCharArray());
@@ -95,9 +119,8 @@ final class MqttPeer implements Peer {
         c = new MqttAsyncClient(address.pahoUri(), clientId(), new MemoryPersistence());
         client = c;
         try {
-            c.connect(o).waitForCompletion(TimeUnit.SECONDS.toMillis(CONNECT_TIMEOUT_S + 5));
-            c.publish(messages.statusTopic(), ONLINE, 1, true).waitForCompletion(
-                    TimeUnit.NANOSECONDS.toMillis(ACK_TIMEOUT_NANOS));
+            c.connect(o).waitForCompletion(TimeUnit.SECONDS.toMillis(connectTimeoutS + 5));
+            c.publish(messages.statusTopic(), ONLINE, 1, true).waitForCompletion(ACK_TIMEOUT_MS);
         } catch (MqttException | RuntimeException e) {
             close();
             throw new ConnectFailed(e);
@@ -129,30 +152,22 @@ final class MqttPeer implements Peer {
             out.add(messages.event(e));
         }
         try {
+            // the timeout is on progress, not on the batch: a slow uplink catching up on a large batch still moves
             ArrayDeque<IMqttDeliveryToken> inFlight = new ArrayDeque<>();
-            long deadline = System.nanoTime() + ACK_TIMEOUT_NANOS;
             for (MqttMessages.Message m : out) {
                 if (inFlight.size() >= WINDOW) {
-                    acknowledged(inFlight.poll(), deadline);
+                    inFlight.poll().waitForCompletion(ACK_TIMEOUT_MS);
                 }
                 inFlight.add(c.publish(m.topic(), m.payload(), 1, m.retained()));
             }
             while (!inFlight.isEmpty()) {
-                acknowledged(inFlight.poll(), deadline);
+                inFlight.poll().waitForCompletion(ACK_TIMEOUT_MS);
             }
         } catch (MqttException | RuntimeException e) {
             close(); // whatever state the connection is in, the next batch starts on a new one
             throw e;
         }
         announced.addAll(announcing); // only once acknowledged: a lost connection announces them again
-    }
-
-    private static void acknowledged(IMqttDeliveryToken token, long deadline) throws MqttException {
-        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-        if (left <= 0) {
-            throw new MqttException(MqttException.REASON_CODE_CLIENT_TIMEOUT);
-        }
-        token.waitForCompletion(left);
     }
 
     @Override
@@ -182,17 +197,13 @@ final class MqttPeer implements Peer {
             return;
         }
         try {
-            if (c.isConnected()) {
-                // no DISCONNECT packet: the broker then publishes the last will (offline) until the next connect
-                c.disconnectForcibly(0, 1_000, false);
-            }
+            // in any state, a connect still waiting for the broker's answer too (Paho has no timeout of its own
+            // for that): it ends the socket and Paho's threads. No DISCONNECT packet: the broker publishes the
+            // last will (offline) until the next connect. Not followed by Paho's close(), which only clears
+            // fields a receiver thread that is still finishing may yet read (a NullPointerException on stderr)
+            c.disconnectForcibly(0, 1_000, false);
         } catch (MqttException | RuntimeException e) {
             // the connection is given up either way
-        }
-        try {
-            c.close(true); // ends Paho's threads for this client
-        } catch (MqttException | RuntimeException e) {
-            // nothing left to release
         }
     }
 

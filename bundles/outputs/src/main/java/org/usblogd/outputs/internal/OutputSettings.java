@@ -81,11 +81,13 @@ record OutputSettings(String name, String file, String type, String url, String 
             return java.util.Optional.of(file + ": ca = " + ca + " cannot be read: expected a PEM file of the"
                     + " broker's CA certificate, readable by the daemon's user");
         }
-        String topic = properties.containsKey("topic") ? text(properties, "topic") : "usblogd";
-        if (topic.isEmpty() || topic.contains("+") || topic.contains("#") || topic.startsWith("/")
-                || topic.endsWith("/") || topic.startsWith("$")) {
-            return java.util.Optional.of(file + ": topic = " + topic + " is not valid: expected a topic prefix"
-                    + " without wildcards (+, #), not starting with $ and without a leading or trailing /");
+        for (String key : java.util.List.of("topic", "discovery.prefix")) {
+            String topic = properties.containsKey(key) ? text(properties, key) : "default";
+            if (topic.isEmpty() || topic.contains("+") || topic.contains("#") || topic.startsWith("/")
+                    || topic.endsWith("/") || topic.startsWith("$")) {
+                return java.util.Optional.of(file + ": " + key + " = " + topic + " is not valid: expected a topic"
+                        + " prefix without wildcards (+, #), not starting with $ and without a leading or trailing /");
+            }
         }
         return java.util.Optional.empty();
     }

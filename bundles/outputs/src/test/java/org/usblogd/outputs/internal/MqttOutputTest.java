@@ -326,6 +326,102 @@ class MqttOutputTest {
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("MQTT"));
     }
 
+    @Test
+    void batchesOfTenThousandGoOutWithoutHittingPahosInFlightLimit() throws Exception {
+        long co2 = store.channel("04d9:a052@v1-1", "co2", "ppm");
+        store.commit(co2, T0, 1_000_000L, 60_000, 400);
+        Forwarder f = forwarder("home", broker.url(), PASSWORD, Map.of("batch", 10_000));
+        f.start();
+        try {
+            await("60,000 samples acknowledged", () -> f.status().forwardedSamples() == 60_000);
+        } finally {
+            f.stop();
+        }
+        assertThat(lines(Level.ERROR)).as("no batch refused on the way").isEmpty();
+    }
+
+    @Test
+    void aBrokerThatAcceptsButNeverAnswersLeavesNoThreadOrSocketBehind() throws Exception {
+        store.commit(store.channel("04d9:a052@v1-1", "co2", "ppm"), T0, 5, 400);
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> accepted = new CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept()); // and never a word back
+                    }
+                } catch (java.io.IOException e) {
+                    // closed at the end of the test
+                }
+            });
+            acceptor.start();
+            Map<String, Object> p = new java.util.HashMap<>(Map.of("type", "mqtt", "url", "mqtt://127.0.0.1:"
+                    + silent.getLocalPort(), "node", "test-node", "felix.fileinstall.filename",
+                    "file:/conf/org.usblogd.output-home.cfg"));
+            OutputSettings s = OutputSettings.parse(p, w -> fail("warned: " + w), e -> fail("error: " + e));
+            Forwarder f = new Forwarder(s, store.log, new MqttPeer(s, 1), new MqttFailures(s),
+                    TimeUnit.SECONDS.toNanos(5), 20 * MS, 200 * MS);
+            f.start();
+            try {
+                await("three attempts", () -> accepted.size() >= 3);
+            } finally {
+                f.stop();
+            }
+            await("Paho's threads gone", () -> Thread.getAllStackTraces().keySet().stream()
+                    .noneMatch(t -> t.getName().startsWith("MQTT")));
+            await("every connection closed by the output", () -> accepted.stream().allMatch(this::closedByPeer));
+            assertThat(lines(Level.ERROR)).singleElement().asString().contains("cannot reach the MQTT broker at");
+            for (java.net.Socket a : accepted) {
+                a.close();
+            }
+        }
+    }
+
+    private boolean closedByPeer(java.net.Socket s) {
+        try {
+            s.setSoTimeout(10);
+            return s.getInputStream().read(new byte[4096]) < 0;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (java.io.IOException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void closingRightAfterAnAcknowledgedBatchPrintsNothingOnStderr() throws Exception {
+        long co2 = store.channel("04d9:a052@v1-1", "co2", "ppm");
+        Map<String, Object> p = new java.util.HashMap<>(Map.of("type", "mqtt", "url", broker.url(), "user", "usblogd",
+                "password", PASSWORD, "node", "test-node", "felix.fileinstall.filename",
+                "file:/conf/org.usblogd.output-home.cfg"));
+        OutputSettings s = OutputSettings.parse(p, w -> fail("warned: " + w), e -> fail("error: " + e));
+        List<org.usblogd.api.store.StoredSample> samples = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            samples.add(new org.usblogd.api.store.StoredSample(T0 + i, "04d9:a052@v1-1", "co2", i, "ppm"));
+        }
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            for (int i = 0; i < 150; i++) {
+                MqttPeer peer = new MqttPeer(s);
+                peer.send(new Batch(samples, List.of()));
+                if (i % 2 == 0) {
+                    peer.close();
+                } else {
+                    peer.abort(); // as a stop does, from another thread
+                    peer.close();
+                }
+            }
+            Thread.sleep(500); // Paho's threads finishing
+        } finally {
+            System.setErr(err);
+        }
+        assertThat(printed.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(co2).isPositive();
+    }
+
     /** An output with the test's short back-off. */
     private Forwarder forwarder(String name, String url, String password, Map<String, Object> more) throws Exception {
         Map<String, Object> p = new java.util.HashMap<>(Map.of("type", "mqtt", "url", url, "user", "usblogd",

@@ -109,6 +109,9 @@ class OutputConfigRulesTest {
         p.put("topic", "usblogd/#");
         assertThat(rules.problems(p)).singleElement().asString().contains("topic = usblogd/# is not valid");
         p.put("topic", "usblogd");
+        p.put("discovery.prefix", "home/#");
+        assertThat(rules.problems(p)).singleElement().asString().contains("discovery.prefix = home/# is not valid");
+        p.put("discovery.prefix", "homeassistant");
         p.put("homeassistant", "yes");
         assertThat(rules.problems(p)).singleElement().asString().contains("homeassistant = yes is not valid");
         p.put("homeassistant", "true");
