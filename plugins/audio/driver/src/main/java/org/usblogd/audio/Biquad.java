@@ -6,6 +6,8 @@ package org.usblogd.audio;
  */
 final class Biquad {
 
+    static final double TINY = 1e-100;
+
     private final double b0;
     private final double b1;
     private final double b2;
@@ -28,6 +30,21 @@ final class Biquad {
         s1 = b1 * x - a1 * y + s2;
         s2 = b2 * x - a2 * y;
         return y;
+    }
+
+    /**
+     * Zeroes state that has decayed below {@link #TINY}. In silence the state decays towards zero and, left
+     * alone, into subnormal numbers, whose arithmetic is some 35 times slower on x86 (LevelChainBenchmark:
+     * 1.1 µs instead of 31 ns per sample); 1e-100 is far below any signal (-150 dBFS is 3e-8) and far above
+     * the subnormal range (below 2.2e-308), which the slowest pole cannot cross between two calls.
+     */
+    void flushTiny() {
+        if (Math.abs(s1) < TINY) {
+            s1 = 0;
+        }
+        if (Math.abs(s2) < TINY) {
+            s2 = 0;
+        }
     }
 
     void reset() {

@@ -21,6 +21,9 @@ final class LevelChain {
      */
     static final double MAX_AMPLITUDE = 1000;
 
+    /** Subnormal numbers are flushed every 256 frames: the slowest pole cannot reach them in that time. */
+    private static final int FLUSH_MASK = 255;
+
     private final Pcm pcm;
     private final int channels;
     private final Weighting[] weightings;
@@ -101,6 +104,19 @@ final class LevelChain {
             if (++framesInInterval == intervalFrames) {
                 emit();
             }
+            if ((f & FLUSH_MASK) == FLUSH_MASK) {
+                flushTiny();
+            }
+        }
+        flushTiny();
+    }
+
+    private void flushTiny() {
+        for (int w = 0; w < weightings.length; w++) {
+            for (WeightingFilter filter : filters[w]) {
+                filter.flushTiny();
+            }
+            meters[w].flushTiny();
         }
     }
 

@@ -78,6 +78,13 @@ final class LevelMeter {
         }
     }
 
+    /** Keeps the Fast detector out of subnormal numbers in silence, as {@link Biquad#flushTiny()} does. */
+    void flushTiny() {
+        if (fast < Biquad.TINY) {
+            fast = 0;
+        }
+    }
+
     /** A sample to count as invalid that never reached {@link #add} as a whole frame. */
     void countInvalid(long samples) {
         invalid += samples;

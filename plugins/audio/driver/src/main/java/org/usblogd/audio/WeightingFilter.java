@@ -27,6 +27,13 @@ final class WeightingFilter {
         return y;
     }
 
+    /** See {@link Biquad#flushTiny()}: call it every few hundred samples. */
+    void flushTiny() {
+        for (Biquad b : sections) {
+            b.flushTiny();
+        }
+    }
+
     /** Forgets the past: after a gap in the stream, the ringing of old samples would be no measurement. */
     void reset() {
         for (Biquad b : sections) {

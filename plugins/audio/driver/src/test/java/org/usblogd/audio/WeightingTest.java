@@ -174,6 +174,27 @@ class WeightingTest {
     }
 
     @Test
+    void inSilenceTheFilterStateGoesToZeroAndNeverThroughSubnormalNumbers() {
+        WeightingFilter a = Weighting.A.filter(48000);
+        for (int i = 0; i < 48000; i++) {
+            a.process(Math.sin(2 * Math.PI * 31.5 * i / 48000));
+        }
+        long subnormal = 0;
+        for (int i = 0; i < 60 * 48000; i++) {
+            double y = a.process(0);
+            if (y != 0 && Math.abs(y) < Double.MIN_NORMAL) {
+                subnormal++;
+            }
+            if ((i & 255) == 255) {
+                a.flushTiny();
+            }
+        }
+
+        assertThat(subnormal).isZero();
+        assertThat(a.process(0)).isZero();
+    }
+
+    @Test
     void filtersStayStableAndFiniteOverTenSecondsOfFullScaleNoise() {
         java.util.Random random = new java.util.Random(18);
         for (double rate : new double[] { 8000, 96000 }) {
