@@ -15,6 +15,11 @@ import java.util.function.Consumer;
  */
 final class LevelChain {
 
+    /** A level a second, as the issue asks by default. */
+    static final double DEFAULT_INTERVAL_SECONDS = 1.0;
+    /** Eight a second: an interval as long as the Fast time constant. */
+    static final double FAST_INTERVAL_SECONDS = 0.125;
+
     /**
      * Samples beyond this (+60 dBFS) come from no converter; clamping them to silence keeps the filters'
      * state finite, which a 1e300 would not: once a biquad holds infinity it holds NaN forever.

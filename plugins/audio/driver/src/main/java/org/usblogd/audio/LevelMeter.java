@@ -14,8 +14,9 @@ import java.util.OptionalDouble;
  *
  * <p>Levels never go below {@link #FLOOR_DBFS}: digital silence would read -Infinity, which no store or
  * chart takes. -150 dBFS is below what any converter resolves (one LSB of 24 bits is -138 dBFS as a sine's
- * peak), so the floor only ever marks silence. Inputs that are NaN or infinite count as silence and are
- * counted; nothing that enters makes a level NaN.
+ * peak), so the floor only ever marks silence; a calibration moves it with everything else (-30 dB SPL for an
+ * offset of 120 dB). Inputs that are NaN or infinite count as silence and are counted; nothing that enters
+ * makes a level NaN.
  */
 final class LevelMeter {
 

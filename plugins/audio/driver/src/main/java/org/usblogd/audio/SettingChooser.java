@@ -19,6 +19,15 @@ final class SettingChooser {
      *        frames); the packet size a rate needs depends on it
      */
     static StreamChoice choose(UacDescriptors descriptors, StreamRequest request, boolean highSpeed) {
+        return choose(descriptors, request, highSpeed, ClockRates.UNASKED);
+    }
+
+    /**
+     * @param clocks the rates UAC2 clock sources said they run at (their RANGE answers); UAC2 streaming
+     *        descriptors list no rates, so without it any rate passes for them
+     */
+    static StreamChoice choose(UacDescriptors descriptors, StreamRequest request, boolean highSpeed,
+            ClockRates clocks) {
         if (descriptors.captures().isEmpty()) {
             return new StreamChoice.Unusable(descriptors.unusableBecause());
         }
@@ -27,7 +36,7 @@ final class SettingChooser {
         Comparator<CaptureSetting> cheaper = Comparator.comparingInt(CaptureSetting::bytesPerServiceInterval)
                 .thenComparingInt(CaptureSetting::interfaceNumber).thenComparingInt(CaptureSetting::alternate);
         for (CaptureSetting s : descriptors.captures()) {
-            String why = refusal(s, request, highSpeed);
+            String why = refusal(s, request, highSpeed, clocks);
             if (why != null) {
                 refused.add(s.describe() + ": " + why);
             } else if (best == null || cheaper.compare(s, best) < 0) {
@@ -44,9 +53,14 @@ final class SettingChooser {
 
     /** The first of {@link StreamRequest#DEFAULT_RATES} some setting carries, at any channels and bits. */
     static StreamChoice chooseDefault(UacDescriptors descriptors, boolean highSpeed) {
+        return chooseDefault(descriptors, highSpeed, ClockRates.UNASKED);
+    }
+
+    /** As {@link #chooseDefault(UacDescriptors, boolean)}, with what UAC2 clocks said they run at. */
+    static StreamChoice chooseDefault(UacDescriptors descriptors, boolean highSpeed, ClockRates clocks) {
         StreamChoice first = null;
         for (int rate : StreamRequest.DEFAULT_RATES) {
-            StreamChoice c = choose(descriptors, new StreamRequest(rate, 0, 0), highSpeed);
+            StreamChoice c = choose(descriptors, new StreamRequest(rate, 0, 0), highSpeed, clocks);
             if (c instanceof StreamChoice.Chosen) {
                 return c;
             }
@@ -57,12 +71,15 @@ final class SettingChooser {
         return first;
     }
 
-    private static String refusal(CaptureSetting s, StreamRequest r, boolean highSpeed) {
+    private static String refusal(CaptureSetting s, StreamRequest r, boolean highSpeed, ClockRates clocks) {
         if (!r.accepts(s)) {
             return "other format";
         }
         if (r.rate() <= 0 || !s.listsRate(r.rate())) {
             return "rate not listed";
+        }
+        if (s.uac() == 2 && !clocks.runsAt(s.clockId(), r.rate())) {
+            return "clock " + s.clockId() + " does not run at that rate";
         }
         int needed = s.bytesNeeded(r.rate(), highSpeed);
         if (needed > s.bytesPerServiceInterval()) {

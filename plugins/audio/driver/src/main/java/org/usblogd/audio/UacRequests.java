@@ -30,6 +30,28 @@ final class UacRequests {
     private UacRequests() {
     }
 
+    /**
+     * GET_DESCRIPTOR(CONFIGURATION) of the configuration at {@code index} (not bConfigurationValue): the
+     * only way to the class-specific descriptors while the core's interface and endpoint records leave them
+     * out. Ask with {@code length} 9 first, then with the wTotalLength those 9 bytes carry ({@link
+     * #totalLength}).
+     */
+    static ControlRequest configurationDescriptor(int index, int length) {
+        if (length < 9 || length > 0xFFFF) {
+            throw new IllegalArgumentException("wLength " + length);
+        }
+        return new ControlRequest(0x80, 0x06, 0x0200 | (index & 0xFF), 0, length, new byte[0]);
+    }
+
+    /** wTotalLength of a configuration descriptor's first bytes, or empty when they are none. */
+    static OptionalInt totalLength(byte[] answer, int length) {
+        if (answer == null || length < 4 || answer.length < 4 || (answer[0] & 0xFF) < 9 || answer[1] != 0x02) {
+            return OptionalInt.empty();
+        }
+        int total = (answer[2] & 0xFF) | (answer[3] & 0xFF) << 8;
+        return total >= 9 ? OptionalInt.of(total) : OptionalInt.empty();
+    }
+
     /** UAC1 SET_CUR of the endpoint's sampling frequency. */
     static ControlRequest uac1SetRate(int endpoint, int rate) {
         if (rate <= 0 || rate > 0xFFFFFF) {

@@ -2,6 +2,8 @@ package org.usblogd.audio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 class SettingChooserTest {
@@ -67,6 +69,27 @@ class SettingChooserTest {
         StreamChoice c = SettingChooser.chooseDefault(UAC1, false);
 
         assertThat(c).isEqualTo(new StreamChoice.Chosen(UAC1.captures().get(0), 48000));
+    }
+
+    @Test
+    void aUac2RateTheClockSaidItDoesNotRunAtIsRefused() {
+        ClockRates clocks = ClockRates.UNASKED.with(0x10, List.of(new UacRequests.RateRange(44100, 48000, 3900)));
+
+        assertThat(chosen(SettingChooser.choose(UAC2, new StreamRequest(48000, 0, 16), true, clocks)).alternate())
+                .isEqualTo(1);
+        assertThat(SettingChooser.choose(UAC2, new StreamRequest(32000, 0, 16), true, clocks))
+                .isInstanceOfSatisfying(StreamChoice.Unusable.class,
+                        u -> assertThat(u.why()).contains("clock 16 does not run at that rate"));
+        assertThat(SettingChooser.chooseDefault(UAC2, true, ClockRates.UNASKED.with(0x10,
+                List.of(new UacRequests.RateRange(16000, 16000, 0))))).isEqualTo(
+                        new StreamChoice.Chosen(UAC2.captures().get(0), 16000));
+    }
+
+    @Test
+    void aClockThatAnsweredNothingIsTakenAtItsInterfacesWord() {
+        ClockRates clocks = ClockRates.UNASKED.with(0x10, List.of());
+
+        assertThat(clocks.runsAt(0x10, 12345)).isTrue();
     }
 
     @Test

@@ -89,6 +89,18 @@ class UacRequestsTest {
     }
 
     @Test
+    void theConfigurationDescriptorIsAskedForByIndexAndItsTotalLengthReadFromTheFirstNineBytes() {
+        assertThat(UacRequests.configurationDescriptor(0, 9))
+                .isEqualTo(new ControlRequest(0x80, 0x06, 0x0200, 0, 9, new byte[0]));
+        byte[] whole = UacSamples.uac1Microphone();
+
+        assertThat(UacRequests.totalLength(whole, 9)).hasValue(whole.length);
+        assertThat(UacRequests.totalLength(d(9, 0x04, 0x40, 0), 4)).isEmpty();
+        assertThat(UacRequests.totalLength(d(9, 0x02, 5, 0), 4)).isEmpty();
+        assertThat(UacRequests.totalLength(d(9, 0x02), 2)).isEmpty();
+    }
+
+    @Test
     void randomAnswersNeverThrow() {
         Random random = new Random(18);
         for (int i = 0; i < 100_000; i++) {
@@ -96,6 +108,7 @@ class UacRequestsTest {
             random.nextBytes(answer);
             UacRequests.ranges(answer, random.nextInt(120));
             UacRequests.rate(answer, random.nextInt(6), random.nextInt(6));
+            UacRequests.totalLength(answer, random.nextInt(10));
         }
     }
 
