@@ -90,6 +90,7 @@ final class LevelChain {
 
     /** Decoded frames, interleaved; NaN, infinite and absurd samples count as silence (and are counted). */
     void samples(double[] interleaved, int frames) {
+        frames = Math.min(frames, interleaved.length / channels);
         int at = 0;
         for (int f = 0; f < frames; f++, at += channels) {
             for (int w = 0; w < weightings.length; w++) {
@@ -122,6 +123,19 @@ final class LevelChain {
                 filter.flushTiny();
             }
             meters[w].flushTiny();
+        }
+    }
+
+    /**
+     * Starts the filters and the Fast detectors afresh, as after the stream was stopped and started again:
+     * what they remember is no longer the signal before this one. The interval goes on.
+     */
+    void restart() {
+        for (int w = 0; w < weightings.length; w++) {
+            for (WeightingFilter filter : filters[w]) {
+                filter.reset();
+            }
+            meters[w].restart();
         }
     }
 

@@ -169,6 +169,25 @@ class LevelMeterTest {
     }
 
     @Test
+    void afterARestartTheFastLevelsSettleAgain() {
+        List<Interval> intervals = new ArrayList<>();
+        LevelChain chain = new LevelChain(RATE, 1, 2, LevelChain.FAST_INTERVAL_SECONDS, Calibration.NONE, AZC,
+                intervals::add);
+        double[] second = new double[RATE];
+        for (int i = 0; i < RATE; i++) {
+            second[i] = 0.1 * Math.sin(2 * Math.PI * 1000 * i / RATE);
+        }
+        chain.samples(second, RATE);
+        chain.restart();
+        chain.samples(second, RATE);
+
+        assertThat(intervals).hasSize(16);
+        assertThat(intervals.get(7).of(Weighting.C).max()).isPresent();
+        assertThat(intervals.get(8).of(Weighting.C).max()).isEmpty();
+        assertThat(intervals.get(15).of(Weighting.C).max().getAsDouble()).isCloseTo(-20, within(0.1));
+    }
+
+    @Test
     void anEmptyIntervalReadsTheFloor() {
         Levels l = new LevelMeter(Weighting.A, RATE, Calibration.NONE).close();
 

@@ -191,7 +191,8 @@ class UacDescriptorsTest {
             assertThat(s.rateControl()).isFalse();
             assertThat(s.inputTerminalType()).isZero();
         });
-        assertThat(u.notes()).containsExactly("interface 1 alt 1: no clock source found, its rate cannot be asked or set");
+        assertThat(u.notes())
+                .containsExactly("interface 1 alt 1: no clock source found, its rate cannot be asked or set");
     }
 
     @Test
