@@ -1,0 +1,275 @@
+package org.usblogd.dist;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * bench/soak: the assembled daemon ({@code run --demo}, or plain {@code run}) for N minutes, with a driver
+ * swapped (a new version of a plugin jar written over the old one) and a family's devices plugged and pulled
+ * (a twin bundle dropped into plugins/ and removed) in turns, as FileInstall sees an operator do it. Every 10 s
+ * it reads the daemon's resident memory, threads and open files from /proc, and every minute, after a full GC
+ * asked with jcmd, the heap in use and the classes and class loaders alive. It prints each series' slope per
+ * hour after the warm-up (the first 10 minutes, or the first third of a shorter run), and the peak resident
+ * memory. With {@code -XX:NativeMemoryTracking=summary} among the JVM options it also prints what native
+ * memory grew in, from the end of the warm-up to the end. Prints figures, asserts nothing; not run by the
+ * suite (a main class, run by bench/soak).
+ */
+public final class SoakBenchmark {
+    private static final long SAMPLE_MS = 10_000;
+    private static final Pattern USED = Pattern.compile("used (\\d+)K");
+
+    private record Point(double minutes, double value) {
+    }
+
+    private SoakBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int minutes = Integer.getInteger("usblogd.soak.minutes", 10);
+        boolean demo = Boolean.parseBoolean(System.getProperty("usblogd.soak.demo", "true"));
+        String javaOpts = System.getProperty("usblogd.soak.javaOpts", "").strip();
+        String memoryOpts = System.getProperty("usblogd.soak.memoryOpts", "launcher").strip();
+        int swapSeconds = Integer.getInteger("usblogd.soak.swapSeconds", 30);
+        boolean baseline = Boolean.parseBoolean(System.getProperty("usblogd.soak.baseline", "true"));
+        java.util.concurrent.ExecutorService both = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var measured = both.submit(() -> soak(minutes, demo, memoryOpts, javaOpts, swapSeconds));
+            // the baseline beside it, in the same minutes on the same machine: the JVM sizing itself
+            var base = baseline ? both.submit(() -> soak(minutes, demo, "jvm", javaOpts, swapSeconds)) : null;
+            long peak = measured.get();
+            if (base != null) {
+                long basePeak = base.get();
+                System.out.printf(Locale.ROOT, "soak: peak resident memory %.0f MB against %.0f MB with the JVM's own"
+                        + " sizing beside it: %.2f of the baseline%n", peak / 1024.0, basePeak / 1024.0,
+                        (double) peak / basePeak);
+            }
+        } finally {
+            both.shutdownNow();
+        }
+    }
+
+    /** @return the peak resident memory, kB */
+    private static long soak(int minutes, boolean demo, String memoryOpts, String javaOpts, int swapSeconds)
+            throws Exception {
+        Path dir = Files.createTempDirectory("usblogd-soak");
+        try {
+            return run(dir, minutes, demo, memoryOpts, javaOpts, swapSeconds);
+        } finally {
+            try (var walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * @param memoryOpts what replaces the launcher's memory options (USBLOGD_MEMORY_OPTS): {@code launcher} keeps
+     *            them, {@code jvm} leaves the JVM to size itself, anything else is used instead
+     * @param javaOpts added to them (USBLOGD_JAVA_OPTS)
+     */
+    private static long run(Path dir, int minutes, boolean demo, String memoryOpts, String javaOpts, int swapSeconds)
+            throws Exception {
+        Path home = dir.resolve("usblogd");
+        PluginJars.copyOfPackage(home); // what ships, without the tests' counters
+        Files.writeString(home.resolve("conf/org.usblogd.http.cfg"), "port = 0\n");
+        Path driver = home.resolve("plugins/wensn-0.1.0-SNAPSHOT.jar");
+        Path twinSource = home.resolve("demo/bundles/temper-twin-0.1.0-SNAPSHOT.jar");
+        Path twinCopy = home.resolve("plugins/temper-twin-soak.jar");
+        List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/usblogd").toString(), "run"));
+        if (demo) {
+            cmd.add("--demo");
+        }
+        cmd.addAll(List.of("--state", dir.resolve("state").toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile());
+        pb.environment().remove("LD_PRELOAD");
+        if (!javaOpts.isEmpty()) {
+            pb.environment().put("USBLOGD_JAVA_OPTS", javaOpts);
+        }
+        if (!memoryOpts.equals("launcher")) {
+            pb.environment().put("USBLOGD_MEMORY_OPTS", memoryOpts.equals("jvm") ? "" : memoryOpts);
+        }
+        Process daemon = pb.start();
+        long pid = daemon.pid(); // the launcher execs java: this is the JVM
+        boolean nmt = javaOpts.contains("NativeMemoryTracking");
+        String label = memoryOpts.equals("launcher") ? "launcher" : memoryOpts.equals("jvm") ? "jvm" : "given";
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "soak [%s]: %d min of `run%s` with %s%s, a driver swapped and a family"
+                + " replugged in turns every %d s%n", label, minutes, demo ? " --demo" : "", memoryOpts.equals("launcher")
+                        ? "the launcher's memory options" : memoryOpts.equals("jvm") ? "the JVM's own sizing"
+                                : "USBLOGD_MEMORY_OPTS=" + memoryOpts, javaOpts.isEmpty() ? "" : " and " + javaOpts,
+                swapSeconds));
+
+        List<Point> rss = new ArrayList<>();
+        List<Point> threads = new ArrayList<>();
+        List<Point> fds = new ArrayList<>();
+        List<Point> heap = new ArrayList<>();
+        List<Point> classes = new ArrayList<>();
+        List<Point> loaders = new ArrayList<>();
+        double warmUp = Math.min(10, minutes / 3.0);
+        boolean baselined = false;
+        long peakKb = 0;
+        long start = System.nanoTime();
+        long nextSample = 0;
+        long nextChange = swapSeconds * 1_000L;
+        long nextGc = 60_000;
+        int change = 0;
+        try {
+            while (true) {
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                if (ms >= minutes * 60_000L) {
+                    break;
+                }
+                if (!daemon.isAlive()) {
+                    throw new IllegalStateException("the daemon ended with " + daemon.exitValue() + ":\n"
+                            + tail(dir.resolve("log")));
+                }
+                double m = ms / 60_000.0;
+                if (ms >= nextSample) {
+                    nextSample += SAMPLE_MS;
+                    long kb = status(pid, "VmRSS");
+                    rss.add(new Point(m, kb / 1024.0));
+                    peakKb = Math.max(peakKb, status(pid, "VmHWM"));
+                    threads.add(new Point(m, status(pid, "Threads")));
+                    try (var s = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+                        fds.add(new Point(m, s.count()));
+                    }
+                }
+                if (ms >= nextGc) {
+                    nextGc += 60_000;
+                    jcmd(pid, "GC.run");
+                    heap.add(new Point(m, heapUsedKb(jcmd(pid, "GC.heap_info")) / 1024.0));
+                    String stats = jcmd(pid, "VM.classloader_stats");
+                    loaders.add(new Point(m, loaderCount(stats)));
+                    classes.add(new Point(m, classCount(stats)));
+                    if (nmt && !baselined && m >= warmUp) {
+                        jcmd(pid, "VM.native_memory", "baseline");
+                        baselined = true;
+                    }
+                }
+                if (ms >= nextChange && swapSeconds > 0) {
+                    nextChange += swapSeconds * 1_000L;
+                    if (change++ % 2 == 0) {
+                        // a new version of a driver over the old file: FileInstall updates the bundle in place
+                        Files.write(driver, PluginJars.withVersion(driver, "0.1." + change, null, null));
+                    } else if (demo && Files.exists(twinCopy)) {
+                        Files.delete(twinCopy); // the family's second set of devices pulled out
+                    } else if (demo) {
+                        Files.write(twinCopy, PluginJars.withVersion(twinSource, "0.2." + change, null, null));
+                    }
+                }
+                Thread.sleep(200);
+            }
+            String nmtDiff = nmt && baselined ? jcmd(pid, "VM.native_memory", "summary.diff") : "";
+            out.append(String.format(Locale.ROOT, "soak [%s]: resident memory %.0f MB at the end, peak %.0f MB;"
+                    + " %d driver swaps and replugs%n", label, rss.get(rss.size() - 1).value(), peakKb / 1024.0,
+                    change));
+            print(out, label, "resident memory (MB)", rss, warmUp);
+            print(out, label, "heap in use after a full GC (MB)", heap, warmUp);
+            print(out, label, "threads", threads, warmUp);
+            print(out, label, "open file descriptors", fds, warmUp);
+            print(out, label, "classes loaded", classes, warmUp);
+            print(out, label, "class loaders", loaders, warmUp);
+            if (!nmtDiff.isEmpty()) {
+                out.append("soak [" + label + "]: native memory since the warm-up (jcmd VM.native_memory"
+                        + " summary.diff):\n");
+                nmtDiff.lines().filter(l -> l.contains("(") && l.contains("committed=") && l.contains("+"))
+                        .forEach(l -> out.append("soak [" + label + "]:   " + l.strip() + "\n"));
+            }
+            System.out.print(out);
+            return peakKb;
+        } finally {
+            daemon.destroy();
+            if (!daemon.waitFor(60, TimeUnit.SECONDS)) {
+                daemon.destroyForcibly();
+            }
+        }
+    }
+
+    private static void print(StringBuilder out, String label, String what, List<Point> series, double warmUp) {
+        List<Point> after = series.stream().filter(p -> p.minutes() >= warmUp).toList();
+        if (after.size() < 2) {
+            out.append(String.format(Locale.ROOT, "soak [%s]: %s: %s (too short a run for a slope)%n", label, what,
+                    series.isEmpty() ? "-" : String.format(Locale.ROOT, "%.1f", series.get(series.size() - 1).value())));
+            return;
+        }
+        out.append(String.format(Locale.ROOT, "soak [%s]: %s: %.1f -> %.1f after the warm-up of %.0f min, slope %+.2f"
+                + " per hour%n", label, what, after.get(0).value(), after.get(after.size() - 1).value(), warmUp,
+                60 * slope(after)));
+    }
+
+    /** Least squares, per minute. */
+    static double slope(List<Point> points) {
+        double n = points.size();
+        double sx = 0;
+        double sy = 0;
+        double sxx = 0;
+        double sxy = 0;
+        for (Point p : points) {
+            sx += p.minutes();
+            sy += p.value();
+            sxx += p.minutes() * p.minutes();
+            sxy += p.minutes() * p.value();
+        }
+        double d = n * sxx - sx * sx;
+        return d == 0 ? 0 : (n * sxy - sx * sy) / d;
+    }
+
+    private static long status(long pid, String field) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(field.length() + 1).strip().split("\\s+")[0]);
+            }
+        }
+        throw new IOException("no " + field + " in /proc/" + pid + "/status");
+    }
+
+    /** The heap's generations or regions in use, in kB: every "used" but metaspace's. */
+    static long heapUsedKb(String heapInfo) {
+        long kb = 0;
+        for (String line : heapInfo.lines().toList()) {
+            String l = line.strip();
+            if (l.startsWith("Metaspace") || l.startsWith("class space") || l.startsWith("from space")
+                    || l.startsWith("to   space") || l.startsWith("eden space") || l.startsWith("the space")
+                    || l.startsWith("object space") || l.startsWith("region size")) {
+                continue; // metaspace, or parts of a generation already counted in its total
+            }
+            Matcher m = USED.matcher(l);
+            if (l.contains("total") && m.find()) {
+                kb += Long.parseLong(m.group(1));
+            }
+        }
+        return kb;
+    }
+
+    /** VM.classloader_stats ends with "Total = N" loaders; its rows' classes column adds up the classes. */
+    static long loaderCount(String stats) {
+        Matcher m = Pattern.compile("Total = (\\d+)").matcher(stats);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    static long classCount(String stats) {
+        Matcher m = Pattern.compile("Total = \\d+\\s+(\\d+)").matcher(stats);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    private static String jcmd(long pid, String... command) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("jcmd", Long.toString(pid)));
+        cmd.addAll(List.of(command));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(60, TimeUnit.SECONDS);
+        return out;
+    }
+
+    private static String tail(Path log) throws IOException {
+        List<String> lines = Files.readAllLines(log);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    }
+}
