@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +15,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.postgresql.ds.PGSimpleDataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,6 +37,7 @@ class OutputToPostgresIT {
     @TempDir
     Path tmp;
     private PostgresServer server;
+    private ForwardedRows rows;
     private final List<Process> daemons = new ArrayList<>();
 
     @BeforeEach
@@ -53,6 +49,7 @@ class OutputToPostgresIT {
         }
         Assumptions.assumeTrue(bin.isPresent(), "needs PostgreSQL");
         server = PostgresServer.start(bin.get(), PASSWORD);
+        rows = new ForwardedRows(server, PASSWORD);
     }
 
     @AfterEach
@@ -254,52 +251,16 @@ class OutputToPostgresIT {
         return p;
     }
 
-    /** The newest forwarded sample time of a channel (µs), 0 when none or the server is away. */
     private long newest(String device, String channel) {
-        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement("SELECT (EXTRACT(EPOCH FROM"
-                + " MAX(time)) * 1000000)::BIGINT FROM usblogd_sample WHERE device = ? AND channel = ?")) {
-            ps.setString(1, device);
-            ps.setString(2, channel);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        } catch (Exception e) {
-            return 0;
-        }
+        return rows.newest("it-node", device, channel);
     }
 
     private Map<Long, Double> forwarded(String device, String channel, long before) throws Exception {
-        Map<Long, Double> rows = new TreeMap<>();
-        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement("SELECT (EXTRACT(EPOCH FROM time)"
-                + " * 1000000)::BIGINT, value FROM usblogd_sample WHERE node = 'it-node' AND device = ? AND channel = ?"
-                + " AND time < to_timestamp(? / 1000000.0)")) {
-            ps.setString(1, device);
-            ps.setString(2, channel);
-            ps.setLong(3, before);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    assertThat(rows.put(rs.getLong(1), rs.getDouble(2))).as("one row per time").isNull();
-                }
-            }
-        }
-        // to_timestamp's double may round the cut by a microsecond: compare exactly here
-        rows.keySet().removeIf(t -> t >= before);
-        return rows;
+        return rows.samples("it-node", device, channel, before);
     }
 
     private long count(String sql) throws Exception {
-        try (Connection c = connection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
-    private Connection connection() throws Exception {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(server.url());
-        ds.setUser(PostgresServer.USER);
-        ds.setPassword(PASSWORD);
-        return ds.getConnection();
+        return rows.count(sql);
     }
 
     /** A command of the installation under test (its conf/ holds the output's file). */

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,7 +26,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.postgresql.ds.PGSimpleDataSource;
 import org.usblogd.api.store.Micros;
 import org.usblogd.testing.mosquitto.HomeAssistantSchema;
 import org.usblogd.testing.mosquitto.MosquittoBroker;
@@ -54,6 +50,7 @@ class OutputsToMqttAndPostgresIT {
     @TempDir
     Path tmp;
     private PostgresServer postgres;
+    private ForwardedRows rows;
     private MosquittoBroker broker;
     private MqttClient subscriber;
     /** What the subscriber saw: topic → sample times (µs), and discovery topic → its last payload. */
@@ -71,6 +68,7 @@ class OutputsToMqttAndPostgresIT {
         }
         Assumptions.assumeTrue(bin.isPresent() && MosquittoBroker.installed(), "needs PostgreSQL and Mosquitto");
         postgres = PostgresServer.start(bin.get(), PASSWORD);
+        rows = new ForwardedRows(postgres, PASSWORD);
         broker = MosquittoBroker.start("usblogd", PASSWORD, false);
     }
 
@@ -314,46 +312,12 @@ class OutputsToMqttAndPostgresIT {
         return p;
     }
 
-    /** The newest sample time of a channel in PostgreSQL (µs), 0 when none or the server is away. */
     private long newestStored(String node, String device, String channel) {
-        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement("SELECT (EXTRACT(EPOCH FROM"
-                + " MAX(time)) * 1000000)::BIGINT FROM usblogd_sample WHERE node = ? AND device = ? AND channel = ?")) {
-            ps.setString(1, node);
-            ps.setString(2, device);
-            ps.setString(3, channel);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        } catch (Exception e) {
-            return 0;
-        }
+        return rows.newest(node, device, channel);
     }
 
     private Map<Long, Double> stored(String node, String device, String channel, long before) throws Exception {
-        Map<Long, Double> rows = new TreeMap<>();
-        try (Connection c = connection(); PreparedStatement ps = c.prepareStatement("SELECT (EXTRACT(EPOCH FROM time)"
-                + " * 1000000)::BIGINT, value FROM usblogd_sample WHERE node = ? AND device = ? AND channel = ?"
-                + " AND time < to_timestamp(? / 1000000.0)")) {
-            ps.setString(1, node);
-            ps.setString(2, device);
-            ps.setString(3, channel);
-            ps.setLong(4, before);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    assertThat(rows.put(rs.getLong(1), rs.getDouble(2))).as("one row per time").isNull();
-                }
-            }
-        }
-        rows.keySet().removeIf(t -> t >= before); // to_timestamp's double may round the cut by a microsecond
-        return rows;
-    }
-
-    private Connection connection() throws Exception {
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(postgres.url());
-        ds.setUser(PostgresServer.USER);
-        ds.setPassword(PASSWORD);
-        return ds.getConnection();
+        return rows.samples(node, device, channel, before);
     }
 
     private static JsonNode read(String payload) {

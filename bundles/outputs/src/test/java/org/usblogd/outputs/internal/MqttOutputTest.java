@@ -433,14 +433,39 @@ class MqttOutputTest {
                 200 * MS);
     }
 
-    private void subscribe(String... filters) throws Exception {
-        subscriber = new MqttClient(broker.url().replace("mqtt://", "tcp://"), "test-subscriber",
-                new MemoryPersistence());
+    /** A client of the broker as the test's user; a durable one keeps its session across the broker's restart. */
+    private MqttClient client(String id, boolean durable) throws Exception {
+        MqttClient c = new MqttClient(broker.url().replace("mqtt://", "tcp://"), id, new MemoryPersistence());
         MqttConnectOptions o = new MqttConnectOptions();
         o.setUserName("usblogd");
         o.setPassword(PASSWORD.toCharArray());
         o.setMaxInflight(5_000);
-        subscriber.connect(o);
+        if (durable) {
+            o.setCleanSession(false);
+            o.setAutomaticReconnect(true);
+            o.setMaxReconnectDelay(500);
+            c.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
+                @Override
+                public void connectionLost(Throwable cause) {
+                }
+
+                @Override
+                public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage m) {
+                    seen.computeIfAbsent(topic, k -> new CopyOnWriteArrayList<>())
+                            .add(new String(m.getPayload(), StandardCharsets.UTF_8));
+                }
+
+                @Override
+                public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
+                }
+            });
+        }
+        c.connect(o);
+        return c;
+    }
+
+    private void subscribe(String... filters) throws Exception {
+        subscriber = client("test-subscriber", false);
         for (String filter : filters) {
             subscriber.subscribe(filter, 1, (topic, m) -> seen.computeIfAbsent(topic,
                     k -> new CopyOnWriteArrayList<>()).add(new String(m.getPayload(), StandardCharsets.UTF_8)));
@@ -449,30 +474,7 @@ class MqttOutputTest {
 
     /** A subscriber whose session the broker keeps across its own restart (QoS 1, no clean session). */
     private void subscribeDurably(String filter) throws Exception {
-        subscriber = new MqttClient(broker.url().replace("mqtt://", "tcp://"), "test-durable",
-                new MemoryPersistence());
-        MqttConnectOptions o = new MqttConnectOptions();
-        o.setUserName("usblogd");
-        o.setPassword(PASSWORD.toCharArray());
-        o.setCleanSession(false);
-        o.setAutomaticReconnect(true);
-        o.setMaxReconnectDelay(500);
-        subscriber.setCallback(new org.eclipse.paho.client.mqttv3.MqttCallback() {
-            @Override
-            public void connectionLost(Throwable cause) {
-            }
-
-            @Override
-            public void messageArrived(String topic, org.eclipse.paho.client.mqttv3.MqttMessage m) {
-                seen.computeIfAbsent(topic, k -> new CopyOnWriteArrayList<>())
-                        .add(new String(m.getPayload(), StandardCharsets.UTF_8));
-            }
-
-            @Override
-            public void deliveryComplete(org.eclipse.paho.client.mqttv3.IMqttDeliveryToken token) {
-            }
-        });
-        subscriber.connect(o);
+        subscriber = client("test-durable", true);
         subscriber.subscribe(filter, 1);
     }
 
@@ -482,12 +484,7 @@ class MqttOutputTest {
 
     /** The retained message on a topic, as a new subscriber gets it. */
     private String retained(String topic) throws Exception {
-        MqttClient c = new MqttClient(broker.url().replace("mqtt://", "tcp://"), "test-retained",
-                new MemoryPersistence());
-        MqttConnectOptions o = new MqttConnectOptions();
-        o.setUserName("usblogd");
-        o.setPassword(PASSWORD.toCharArray());
-        c.connect(o);
+        MqttClient c = client("test-retained", false);
         List<String> got = new CopyOnWriteArrayList<>();
         c.subscribe(topic, 1, (t, m) -> got.add(new String(m.getPayload(), StandardCharsets.UTF_8)));
         await("the retained message on " + topic, () -> !got.isEmpty());
