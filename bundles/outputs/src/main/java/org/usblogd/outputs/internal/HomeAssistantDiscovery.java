@@ -57,7 +57,7 @@ final class HomeAssistantDiscovery {
     MqttMessages.Message sensor(String device, String channel, String unit) {
         String deviceId = id("usblogd_" + node + "_" + device);
         String objectId = id(device + "_" + channel);
-        ObjectNode o = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        ObjectNode o = messages.object();
         o.put("name", channel);
         o.put("unique_id", deviceId + "_" + id(channel));
         o.put("state_topic", messages.sampleTopic(device, channel));

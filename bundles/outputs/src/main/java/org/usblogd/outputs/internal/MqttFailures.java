@@ -13,9 +13,11 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 /** An MQTT broker's failures, told by Paho's reason codes and their causes. */
 final class MqttFailures implements PeerFailures {
     private final OutputSettings settings;
+    private final boolean tls;
 
     MqttFailures(OutputSettings settings) {
         this.settings = settings;
+        this.tls = MqttAddress.parse(settings.url()).tls();
     }
 
     @Override
@@ -40,7 +42,7 @@ final class MqttFailures implements PeerFailures {
 
     /** A TLS connection ended by the broker before it answered: the port does not speak TLS. */
     private boolean tlsRefused(Throwable e) {
-        return MqttAddress.parse(settings.url()).tls() && e instanceof MqttPeer.ConnectFailed
+        return tls && e instanceof MqttPeer.ConnectFailed
                 && !PeerFailures.cause(e, ConnectException.class)
                 && (PeerFailures.cause(e, java.net.SocketException.class)
                         || PeerFailures.cause(e, java.io.EOFException.class));

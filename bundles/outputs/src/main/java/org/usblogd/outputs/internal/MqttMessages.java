@@ -115,6 +115,11 @@ final class MqttMessages {
         return new Message(eventTopic(), bytes(o), false);
     }
 
+    /** A JSON object for a payload, from the one mapper the output's messages are written with. */
+    ObjectNode object() {
+        return json.createObjectNode();
+    }
+
     byte[] bytes(ObjectNode o) {
         try {
             return json.writeValueAsBytes(o);

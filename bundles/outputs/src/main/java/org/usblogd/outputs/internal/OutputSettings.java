@@ -68,12 +68,13 @@ record OutputSettings(String name, String file, String type, String url, String 
     }
 
     private static java.util.Optional<String> mqttProblem(String file, Map<String, ?> properties, String u) {
-        if (MqttAddress.parse(u) == null) {
+        MqttAddress address = MqttAddress.parse(u);
+        if (address == null) {
             return java.util.Optional.of(file + ": url = " + withoutSecrets(u) + " is not valid: expected"
                     + " mqtt://HOST[:PORT] or, with TLS, mqtts://HOST[:PORT]");
         }
         String ca = text(properties, "ca");
-        if (!ca.isEmpty() && !MqttAddress.parse(u).tls()) {
+        if (!ca.isEmpty() && !address.tls()) {
             return java.util.Optional.of(file + ": ca = " + ca + " is set but url = " + u + " does not use TLS:"
                     + " expected an mqtts:// url, or no ca");
         }

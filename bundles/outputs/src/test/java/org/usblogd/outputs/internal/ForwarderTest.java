@@ -18,15 +18,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
-import org.slf4j.LoggerFactory;
 import org.usblogd.api.output.OutputStatus;
 import org.usblogd.api.store.Micros;
 import org.usblogd.testing.postgres.PostgresServer;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 
 /**
  * One output's thread between a real H2 file in the store's schema and a real PostgreSQL server: what reaches
@@ -41,7 +37,7 @@ class ForwarderTest {
     Path state;
     private PostgresServer server;
     private LocalStore store;
-    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    private FailureLogLines logged;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -53,13 +49,14 @@ class ForwarderTest {
         Assumptions.assumeTrue(bin.isPresent(), "needs PostgreSQL");
         server = PostgresServer.start(bin.get(), PASSWORD);
         store = new LocalStore(state);
-        logged.start();
-        ((Logger) LoggerFactory.getLogger(FailureLog.class)).addAppender(logged);
+        logged = new FailureLogLines();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        ((Logger) LoggerFactory.getLogger(FailureLog.class)).detachAppender(logged);
+        if (logged != null) {
+            logged.close();
+        }
         if (server != null) {
             server.close();
         }
@@ -186,7 +183,7 @@ class ForwarderTest {
     }
 
     private List<String> lines(Level level) {
-        return logged.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage).toList();
+        return logged.at(level);
     }
 
     private long rows(String table) {

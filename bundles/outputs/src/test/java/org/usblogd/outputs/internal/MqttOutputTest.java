@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 import org.usblogd.api.output.OutputStatus;
 import org.usblogd.api.store.Micros;
 import org.usblogd.testing.mosquitto.MosquittoBroker;
@@ -32,9 +31,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 
 /**
  * One output's thread between a real H2 file in the store's schema and a real Mosquitto broker, read by a real
@@ -54,7 +50,7 @@ class MqttOutputTest {
     private MqttClient subscriber;
     /** topic → payloads, in arrival order. */
     private final Map<String, List<String>> seen = new ConcurrentHashMap<>();
-    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    private FailureLogLines logged;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -64,13 +60,14 @@ class MqttOutputTest {
         Assumptions.assumeTrue(MosquittoBroker.installed(), "needs mosquitto");
         broker = MosquittoBroker.start("usblogd", PASSWORD, true);
         store = new LocalStore(state);
-        logged.start();
-        ((Logger) LoggerFactory.getLogger(FailureLog.class)).addAppender(logged);
+        logged = new FailureLogLines();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        ((Logger) LoggerFactory.getLogger(FailureLog.class)).detachAppender(logged);
+        if (logged != null) {
+            logged.close();
+        }
         if (subscriber != null && subscriber.isConnected()) {
             subscriber.disconnect();
         }
@@ -248,13 +245,7 @@ class MqttOutputTest {
     void anUnknownHostIsOneClearLine() throws Exception {
         store.commit(store.channel("04d9:a052@v1-1", "co2", "ppm"), T0, 5, 400);
         Forwarder f = forwarder("home", "mqtt://no-such-broker.invalid", PASSWORD, Map.of());
-        f.start();
-        try {
-            await("failed attempts", () -> f.status().lastError() != null);
-            Thread.sleep(500);
-        } finally {
-            f.stop();
-        }
+        failingFor(f, 500);
         assertThat(lines(Level.ERROR)).singleElement().asString().contains(
                 "cannot reach the MQTT broker at mqtt://no-such-broker.invalid: no host is known by that name",
                 "check the host in url in /conf/org.usblogd.output-home.cfg");
@@ -266,13 +257,7 @@ class MqttOutputTest {
         // TLS asked of the broker's plain port
         Forwarder f = forwarder("home", "mqtts://127.0.0.1:" + broker.port, PASSWORD,
                 Map.of("ca", broker.caFile().toString()));
-        f.start();
-        try {
-            await("failed attempts", () -> f.status().lastError() != null);
-            Thread.sleep(500);
-        } finally {
-            f.stop();
-        }
+        failingFor(f, 500);
         assertThat(lines(Level.ERROR)).singleElement().asString().contains("TLS with the MQTT broker at mqtts://127.0.0.1:"
                 + broker.port + " failed", "check that the broker serves TLS on that port");
         assertThat(store.log.backlog("home").samples()).isEqualTo(5);
@@ -296,13 +281,7 @@ class MqttOutputTest {
     void aTlsBrokerWhoseCaIsNotTrustedIsRefusedWithOneClearLine() throws Exception {
         store.commit(store.channel("04d9:a052@v1-1", "co2", "ppm"), T0, 5, 400);
         Forwarder f = forwarder("home", broker.tlsUrl(), PASSWORD, Map.of());
-        f.start();
-        try {
-            await("failed attempts", () -> f.status().lastError() != null);
-            Thread.sleep(500);
-        } finally {
-            f.stop();
-        }
+        failingFor(f, 500);
         assertThat(lines(Level.ERROR)).singleElement().asString().contains("TLS with the MQTT broker at "
                 + broker.tlsUrl() + " failed", "name its CA's PEM file with ca =");
         assertThat(count("")).isZero();
@@ -422,6 +401,17 @@ class MqttOutputTest {
         assertThat(co2).isPositive();
     }
 
+    /** Runs the output until it has failed, then {@code millis} more (many attempts at the test's back-off). */
+    private static void failingFor(Forwarder f, long millis) throws InterruptedException {
+        f.start();
+        try {
+            await("failed attempts", () -> f.status().lastError() != null);
+            Thread.sleep(millis);
+        } finally {
+            f.stop();
+        }
+    }
+
     /** An output with the test's short back-off. */
     private Forwarder forwarder(String name, String url, String password, Map<String, Object> more) throws Exception {
         Map<String, Object> p = new java.util.HashMap<>(Map.of("type", "mqtt", "url", url, "user", "usblogd",
@@ -512,7 +502,7 @@ class MqttOutputTest {
     }
 
     private List<String> lines(Level level) {
-        return logged.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage).toList();
+        return logged.at(level);
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
