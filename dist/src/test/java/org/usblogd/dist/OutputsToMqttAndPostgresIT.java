@@ -241,6 +241,23 @@ class OutputsToMqttAndPostgresIT {
                 return false;
             }
         });
+
+        // a bad edit: one line naming the file, the key, the value and what it takes; forwarding goes on
+        Path cfg = home.resolve("conf/org.usblogd.output-home.cfg");
+        Files.writeString(home.resolve("output-home.tmp"), Files.readString(cfg) + "samples.per.message = lots\n");
+        Files.move(home.resolve("output-home.tmp"), cfg, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Dist.await("the bad edit said", 30_000, () -> {
+            try {
+                return Files.readString(log).lines().filter(l -> l.contains("samples.per.message = lots is not"
+                        + " valid")).count() == 1;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+        long afterEdit = Micros.of(Instant.now());
+        Dist.await("forwarding after the bad edit", 60_000, () -> newestSeen("it-node", POWER, "voltage") >= afterEdit);
+        assertThat(daemon.isAlive()).isTrue();
     }
 
     /** Written to a temporary file and moved in, as an editor or a configuration tool does. */
