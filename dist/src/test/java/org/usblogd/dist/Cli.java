@@ -46,6 +46,8 @@ final class Cli {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("LD_PRELOAD");
         pb.environment().remove("USBLOGD_STATE");
+        // the launcher's class archive goes to the build's directory, not the user's own cache
+        pb.environment().put("XDG_CACHE_HOME", Path.of("target/cli-cache").toAbsolutePath().toString());
         pb.environment().putAll(env);
         Path out = Files.createTempFile("usblogd-cli", ".out");
         Path err = Files.createTempFile("usblogd-cli", ".err");

@@ -1,8 +1,10 @@
 package org.usblogd.framework;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +70,16 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        out = usblogd.out;
+        // The console stream flushes at every line: a syscall per sample would be most of an export's time.
+        out = new PrintStream(new BufferedOutputStream(usblogd.out, 1 << 16), false, StandardCharsets.UTF_8);
+        try {
+            return export();
+        } finally {
+            out.flush();
+        }
+    }
+
+    private int export() {
         PrintStream err = usblogd.err;
         String range = ExportSelection.rangeProblem(from, to);
         if (range != null) {
@@ -99,16 +110,33 @@ final class ExportCommand implements Callable<Integer> {
             err.println("usblogd: " + e.getMessage());
             return 1;
         }
-        try (JsonRows json = csv ? null : new JsonRows(out)) {
+        CsvRows rows = csv ? new CsvRows(out) : null;
+        try {
             if (csv) {
-                out.print(header());
-            }
-            if (tier == Tier.RAW) {
-                store.samples(devices, channels, from, to, csv ? this::csv : json::sample);
+                rows.header(header());
+                if (tier == Tier.RAW) {
+                    store.samples(devices, channels, from, to, sample -> csv(rows, sample));
+                } else {
+                    store.summaries(devices, channels, from, to, tier, summary -> csv(rows, summary));
+                }
+                rows.flush();
             } else {
-                store.summaries(devices, channels, from, to, tier, csv ? this::csv : json::summary);
+                try (JsonRows json = new JsonRows(out)) {
+                    if (tier == Tier.RAW) {
+                        store.samples(devices, channels, from, to, json::sample);
+                    } else {
+                        store.summaries(devices, channels, from, to, tier, json::summary);
+                    }
+                }
             }
         } catch (StoreException e) {
+            try { // what was exported comes before the line that says why it stopped
+                if (rows != null) {
+                    rows.flush();
+                }
+            } catch (IOException ignored) {
+                // the line below is what matters
+            }
             out.flush();
             err.println("usblogd: " + e.getMessage());
             return 1;
@@ -116,7 +144,6 @@ final class ExportCommand implements Callable<Integer> {
             err.println("usblogd: cannot write the export: " + e.getMessage());
             return 1;
         }
-        out.flush();
         return 0;
     }
 
@@ -124,14 +151,20 @@ final class ExportCommand implements Callable<Integer> {
         return tier == Tier.RAW ? "time,device,channel,value,unit\n" : "time,device,channel,min,max,mean,count,unit\n";
     }
 
-    private void csv(StoredSample s) {
-        out.print(SqlSampleStore.instant(s.timeMicros()) + "," + csvField(s.device()) + "," + csvField(s.channel())
-                + "," + s.value() + "," + csvField(s.unit()) + "\n");
+    private static void csv(CsvRows rows, StoredSample s) {
+        try {
+            rows.sample(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
-    private void csv(StoredSummary s) {
-        out.print(SqlSampleStore.instant(s.timeMicros()) + "," + csvField(s.device()) + "," + csvField(s.channel())
-                + "," + s.min() + "," + s.max() + "," + s.mean() + "," + s.count() + "," + csvField(s.unit()) + "\n");
+    private static void csv(CsvRows rows, StoredSummary s) {
+        try {
+            rows.summary(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A JSON array, one object a line, streamed: an export may hold millions of samples. */
