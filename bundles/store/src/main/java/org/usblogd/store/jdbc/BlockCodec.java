@@ -156,18 +156,33 @@ public final class BlockCodec {
     static int decimalScale(double[] v, int n) {
         int scale = 0;
         for (int i = 0; i < n; i++) {
-            double x = v[i];
-            if (!Double.isFinite(x) || Math.abs(x) > MAX_DECIMAL) {
+            int s = scale(v[i], scale);
+            if (s < 0) {
                 return -1;
             }
-            while (scale <= MAX_SCALE && !exact(x, scale)) {
-                scale++;
-            }
-            if (scale > MAX_SCALE) {
-                return -1;
+            if (s > scale) {
+                // a large value exact at a smaller scale may not be at this one (its scaled long past 2^52)
+                for (int k = 0; k < i; k++) {
+                    if (!exact(v[k], s)) {
+                        return -1;
+                    }
+                }
+                scale = s;
             }
         }
         return scale;
+    }
+
+    /** The smallest scale from {@code from} on at which {@code x} comes back exactly; -1 when there is none. */
+    static int scale(double x, int from) {
+        if (!Double.isFinite(x) || Math.abs(x) > MAX_DECIMAL) {
+            return -1;
+        }
+        int scale = from;
+        while (scale <= MAX_SCALE && !exact(x, scale)) {
+            scale++;
+        }
+        return scale > MAX_SCALE ? -1 : scale;
     }
 
     static boolean exact(double x, int scale) {

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * samples, which {@link BlockCodec#decode} reads.
  *
  * <p>The value encoding is one for the whole block: a decimal scale that only rises, until a value that is no
- * short decimal turns the block to XOR for good. Either change encodes the value section again from the
+ * short decimal (or a rise that an earlier value does not survive exactly) turns the block to XOR for good. Either change encodes the value section again from the
  * first sample (at most ten times a block), which is why the caller keeps its samples and hands them in
  * again: {@link #append} takes the block's arrays, whose first samples must be those it was given before.
  */
@@ -87,18 +87,16 @@ public final class BlockEncoder {
     }
 
     private void appendDecimal(double[] v, int i) {
-        double x = v[i];
-        if (!Double.isFinite(x) || Math.abs(x) > BlockCodec.MAX_DECIMAL) {
-            toXor(v, i + 1);
-            return;
-        }
-        int s = scale;
-        while (s <= BlockCodec.MAX_SCALE && !BlockCodec.exact(x, s)) {
-            s++;
-        }
-        if (s > BlockCodec.MAX_SCALE) {
+        int s = BlockCodec.scale(v[i], scale);
+        if (s < 0) {
             toXor(v, i + 1);
         } else if (s > scale) {
+            for (int k = 0; k < i; k++) {
+                if (!BlockCodec.exact(v[k], s)) {
+                    toXor(v, i + 1);
+                    return;
+                }
+            }
             scale = s;
             valuesLength = 0;
             previous = 0;
@@ -106,7 +104,7 @@ public final class BlockEncoder {
                 writeScaled(v[k]);
             }
         } else {
-            writeScaled(x);
+            writeScaled(v[i]);
         }
     }
 

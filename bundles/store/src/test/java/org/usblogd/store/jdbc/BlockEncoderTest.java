@@ -136,10 +136,22 @@ class BlockEncoderTest {
     }
 
     @Test
+    void aScaleRiseThatALargeEarlierValueWouldNotSurviveTurnsTheBlockToXor() {
+        long[] t = { 10, 20, 30, 40 };
+        double[] v = { 0.5, 4233796.696, 12.25, 5e-9 };
+        BlockEncoder e = new BlockEncoder();
+        e.append(t, v, 3);
+        assertThat(e.bytes()[0]).as("decimal at 3 digits").isEqualTo((byte) 1);
+        e.append(t, v, 4);
+        assertThat(e.bytes()[0]).as("XOR: 9 digits would change 4233796.696").isEqualTo((byte) 2);
+        sameAsOneShot(t, v, 1);
+    }
+
+    @Test
     void nanInfinitiesNegativeZeroAndHugeValuesGiveTheOneShotBytes() {
         double[] special = { Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, 0.0, 9e6,
                 9_000_000.5, -9e6, 1e300, Double.MIN_VALUE, Double.MAX_VALUE, Double.longBitsToDouble(0x7ff8_0000_dead_beefL),
-                1.0 / 3, 123456.789, 1e-9, 2e-10 };
+                1.0 / 3, 123456.789, 1e-9, 2e-10, 4233796.696, 5e-9 };
         Random r = new Random(13);
         for (int round = 0; round < 300; round++) {
             int n = 1 + r.nextInt(60);
