@@ -1,15 +1,19 @@
 package org.usblogd.store.internal;
 
+import java.util.Arrays;
 import java.util.List;
 
 import org.usblogd.api.store.StoredSample;
 import org.usblogd.store.jdbc.BlockCodec;
+import org.usblogd.store.jdbc.BlockEncoder;
 
 /**
  * A block of one channel's samples in the writer's memory, from its first sample until the database holds
  * it for good. While it fills it keeps its samples in arrays that grow as needed and is written again at
- * each commit, so that recent samples are as queryable as old ones; once full (or when time goes back) it
- * is sealed: encoded once, its arrays let go, so a long outage holds about 2 bytes a sample, not 16.
+ * each commit, so that recent samples are as queryable as old ones; its encoder encodes each sample once,
+ * at the first commit after it came, not the whole block at every commit. Once full (or when time goes
+ * back) it is sealed: the encoder's bytes kept, its arrays let go, so a long outage holds about 2 bytes a
+ * sample, not 16.
  */
 final class Block {
     private static final int FIRST_CAPACITY = 64;
@@ -20,6 +24,9 @@ final class Block {
     private final int capacity;
     private long[] times;
     private double[] values;
+    /** Null once sealed. */
+    private BlockEncoder encoder = new BlockEncoder();
+    /** Null until sealed. */
     private byte[] encoded;
     private int size;
     private long first;
@@ -50,9 +57,7 @@ final class Block {
             return false;
         }
         if (size == times.length) {
-            int grown = Math.min(capacity, times.length * 2);
-            times = java.util.Arrays.copyOf(times, grown);
-            values = java.util.Arrays.copyOf(values, grown);
+            makeRoom(size + 1);
         }
         times[size] = t;
         values[size] = v;
@@ -65,10 +70,49 @@ final class Block {
         return true;
     }
 
-    /** Final from now on: encoded once, the arrays let go. */
+    /**
+     * Appends {@code t} and {@code v} from {@code offset} on, as far as it can; returns how many it took, fewer
+     * than {@code length} when the block is full, sealed, or a time goes backwards (then it has to be sealed).
+     */
+    int add(long[] t, double[] v, int offset, int length, long nowNanos) {
+        if (encoded != null) {
+            return 0;
+        }
+        int room = Math.min(length, capacity - size);
+        long previous = size > 0 ? last : Long.MIN_VALUE;
+        int n = 0;
+        while (n < room && t[offset + n] >= previous) {
+            previous = t[offset + n];
+            n++;
+        }
+        if (n == 0) {
+            return 0;
+        }
+        if (size + n > times.length) {
+            makeRoom(size + n);
+        }
+        System.arraycopy(t, offset, times, size, n);
+        System.arraycopy(v, offset, values, size, n);
+        if (size == 0) {
+            first = t[offset];
+        }
+        last = previous;
+        size += n;
+        lastAppendNanos = nowNanos;
+        return n;
+    }
+
+    private void makeRoom(int needed) {
+        int grown = Math.min(capacity, Math.max(needed, times.length * 2));
+        times = Arrays.copyOf(times, grown);
+        values = Arrays.copyOf(values, grown);
+    }
+
+    /** Final from now on: the encoder's bytes kept, the arrays let go. */
     void seal() {
         if (encoded == null) {
-            encoded = BlockCodec.encode(times, values, size);
+            encoded = bytes();
+            encoder = null;
             times = null;
             values = null;
         }
@@ -83,9 +127,13 @@ final class Block {
         return inDatabase < size || sealed() != sealedInDatabase;
     }
 
-    /** The block as stored: encoded again while it fills, once when sealed. */
+    /** The block as stored: the samples that came since the last call are encoded, the rest were. */
     byte[] bytes() {
-        return encoded != null ? encoded : BlockCodec.encode(times, values, size);
+        if (encoded != null) {
+            return encoded;
+        }
+        encoder.append(times, values, size);
+        return encoder.bytes();
     }
 
     int size() {
@@ -121,6 +169,6 @@ final class Block {
 
     /** Bytes of heap this block holds. */
     long heldBytes() {
-        return OVERHEAD_BYTES + (encoded != null ? encoded.length : 16L * times.length);
+        return OVERHEAD_BYTES + (encoded != null ? encoded.length : 16L * times.length + encoder.heldBytes());
     }
 }

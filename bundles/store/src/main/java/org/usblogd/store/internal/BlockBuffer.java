@@ -46,6 +46,24 @@ final class BlockBuffer {
         uncounted++;
     }
 
+    /** {@link #append} of {@code len} samples of one channel from {@code off} on, copied in runs. */
+    void appendAll(ChannelRef ref, long[] t, double[] v, int off, int len, long nowNanos) {
+        Block b = filling.get(ref);
+        if (b == null) {
+            b = new Block(ref, blockSamples, nowNanos);
+            filling.put(ref, b);
+        }
+        int done = b.add(t, v, off, len, nowNanos);
+        while (done < len) {
+            b.seal();
+            sealed.addLast(b);
+            b = new Block(ref, blockSamples, nowNanos);
+            filling.put(ref, b);
+            done += b.add(t, v, off + done, len - done, nowNanos);
+        }
+        uncounted += len;
+    }
+
     /** Blocks the database does not hold as they are, sealed ones first and oldest first. */
     List<Block> dirty() {
         List<Block> out = new ArrayList<>();

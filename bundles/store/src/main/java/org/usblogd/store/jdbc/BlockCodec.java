@@ -17,12 +17,16 @@ import java.io.ByteArrayOutputStream;
  * xor:     8 bytes of the first value, then per value a byte (leading zero bytes &lt;&lt; 4 | length) and
  *          length bytes of the XOR (0 when the value repeats)
  * </pre>
+ *
+ * A block that is stored again as it fills is written by {@link BlockEncoder}, to the same bytes.
  */
 public final class BlockCodec {
-    private static final int DECIMAL = 1;
-    private static final int XOR = 2;
-    private static final int MAX_SCALE = 9;
-    private static final double[] POW10 = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9 };
+    static final int DECIMAL = 1;
+    static final int XOR = 2;
+    static final int MAX_SCALE = 9;
+    /** Larger values leave too few digits for 9 decimals within a long's exact range. */
+    static final double MAX_DECIMAL = 9e6;
+    static final double[] POW10 = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9 };
 
     /** A decoded block. */
     public record Block(long[] times, double[] values) {
@@ -152,28 +156,43 @@ public final class BlockCodec {
     static int decimalScale(double[] v, int n) {
         int scale = 0;
         for (int i = 0; i < n; i++) {
-            double x = v[i];
-            if (!Double.isFinite(x) || Math.abs(x) > 9e6) {
-                return -1; // large values leave too few digits for 9 decimals within a long's exact range
-            }
-            while (scale <= MAX_SCALE && !exact(x, scale)) {
-                scale++;
-            }
-            if (scale > MAX_SCALE) {
+            int s = scale(v[i], scale);
+            if (s < 0) {
                 return -1;
+            }
+            if (s > scale) {
+                // a large value exact at a smaller scale may not be at this one (its scaled long past 2^52)
+                for (int k = 0; k < i; k++) {
+                    if (!exact(v[k], s)) {
+                        return -1;
+                    }
+                }
+                scale = s;
             }
         }
         return scale;
     }
 
-    private static boolean exact(double x, int scale) {
+    /** The smallest scale from {@code from} on at which {@code x} comes back exactly; -1 when there is none. */
+    static int scale(double x, int from) {
+        if (!Double.isFinite(x) || Math.abs(x) > MAX_DECIMAL) {
+            return -1;
+        }
+        int scale = from;
+        while (scale <= MAX_SCALE && !exact(x, scale)) {
+            scale++;
+        }
+        return scale > MAX_SCALE ? -1 : scale;
+    }
+
+    static boolean exact(double x, int scale) {
         double scaled = x * POW10[scale];
         long r = Math.round(scaled);
         return Math.abs(scaled - r) < 1e-6 && Double.doubleToRawLongBits(r / POW10[scale])
                 == Double.doubleToRawLongBits(x);
     }
 
-    private static long zigzag(long x) {
+    static long zigzag(long x) {
         return x << 1 ^ x >> 63;
     }
 

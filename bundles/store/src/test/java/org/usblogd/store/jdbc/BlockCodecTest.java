@@ -78,6 +78,15 @@ class BlockCodecTest {
     }
 
     @Test
+    void aLargeDecimalStaysExactWhenALaterValueRaisesTheScaleToNineDigits() {
+        // 4233796.696 is exact at 3 decimals, but at 9 its scaled long is past 2^52 and comes back one ulp off
+        roundTrip(new long[] { 1, 2 }, new double[] { 4233796.696, 5e-9 });
+        roundTrip(new long[] { 1, 2, 3 }, new double[] { 0.5, 4205518.95929806, 4e-9 });
+        assertThat(BlockCodec.decimalScale(new double[] { 4233796.696, 5e-9 }, 2)).as("XOR instead").isEqualTo(-1);
+        assertThat(BlockCodec.decimalScale(new double[] { 4233796.5, 5e-9 }, 2)).as("still exact at 9").isEqualTo(9);
+    }
+
+    @Test
     void decimalScalesUpToNineDigits() {
         assertThat(BlockCodec.decimalScale(new double[] { 1, 2, 3 }, 3)).isZero();
         assertThat(BlockCodec.decimalScale(new double[] { 21.4125, 0.5 }, 2)).isEqualTo(4);
