@@ -1,5 +1,7 @@
 package org.usblogd.api.sample;
 
+import java.util.Objects;
+
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -30,8 +32,8 @@ public interface ChannelSink {
      * @throws IndexOutOfBoundsException when {@code offset} and {@code length} do not lie within both arrays
      */
     default void accept(long[] timesMicros, double[] values, int offset, int length) {
-        java.util.Objects.checkFromIndexSize(offset, length, timesMicros.length);
-        java.util.Objects.checkFromIndexSize(offset, length, values.length);
+        Objects.checkFromIndexSize(offset, length, timesMicros.length);
+        Objects.checkFromIndexSize(offset, length, values.length);
         for (int i = offset; i < offset + length; i++) {
             accept(timesMicros[i], values[i]);
         }
