@@ -4,34 +4,38 @@ import java.util.Arrays;
 
 /**
  * Samples of one device in the order its sessions gave them, handed from the device's thread to the writer
- * in one piece: each sample's channel, time and value side by side in arrays, which grow up to the chunk's
- * limit so that a device that delivers once a second keeps a small one. Filled under its device's lock
- * ({@link DeviceFeed}), read by the writer once handed over, then given back to be filled again.
+ * in one piece: times and values side by side in arrays, in runs of one channel each (a batch is one run,
+ * however long). The arrays grow up to the chunk's limit, so that a device that delivers once a second keeps
+ * a small one. Filled under its device's lock ({@link DeviceFeed}), read by the writer once handed over,
+ * then given back to be filled again.
  */
 final class Chunk {
-    private static final int FIRST_CAPACITY = 64;
-    /** What one sample slot costs: its channel reference, time and value. */
-    static final int SLOT_BYTES = 4 + 8 + 8;
+    /** Where a device's first chunk starts; later ones start where the one before grew to. */
+    static final int FIRST_CAPACITY = 64;
     /** What a chunk costs besides its slots. */
-    static final int OVERHEAD_BYTES = 96;
+    static final int OVERHEAD_BYTES = 128;
 
     final DeviceFeed feed;
     private final int limit;
-    ChannelRef[] channels;
     long[] times;
     double[] values;
     int size;
+    /** Run {@code r} holds the samples from {@code runEnds[r - 1]} (0 for the first) to {@code runEnds[r]}. */
+    ChannelRef[] runChannels;
+    int[] runEnds;
+    int runs;
     /** The earliest and latest sample time, for counting a dropped chunk with its span. */
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
 
-    Chunk(DeviceFeed feed, int limit) {
+    Chunk(DeviceFeed feed, int limit, int capacity) {
         this.feed = feed;
         this.limit = limit;
-        int initial = Math.min(FIRST_CAPACITY, limit);
-        channels = new ChannelRef[initial];
+        int initial = Math.max(1, Math.min(capacity, limit));
         times = new long[initial];
         values = new double[initial];
+        runChannels = new ChannelRef[Math.min(initial, FIRST_CAPACITY)];
+        runEnds = new int[runChannels.length];
     }
 
     boolean full() {
@@ -42,7 +46,6 @@ final class Chunk {
     int room(int wanted) {
         if (size == times.length && size < limit) {
             int grown = (int) Math.min(limit, Math.max((long) times.length * 2, (long) size + wanted));
-            channels = Arrays.copyOf(channels, grown);
             times = Arrays.copyOf(times, grown);
             values = Arrays.copyOf(values, grown);
         }
@@ -51,19 +54,20 @@ final class Chunk {
 
     /** Appends one sample; there is {@link #room}. */
     void add(ChannelRef ref, long t, double v) {
-        channels[size] = ref;
         times[size] = t;
         values[size] = v;
         size++;
+        extend(ref);
         first = Math.min(first, t);
         last = Math.max(last, t);
     }
 
     /** Appends {@code n} samples of one channel from the caller's arrays; there is {@link #room} for them. */
     void add(ChannelRef ref, long[] t, double[] v, int offset, int n) {
-        Arrays.fill(channels, size, size + n, ref);
         System.arraycopy(t, offset, times, size, n);
         System.arraycopy(v, offset, values, size, n);
+        size += n;
+        extend(ref);
         long lo = first;
         long hi = last;
         for (int i = offset; i < offset + n; i++) {
@@ -73,18 +77,33 @@ final class Chunk {
         }
         first = lo;
         last = hi;
-        size += n;
     }
 
-    /** Empty again, keeping its arrays (their channel references let go). */
+    /** The samples up to {@link #size} are {@code ref}'s: the last run when it is that channel's, else a new one. */
+    private void extend(ChannelRef ref) {
+        if (runs > 0 && runChannels[runs - 1] == ref) {
+            runEnds[runs - 1] = size;
+            return;
+        }
+        if (runs == runChannels.length) {
+            int grown = Math.min(Math.max(limit, 1), runs * 2);
+            runChannels = Arrays.copyOf(runChannels, grown);
+            runEnds = Arrays.copyOf(runEnds, grown);
+        }
+        runChannels[runs] = ref;
+        runEnds[runs] = size;
+        runs++;
+    }
+
+    /** Empty again, keeping its arrays (the channels they name are the device's, kept anyway). */
     void clear() {
-        Arrays.fill(channels, 0, size, null);
         size = 0;
+        runs = 0;
         first = Long.MAX_VALUE;
         last = Long.MIN_VALUE;
     }
 
     long heldBytes() {
-        return OVERHEAD_BYTES + (long) times.length * SLOT_BYTES;
+        return OVERHEAD_BYTES + (long) times.length * 16 + (long) runChannels.length * 8;
     }
 }

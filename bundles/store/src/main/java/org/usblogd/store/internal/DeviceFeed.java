@@ -17,6 +17,8 @@ final class DeviceFeed {
     private Chunk filling;
     private Chunk spare;
     private long accepted;
+    /** How far the last chunk grew: a busy device's next chunk starts that large rather than growing again. */
+    private int grownTo = Chunk.FIRST_CAPACITY;
     /** The filling and the spare chunk's heap, for the writer's figure of what it holds. */
     private volatile long heldBytes;
 
@@ -104,7 +106,7 @@ final class DeviceFeed {
                 filling = spare;
                 spare = null;
             } else {
-                filling = new Chunk(this, chunkSamples);
+                filling = new Chunk(this, chunkSamples, grownTo);
             }
             updateHeld();
         }
@@ -123,6 +125,7 @@ final class DeviceFeed {
     private void handOff() {
         Chunk c = filling;
         filling = null;
+        grownTo = c.times.length;
         queue.offer(c);
         updateHeld();
     }

@@ -367,17 +367,12 @@ final class StoreWriter implements Runnable {
 
     /** Appends a chunk's samples to their channels' blocks and gives the chunk back to its device. */
     private void store(Chunk c, long now) {
-        ChannelRef[] channels = c.channels;
         long[] times = c.times;
         double[] values = c.values;
         int i = 0;
-        while (i < c.size) {
-            ChannelRef ref = channels[i];
-            int end = i + 1;
-            while (end < c.size && channels[end] == ref) {
-                end++;
-            }
-            for (; i < end; i++) {
+        for (int r = 0; r < c.runs; r++) {
+            ChannelRef ref = c.runChannels[r];
+            for (int end = c.runEnds[r]; i < end; i++) {
                 buffer.append(ref, times[i], values[i], now);
             }
         }
