@@ -18,6 +18,28 @@ public interface SampleSink {
     void declare(Channel channel);
 
     /**
+     * Declares {@code channel} as {@link #declare(Channel)} does and returns its own sink. Drivers that
+     * deliver many samples a second take one per channel when the session opens and put samples through it:
+     * the channel is then resolved once (its renaming, whether it is off, where it is stored) instead of by
+     * name at every sample, and a run of readings decoded from one transfer is handed over in one call, which
+     * the store keeps whole. Declared again in another unit, the channel's sinks taken before store with the
+     * new unit too.
+     *
+     * <p>The default implementation, for sinks that know nothing better, passes every sample to
+     * {@link #accept(String, long, double)}.
+     *
+     * @since 1.2
+     */
+    default ChannelSink channel(Channel channel) {
+        declare(channel);
+        String name = channel.name();
+        return (timeMicros, value) -> accept(name, timeMicros, value);
+    }
+
+    /**
+     * One sample by its channel's name: enough for a driver that reads a few samples a second; one that reads
+     * more uses {@link #channel(Channel)}.
+     *
      * @param channel a declared channel's name; samples of undeclared channels are counted and dropped
      * @param timeMicros microseconds since the epoch, UTC
      */

@@ -4,15 +4,27 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.usblogd.api.sample.Channel;
+import org.usblogd.api.sample.ChannelSink;
 import org.usblogd.api.sample.SampleSink;
 import org.usblogd.api.usb.DeviceSettings;
 
 /**
  * The user's channel names ({@code channel.humidity = room_rh}, {@code channel.debug = off}) laid over a
- * driver's, between its session and the store, so that no driver needs to know about renaming.
+ * driver's, between its session and the store, so that no driver needs to know about renaming. A channel's
+ * sink is renamed, or made one that keeps nothing, once when the driver asks for it.
  */
 final class ChannelMap {
     static final String OFF = "off";
+    /** The sink of a channel that is off: what it is given goes nowhere. */
+    private static final ChannelSink NOWHERE = new ChannelSink() {
+        @Override
+        public void accept(long timeMicros, double value) {
+        }
+
+        @Override
+        public void accept(long[] timesMicros, double[] values, int offset, int length) {
+        }
+    };
 
     private ChannelMap() {
     }
@@ -37,6 +49,12 @@ final class ChannelMap {
                 if (!OFF.equals(to)) {
                     sink.declare(new Channel(to, channel.unit(), channel.quantity()));
                 }
+            }
+
+            @Override
+            public ChannelSink channel(Channel channel) {
+                String to = name(channel.name());
+                return OFF.equals(to) ? NOWHERE : sink.channel(new Channel(to, channel.unit(), channel.quantity()));
             }
 
             @Override

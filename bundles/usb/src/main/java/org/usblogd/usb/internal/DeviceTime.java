@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
 final class DeviceTime {
     private final LongSupplier wallMicros;
     private final LongSupplier nanos;
-    private final Map<String, long[]> lastByChannel = new HashMap<>();
+    private final Map<String, Order> orders = new HashMap<>();
     private boolean started;
     private long last;
     private long lastNanos;
@@ -40,12 +40,50 @@ final class DeviceTime {
     }
 
     /** The time to store a sample of {@code channel} under: its own, or a microsecond after the channel's last. */
-    synchronized long stamp(String channel, long t) {
-        long[] lastT = lastByChannel.computeIfAbsent(channel, c -> new long[] { Long.MIN_VALUE });
-        if (t <= lastT[0]) {
-            t = lastT[0] + 1;
+    long stamp(String channel, long t) {
+        return order(channel).stamp(t);
+    }
+
+    /** The order of one channel's times, the same for every session of the device; resolved once per channel. */
+    synchronized Order order(String channel) {
+        return orders.computeIfAbsent(channel, c -> new Order());
+    }
+
+    /** A channel's last stored time, which the next may not reach back to. */
+    static final class Order {
+        private long last = Long.MIN_VALUE;
+
+        synchronized long stamp(long t) {
+            long stamped = t <= last ? last + 1 : t;
+            last = stamped;
+            return stamped;
         }
-        lastT[0] = t;
-        return t;
+
+        /**
+         * Stamps {@code length} times in one pass: the caller's array itself when every time is after the one
+         * before, as they nearly always are, else a copy in which each time that is not is a microsecond after
+         * the one before (the caller's array is left as it was).
+         */
+        synchronized long[] stamp(long[] times, int offset, int length) {
+            long previous = last;
+            int end = offset + length;
+            int i = offset;
+            while (i < end && times[i] > previous) {
+                previous = times[i++];
+            }
+            if (i == end) {
+                last = previous;
+                return times;
+            }
+            long[] stamped = java.util.Arrays.copyOfRange(times, offset, end);
+            for (int k = i - offset; k < length; k++) {
+                if (stamped[k] <= previous) {
+                    stamped[k] = previous + 1;
+                }
+                previous = stamped[k];
+            }
+            last = previous;
+            return stamped;
+        }
     }
 }

@@ -33,7 +33,12 @@ final class StaleWatch {
     }
 
     void delivered() {
-        deliveries.incrementAndGet();
+        delivered(1);
+    }
+
+    /** {@code samples} arrived at once, as one report: one look at the clock for all of them. */
+    void delivered(int samples) {
+        deliveries.addAndGet(samples);
         long now = nanoClock.getAsLong();
         long gap = now - lastNanos;
         boolean first = !delivering;

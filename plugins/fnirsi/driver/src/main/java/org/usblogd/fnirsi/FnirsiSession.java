@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.usblogd.api.driver.DriverSession;
 import org.usblogd.api.sample.CadenceClock;
+import org.usblogd.api.sample.ChannelSink;
 import org.usblogd.api.sample.SampleSink;
 import org.usblogd.api.usb.DeviceLink;
 import org.usblogd.api.usb.TransferType;
@@ -26,7 +27,8 @@ import org.usblogd.api.usb.UsbInterfaceInfo;
  * <p>The meter measures on its own clock, 100 times a second, so samples are stamped by that cadence rather
  * than by when the host read them. Reports the host reads back to back (it was busy, and they piled up) are
  * stamped together as one run ending at the last one's arrival: each report is therefore held until the
- * next one shows whether it belongs to the same run, or a read times out, or the session ends.
+ * next one shows whether it belongs to the same run, or a read times out, or the session ends. A run goes to
+ * the sink as one batch per channel.
  */
 final class FnirsiSession implements DriverSession {
     private static final long PACING_MS = 25;
@@ -60,6 +62,10 @@ final class FnirsiSession implements DriverSession {
     /** Samples of the reports read back to back, not yet stamped, oldest first. */
     private final List<FnirsiDecoder.Sample> run = new ArrayList<>();
     private final long[] times = new long[MAX_RUN_REPORTS * FnirsiDecoder.SAMPLES_PER_REPORT];
+    /** A run's values, a row per channel in the order of {@link #channels}. */
+    private final double[][] values = new double[5][times.length];
+    /** Voltage, current, D+, D-, temperature: declared once the stream is started. */
+    private ChannelSink[] channels;
     private long runArrival;
     private boolean firstData = true;
     private long keepAliveAt;
@@ -86,10 +92,9 @@ final class FnirsiSession implements DriverSession {
         boolean fnb58 = link.info().vendorId() == 0x2e3c;
         FnirsiSession s = new FnirsiSession(link, sink, in, out, fnb58);
         s.start();
-        for (var c : List.of(FnirsiDriver.VOLTAGE, FnirsiDriver.CURRENT, FnirsiDriver.D_PLUS, FnirsiDriver.D_MINUS,
-                FnirsiDriver.TEMPERATURE)) {
-            sink.declare(c);
-        }
+        s.channels = new ChannelSink[] { sink.channel(FnirsiDriver.VOLTAGE), sink.channel(FnirsiDriver.CURRENT),
+                sink.channel(FnirsiDriver.D_PLUS), sink.channel(FnirsiDriver.D_MINUS),
+                sink.channel(FnirsiDriver.TEMPERATURE) };
         return s;
     }
 
@@ -177,15 +182,18 @@ final class FnirsiSession implements DriverSession {
         if (run.isEmpty()) {
             return;
         }
-        clock.stamp(runArrival, times, run.size());
-        for (int i = 0; i < run.size(); i++) {
+        int n = run.size();
+        clock.stamp(runArrival, times, n);
+        for (int i = 0; i < n; i++) {
             FnirsiDecoder.Sample s = run.get(i);
-            long t = times[i];
-            sink.accept(FnirsiDriver.VOLTAGE.name(), t, s.volts());
-            sink.accept(FnirsiDriver.CURRENT.name(), t, s.amps());
-            sink.accept(FnirsiDriver.D_PLUS.name(), t, s.dPlusVolts());
-            sink.accept(FnirsiDriver.D_MINUS.name(), t, s.dMinusVolts());
-            sink.accept(FnirsiDriver.TEMPERATURE.name(), t, s.celsius());
+            values[0][i] = s.volts();
+            values[1][i] = s.amps();
+            values[2][i] = s.dPlusVolts();
+            values[3][i] = s.dMinusVolts();
+            values[4][i] = s.celsius();
+        }
+        for (int c = 0; c < channels.length; c++) {
+            channels[c].accept(times, values[c], 0, n);
         }
         run.clear();
     }

@@ -70,6 +70,23 @@ class FnirsiSessionTest {
     }
 
     @Test
+    void aRunOfReportsReadBackToBackGoesToTheSinkAsOneBatchPerChannel() throws Exception {
+        arrive(A - 100_000, report(5.0)); // the garbage report after the start, dropped
+        for (int k = 0; k < 10; k++) {
+            arrive(A + k, report(5.0 + k / 100.0)); // one run: forty readings
+        }
+        arrive(A + 1_000_000, report(6.0)); // a report alone, after a pause: a run of its own
+
+        run();
+
+        for (String channel : List.of("voltage", "current", "d_plus", "d_minus", "temperature")) {
+            assertThat(sink.batches(channel)).as(channel).containsExactly(40, 4);
+        }
+        assertThat(sink.samples("voltage")).hasSize(44).last().extracting(RecordingSink.Sample::value)
+                .isEqualTo(6.0);
+    }
+
+    @Test
     void aPileAfterTheHostStalledKeepsTheMetersCadenceWithTheSamplesBeforeAndAfter() throws Exception {
         arrive(A - 1_000_000, report(5.0));
         long at = A;

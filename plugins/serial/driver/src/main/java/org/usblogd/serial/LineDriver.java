@@ -19,7 +19,6 @@ import org.usblogd.api.config.Range;
 import org.usblogd.api.driver.DeviceMatch;
 import org.usblogd.api.driver.Driver;
 import org.usblogd.api.driver.DriverSession;
-import org.usblogd.api.sample.Channel;
 import org.usblogd.api.sample.SampleSink;
 import org.usblogd.api.usb.DeviceLink;
 import org.usblogd.api.usb.UsbException;
@@ -134,9 +133,8 @@ public class LineDriver implements Driver {
                         + " is no serial chip usblogd knows (CDC-ACM, FTDI, CH340, CP210x); set chip"));
         c.open(link, s.line());
         LineFormat f = LineFormat.parse(s.properties()); // a fresh parser: counts per session
-        f.channels().forEach((channel, unit) -> sink.declare(new Channel(channel, unit, channel)));
         sink.event("serial.open", c.name() + " at " + s.line());
-        return new LineSession(link, sink, c, new LineAssembler(maxLine(s)), f);
+        return new LineSession(link, sink, c, new LineAssembler(maxLine(s)), f); // declares the format's channels
     }
 
     private static int maxLine(Setup s) {

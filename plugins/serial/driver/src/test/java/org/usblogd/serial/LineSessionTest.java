@@ -77,6 +77,22 @@ class LineSessionTest {
     }
 
     @Test
+    void theValuesOfOneTransferGoToTheSinkAsOneBatchPerChannel() throws Exception {
+        arrive(T, "partial\n");
+        arrive(T + 1_000_000, "T=21.1 H=40\nT=21.2 H=41\nT=21.3\n");
+        arrive(T + 2_000_000, "T=21.4 H=43\n");
+
+        run(Map.of("format", "keyvalue", "channel.T.unit", "°C", "channel.H.unit", "%RH"));
+
+        assertThat(sink.batches("T")).containsExactly(3, 1);
+        assertThat(sink.batches("H")).containsExactly(2, 1);
+        assertThat(sink.samples("T")).extracting(RecordingSink.Sample::value).containsExactly(21.1, 21.2, 21.3, 21.4);
+        assertThat(sink.samples("H")).extracting(RecordingSink.Sample::value).containsExactly(40.0, 41.0, 43.0);
+        assertThat(sink.channels).extracting(c -> c.name() + " " + c.unit()).containsExactlyInAnyOrder("T °C",
+                "H %RH");
+    }
+
+    @Test
     void linesWithImpossibleValuesAreCountedNotStoredAndSaidOnce() throws Exception {
         arrive(T, "\n");
         arrive(T + 1_000, "T=nan H=45.2\nT=21.5 H=140\n");

@@ -1,0 +1,213 @@
+package org.usblogd.store.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.usblogd.api.sample.Channel;
+import org.usblogd.api.sample.ChannelSink;
+import org.usblogd.api.store.SampleQuery;
+import org.usblogd.api.store.StoredSample;
+import org.usblogd.api.usb.UsbDeviceInfo;
+import org.usblogd.store.jdbc.SqlSampleStore;
+
+/** Samples handed over in chunks, through channels' sinks and in batches, on a real H2 file. */
+class BatchHandOffTest {
+    private static final long T0 = SqlSampleStore.micros(Instant.parse("2026-11-25T10:00:00Z"));
+    private static final Channel VOLTS = new Channel("voltage", "V", "voltage");
+
+    @TempDir
+    Path state;
+    private JdbcDataSource ds;
+
+    @BeforeEach
+    void openDatabase() throws Exception {
+        ds = TestDatabase.in(state);
+    }
+
+    @Test
+    void aBatchOfTenThousandSamplesIsStoredWholeAndTheCallersArraysAreNotKept() throws Exception {
+        StoreWriter writer = new StoreWriter(ds, 100_000, 4_096, 60_000, 60_000); // no timed commit: stop writes
+        writer.start();
+        ChannelSink volts = attach(writer, "1209:0011:A").channel(VOLTS);
+        long[] t = new long[10_010];
+        double[] v = new double[10_010];
+        for (int i = 0; i < 10_000; i++) {
+            t[5 + i] = T0 + i * 100L;
+            v[5 + i] = i / 100.0;
+        }
+
+        volts.accept(t, v, 5, 10_000);
+        Arrays.fill(t, T0 - 1); // the caller refills its arrays at once
+        Arrays.fill(v, -1);
+        assertThat(writer.stop(20_000)).isTrue();
+
+        assertThat(writer.accepted()).isEqualTo(10_000);
+        assertThat(writer.written()).isEqualTo(10_000);
+        assertThat(writer.dropped()).isZero();
+        List<StoredSample> all = stored();
+        assertThat(all).hasSize(10_000);
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(all.get(i).timeMicros()).isEqualTo(T0 + i * 100L);
+            assertThat(all.get(i).value()).isEqualTo(i / 100.0);
+        }
+    }
+
+    @Test
+    void batchesAndSingleSamplesOfOneChannelInterleaveInTheirOrderAcrossChunks() throws Exception {
+        StoreWriter writer = new StoreWriter(ds, 800, 4_096, 50, 1_000); // chunks of 100 samples
+        writer.start();
+        RecorderSink sink = attach(writer, "1209:0011:A");
+        ChannelSink volts = sink.channel(VOLTS);
+        List<Double> expected = new ArrayList<>();
+        long[] t = new long[37];
+        double[] v = new double[37];
+        int n = 0;
+        for (int round = 0; round < 20; round++) {
+            for (int i = 0; i < t.length; i++, n++) {
+                t[i] = T0 + n;
+                v[i] = n;
+                expected.add((double) n);
+            }
+            volts.accept(t, v, 0, t.length);
+            volts.accept(T0 + n, n);
+            expected.add((double) n++);
+            sink.accept(VOLTS.name(), T0 + n, n);
+            expected.add((double) n++);
+        }
+        assertThat(writer.stop(20_000)).isTrue();
+
+        List<StoredSample> all = stored();
+        assertThat(all).extracting(StoredSample::value).containsExactlyElementsOf(expected);
+        assertThat(writer.dropped()).isZero();
+    }
+
+    @Test
+    void aFullQueueDropsWholeOldestChunksCountedPerDeviceWithTheirSpan() throws Exception {
+        StoreWriter writer = new StoreWriter(ds, 800, 4_096, 50, 1_000); // chunks of 100; not started: nothing drains
+        ChannelSink a = attach(writer, "1209:0011:A").channel(VOLTS);
+        ChannelSink b = attach(writer, "1209:0011:B").channel(VOLTS);
+        a.accept(times(0, 800), values(0, 800), 0, 800); // eight chunks: the queue is full
+        b.accept(times(0, 250), values(0, 250), 0, 250); // two chunks and a part
+
+        assertThat(writer.droppedByDevice()).as("A's two oldest chunks made room for B's two")
+                .containsExactly(Map.entry("1209:0011:A", 200L));
+        assertThat(writer.queued()).isEqualTo(800);
+        assertThat(writer.accepted()).isEqualTo(1_050);
+        writer.start();
+        assertThat(writer.stop(20_000)).isTrue();
+
+        List<StoredSample> all = stored();
+        assertThat(all.stream().filter(s -> s.device().endsWith(":A"))).extracting(StoredSample::value)
+                .as("from the third chunk on").hasSize(600).first().isEqualTo(200.0);
+        assertThat(all.stream().filter(s -> s.device().endsWith(":B"))).as("B whole, its partly filled chunk too")
+                .hasSize(250);
+        assertThat(eventMessages("samples.dropped")).singleElement().asString().startsWith(
+                "200 sample(s) dropped, the oldest first, because the store's queue was full; they were taken from"
+                        + " 2026-11-25T10:00:00Z to 2026-11-25T10:00:00.000199Z");
+    }
+
+    @Test
+    void aSingleSampleOnceASecondIsCommittedWithinTheVisibilityInterval() throws Exception {
+        StoreWriter writer = new StoreWriter(ds, 100_000, 4_096, 100, 1_000);
+        writer.start();
+        ChannelSink volts = attach(writer, "1209:0011:A").channel(VOLTS);
+        SqlSampleStore store = new SqlSampleStore(ds);
+        for (int second = 0; second < 3; second++) {
+            long given = System.nanoTime();
+            volts.accept(T0 + second * 1_000_000L, second);
+            while (store.samples(SampleQuery.all(), s -> { }) < second + 1
+                    && System.nanoTime() - given < 5_000_000_000L) {
+                Thread.sleep(5);
+            }
+            long tookMs = (System.nanoTime() - given) / 1_000_000;
+            assertThat(store.samples(SampleQuery.all(), s -> { })).as("second %d", second).isEqualTo(second + 1);
+            assertThat(tookMs).as("ms until visible; the interval is 100, a commit takes some").isLessThan(600);
+            Thread.sleep(1_000 - Math.min(1_000, tookMs));
+        }
+        assertThat(writer.stop(20_000)).isTrue();
+    }
+
+    @Test
+    void samplesGivenWhileTheStoreClosesAreRefusedAndCounted() throws Exception {
+        StoreWriter writer = new StoreWriter(ds, 100_000, 4_096, 50, 1_000);
+        writer.start();
+        RecorderSink sink = attach(writer, "1209:0011:A");
+        ChannelSink volts = sink.channel(VOLTS);
+        volts.accept(times(0, 10), values(0, 10), 0, 10);
+        assertThat(writer.stop(20_000)).isTrue();
+
+        volts.accept(times(10, 20), values(10, 20), 0, 10);
+        volts.accept(T0 + 30, 30);
+
+        assertThat(stored()).hasSize(10);
+        assertThat(writer.accepted()).isEqualTo(21);
+        assertThat(writer.droppedByDevice()).containsExactly(Map.entry("1209:0011:A", 11L));
+    }
+
+    @Test
+    void aChannelsSinkFollowsTheChannelDeclaredAgainInAnotherUnit() throws Exception {
+        StoreWriter writer = new StoreWriter(ds, 100_000, 4_096, 50, 1_000);
+        writer.start();
+        RecorderSink sink = attach(writer, "1209:0011:A");
+        ChannelSink volts = sink.channel(VOLTS);
+        volts.accept(T0, 1.5);
+        sink.declare(new Channel("voltage", "mV", "voltage"));
+        volts.accept(T0 + 1, 1_500);
+        assertThat(writer.stop(20_000)).isTrue();
+
+        assertThat(stored()).extracting(s -> s.value() + " " + s.unit()).containsExactly("1.5 V", "1500.0 mV");
+    }
+
+    private static long[] times(int from, int to) {
+        long[] t = new long[to - from];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = T0 + from + i;
+        }
+        return t;
+    }
+
+    private static double[] values(int from, int to) {
+        double[] v = new double[to - from];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = from + i;
+        }
+        return v;
+    }
+
+    private List<StoredSample> stored() throws Exception {
+        List<StoredSample> all = new ArrayList<>();
+        new SqlSampleStore(ds).samples(SampleQuery.all(), all::add);
+        return all;
+    }
+
+    private List<String> eventMessages(String kind) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = ds.getConnection(); var ps = c.prepareStatement("SELECT message FROM event WHERE kind = ?")) {
+            ps.setString(1, kind);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static RecorderSink attach(StoreWriter writer, String key) {
+        UsbDeviceInfo info = new UsbDeviceInfo(0x1209, 0x0011, 0x100, 0, 0, 0, "m", "p", key.substring(10), "1-1", 3,
+                List.of());
+        writer.attached(key, info, "virtual", T0);
+        return new RecorderSink(key, writer);
+    }
+}
