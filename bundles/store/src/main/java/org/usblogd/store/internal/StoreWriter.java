@@ -352,9 +352,15 @@ final class StoreWriter implements Runnable {
         return !queue.isEmpty() || buffer.anyDirty() || !events.isEmpty() || states.anyDirty();
     }
 
+    /**
+     * Takes what is queued now, not what arrives meanwhile: devices that deliver faster than the writer
+     * stores would otherwise keep it here, and nothing would be committed until they paused.
+     */
     private void drainQueue() {
         long now = clock.nanos();
-        for (Chunk c = queue.poll(); c != null; c = queue.poll()) {
+        long left = queue.size();
+        for (Chunk c = left > 0 ? queue.poll() : null; c != null; c = left > 0 ? queue.poll() : null) {
+            left -= c.size;
             store(c, now);
         }
     }
@@ -371,10 +377,9 @@ final class StoreWriter implements Runnable {
         double[] values = c.values;
         int i = 0;
         for (int r = 0; r < c.runs; r++) {
-            ChannelRef ref = c.runChannels[r];
-            for (int end = c.runEnds[r]; i < end; i++) {
-                buffer.append(ref, times[i], values[i], now);
-            }
+            int end = c.runEnds[r];
+            buffer.appendAll(c.runChannels[r], times, values, i, end - i, now);
+            i = end;
         }
         c.feed.recycle(c);
     }

@@ -185,6 +185,46 @@ class BatchHandOffTest {
         return v;
     }
 
+    @Test
+    void aWriterOfferedMoreThanItCanTakeStillCommitsEveryIntervalAndDropsTheRest() throws Exception {
+        StoreWriter writer = new StoreWriter(ds, 200_000, 4_096, 100, 1_000);
+        writer.start();
+        List<Thread> floods = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        for (String key : List.of("1209:0011:A", "1209:0011:B")) {
+            ChannelSink volts = attach(writer, key).channel(VOLTS);
+            Thread flood = new Thread(() -> {
+                long[] t = new long[1_000];
+                double[] v = new double[1_000];
+                long n = 0;
+                while (!stop.get()) {
+                    for (int i = 0; i < t.length; i++, n++) {
+                        t[i] = T0 + n;
+                        v[i] = n % 1_000 / 10.0;
+                    }
+                    volts.accept(t, v, 0, t.length);
+                }
+            }, "flood-" + key);
+            flood.start();
+            floods.add(flood);
+        }
+        try {
+            Thread.sleep(1_500);
+            long early = writer.written();
+            Thread.sleep(1_500);
+            long late = writer.written();
+            assertThat(early).as("committed within the first 1.5 s of the flood").isPositive();
+            assertThat(late).as("and still committing after it").isGreaterThan(early);
+            assertThat(writer.dropped()).as("what it could not take is dropped, not queued without end").isPositive();
+        } finally {
+            stop.set(true);
+            for (Thread flood : floods) {
+                flood.join();
+            }
+            writer.stop(20_000);
+        }
+    }
+
     private List<StoredSample> stored() throws Exception {
         List<StoredSample> all = new ArrayList<>();
         new SqlSampleStore(ds).samples(SampleQuery.all(), all::add);
