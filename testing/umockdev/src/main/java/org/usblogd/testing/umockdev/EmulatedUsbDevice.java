@@ -62,6 +62,8 @@ public final class EmulatedUsbDevice {
     private final IoctlHandler callback; // also in CALLBACKS: native code may call it after the device is dropped
     private final ReadinessPipe readiness;
     private final Deque<Urb> pending = new ArrayDeque<>();
+    /** When the last isochronous URB queued on each endpoint is due: the next one's packets follow it. */
+    private final Map<Integer, Long> isoScheduled = new HashMap<>();
     /** Completed URBs per client (open file descriptor): a handle reaps only what it submitted. */
     private final Map<Long, Deque<Urb>> reapable = new HashMap<>();
     private final HostDeviceState host;
@@ -333,6 +335,16 @@ public final class EmulatedUsbDevice {
         return complete(client, -1, Usbdevfs.ENOTTY);
     }
 
+    /**
+     * The service interval of an isochronous endpoint in the selected alternate setting: a 1 ms frame at full
+     * speed, a 125 µs microframe above, times 2^(bInterval-1).
+     */
+    private long isoSlotNanos(int endpoint) {
+        int interval = info.endpoint(endpoint, host::alternate).map(e -> e.interval()).orElse(1);
+        long frame = info.speed().microframes() ? FRAME_NANOS / 8 : FRAME_NANOS;
+        return frame << (Math.max(1, Math.min(16, interval)) - 1);
+    }
+
     private boolean submit(Pointer client, Pointer arg) {
         Pointer head = U.umockdev_ioctl_data_resolve(arg, 0, Usbdevfs.URB_SIZE, null);
         Pointer struct = bytes(head);
@@ -382,7 +394,10 @@ public final class EmulatedUsbDevice {
             for (int i = 0; i < packets; i++) {
                 u.isoLengths[i] = descriptors.getInt((long) i * Usbdevfs.ISO_DESC_SIZE);
             }
-            u.due = now + packets * FRAME_NANOS;
+            // the host controller serves the URBs queued on an endpoint one after the other, a packet a slot
+            long start = Math.max(now, isoScheduled.getOrDefault(u.endpoint, now));
+            u.due = start + packets * isoSlotNanos(u.endpoint);
+            isoScheduled.put(u.endpoint, u.due);
         }
         if (u.done) {
             reapable(u.client).add(u);
@@ -503,10 +518,13 @@ public final class EmulatedUsbDevice {
     private void fillIso(Urb u, long now) {
         byte[] all = new byte[u.length];
         u.isoActual = new int[u.packets];
+        u.isoStatus = new int[u.packets];
         int offset = 0;
         int total = 0;
         for (int i = 0; i < u.packets; i++) {
             byte[] p = model.in(u.endpoint, now);
+            // a packet the device did not send is one the host controller missed: the kernel says -EXDEV
+            u.isoStatus[i] = p == null ? -Usbdevfs.EXDEV : 0;
             int n = p == null ? 0 : Math.min(p.length, u.isoLengths[i]);
             if (n > 0) {
                 System.arraycopy(p, 0, all, offset, n);
@@ -544,13 +562,16 @@ public final class EmulatedUsbDevice {
         s.setInt(Usbdevfs.URB_STATUS, u.status);
         s.setInt(Usbdevfs.URB_ACTUAL_LENGTH, u.actual);
         if (u.type == Usbdevfs.URB_TYPE_ISO) {
-            s.setInt(Usbdevfs.URB_ERROR_COUNT, 0);
+            int errors = 0;
             for (int i = 0; i < u.packets; i++) {
                 long at = (long) i * Usbdevfs.ISO_DESC_SIZE;
                 u.descriptors.setInt(at + 4,
                         u.isoActual == null ? (u.status == 0 ? u.isoLengths[i] : 0) : u.isoActual[i]);
-                u.descriptors.setInt(at + 8, u.status);
+                int status = u.isoStatus == null ? u.status : u.isoStatus[i];
+                u.descriptors.setInt(at + 8, status);
+                errors += status == 0 ? 0 : 1;
             }
+            s.setInt(Usbdevfs.URB_ERROR_COUNT, errors);
         }
         if (u.buffer != null && u.result.length > 0) {
             bytes(u.buffer).write(u.type == Usbdevfs.URB_TYPE_CONTROL ? 8 : 0, u.result, 0,
@@ -606,6 +627,7 @@ public final class EmulatedUsbDevice {
         Pointer buffer;
         int[] isoLengths;
         int[] isoActual;
+        int[] isoStatus;
         long due;
         boolean done;
         int status;
