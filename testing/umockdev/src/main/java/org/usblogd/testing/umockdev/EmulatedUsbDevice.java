@@ -62,6 +62,8 @@ public final class EmulatedUsbDevice {
     private final IoctlHandler callback; // also in CALLBACKS: native code may call it after the device is dropped
     private final ReadinessPipe readiness;
     private final Deque<Urb> pending = new ArrayDeque<>();
+    /** The process each client (an open file of the node) submitted isochronous URBs from. */
+    private final Map<Long, Long> processOf = new HashMap<>();
     /** When the last isochronous URB queued on each endpoint is due: the next one's packets follow it. */
     private final Map<Integer, Long> isoScheduled = new HashMap<>();
     /** Completed URBs per client (open file descriptor): a handle reaps only what it submitted. */
@@ -351,10 +353,17 @@ public final class EmulatedUsbDevice {
         int type = struct.getByte(Usbdevfs.URB_TYPE) & 0xFF;
         int packets = type == Usbdevfs.URB_TYPE_ISO ? struct.getInt(Usbdevfs.URB_NUMBER_OF_PACKETS) : 0;
         Pointer data = head;
-        // umockdev resolves a pointer once, at the size first asked for, so the packet descriptors that
-        // follow an isochronous URB are read and written in the client's memory directly. That memory is
-        // this process's own when the harness and libusb share the JVM, which isochronous tests must.
-        Pointer descriptors = packets > 0 ? new Pointer(clientAddress(head)).share(Usbdevfs.URB_SIZE) : null;
+        ClientMemory descriptors = null;
+        if (packets > 0) {
+            descriptors = ClientMemory.find(processOf.get(Pointer.nativeValue(client)), clientAddress(head),
+                    bytes(head).getByteArray(0, Usbdevfs.URB_SIZE), clientAddress(head) + Usbdevfs.URB_SIZE)
+                    .orElse(null);
+            if (descriptors == null) {
+                log.add("isochronous URB from a process this JVM did not start: refused");
+                return complete(client, -1, Usbdevfs.EINVAL);
+            }
+            processOf.put(Pointer.nativeValue(client), descriptors.pid());
+        }
         Urb u = new Urb(Pointer.nativeValue(client), data, descriptors, type, bytes(data).getByte(Usbdevfs.URB_ENDPOINT) & 0xFF,
                 bytes(data).getInt(Usbdevfs.URB_BUFFER_LENGTH), packets, clientAddress(data));
         urbs.incrementAndGet();
@@ -369,11 +378,10 @@ public final class EmulatedUsbDevice {
             if (host.halted(u.endpoint)) {
                 u.finish(-Usbdevfs.EPIPE, new byte[0]);
             } else if (type == Usbdevfs.URB_TYPE_ISO) {
-                u.isoLengths = new int[packets];
+                u.isoLengths = descriptors.lengths(packets);
                 int offset = 0;
                 for (int i = 0; i < packets; i++) {
-                    int l = descriptors.getInt((long) i * Usbdevfs.ISO_DESC_SIZE);
-                    u.isoLengths[i] = l;
+                    int l = u.isoLengths[i];
                     deliver(u.endpoint, Arrays.copyOfRange(out, offset, offset + l));
                     offset += l;
                 }
@@ -390,10 +398,7 @@ public final class EmulatedUsbDevice {
                 }
             }
         } else if (type == Usbdevfs.URB_TYPE_ISO) {
-            u.isoLengths = new int[packets];
-            for (int i = 0; i < packets; i++) {
-                u.isoLengths[i] = descriptors.getInt((long) i * Usbdevfs.ISO_DESC_SIZE);
-            }
+            u.isoLengths = descriptors.lengths(packets);
             // the host controller serves the URBs queued on an endpoint one after the other, a packet a slot
             long start = Math.max(now, isoScheduled.getOrDefault(u.endpoint, now));
             u.due = start + packets * isoSlotNanos(u.endpoint);
@@ -563,14 +568,14 @@ public final class EmulatedUsbDevice {
         s.setInt(Usbdevfs.URB_ACTUAL_LENGTH, u.actual);
         if (u.type == Usbdevfs.URB_TYPE_ISO) {
             int errors = 0;
+            int[] actual = new int[u.packets];
+            int[] status = new int[u.packets];
             for (int i = 0; i < u.packets; i++) {
-                long at = (long) i * Usbdevfs.ISO_DESC_SIZE;
-                u.descriptors.setInt(at + 4,
-                        u.isoActual == null ? (u.status == 0 ? u.isoLengths[i] : 0) : u.isoActual[i]);
-                int status = u.isoStatus == null ? u.status : u.isoStatus[i];
-                u.descriptors.setInt(at + 8, status);
-                errors += status == 0 ? 0 : 1;
+                actual[i] = u.isoActual == null ? (u.status == 0 ? u.isoLengths[i] : 0) : u.isoActual[i];
+                status[i] = u.isoStatus == null ? u.status : u.isoStatus[i];
+                errors += status[i] == 0 ? 0 : 1;
             }
+            u.descriptors.results(u.isoLengths, actual, status);
             s.setInt(Usbdevfs.URB_ERROR_COUNT, errors);
         }
         if (u.buffer != null && u.result.length > 0) {
@@ -618,7 +623,7 @@ public final class EmulatedUsbDevice {
     private static final class Urb {
         final long client;
         final Pointer data;
-        final Pointer descriptors;
+        final ClientMemory descriptors;
         final int type;
         final int endpoint;
         final int length;
@@ -634,7 +639,7 @@ public final class EmulatedUsbDevice {
         int actual;
         byte[] result = new byte[0];
 
-        Urb(long client, Pointer data, Pointer descriptors, int type, int endpoint, int length, int packets,
+        Urb(long client, Pointer data, ClientMemory descriptors, int type, int endpoint, int length, int packets,
                 long address) {
             this.client = client;
             this.data = data;
