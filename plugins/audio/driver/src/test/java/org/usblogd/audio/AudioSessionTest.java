@@ -213,6 +213,30 @@ class AudioSessionTest {
     }
 
     @Test
+    void aHighSpeedUac2MicrophoneIsSetAtItsClockSourceAndReadAMicroframeAPacket() throws Exception {
+        Uac2MicrophoneModel model = new Uac2MicrophoneModel(-20);
+        plugged = bus.plug(model);
+
+        RecordingSink sink = new RecordingSink();
+        try (BusLink link = new BusLink((BackendDevice) plugged, settings(AudioSettings.INTERVAL, "250"))) {
+            AudioSession session = AudioSession.open(link, sink);
+            assertThat(plugged.claimed(0)).as("the control interface, which the clock's requests go to").isTrue();
+            assertThat(plugged.claimed(1)).isTrue();
+            while (sink.samples("LAeq").size() < 3) {
+                session.poll();
+            }
+            session.close();
+        }
+
+        assertThat(values(sink, "LAeq")).allSatisfy(v -> assertThat(v).isCloseTo(-20, within(0.1)));
+        assertThat(values(sink, "dropped")).containsOnly(0.0);
+        assertThat(sink.events("audio.stream")).singleElement().asString()
+                .startsWith("interface 1 alt 1 (UAC2, 1 ch, 16/16 bit").contains("at 48000 Hz");
+        assertThat(model.requests).containsSubsequence("in setup a1 02 0100 1000 770",
+                "out setup 21 01 0100 1000 4", "in setup a1 01 0100 1000 4");
+    }
+
+    @Test
     void theSettingsFileKeysAreReadAsDocumented() {
         AudioSettings s = AudioSettings.of(new DeviceSettings(Map.of(AudioSettings.INTERVAL, "fast",
                 AudioSettings.WEIGHTINGS, "a, z", AudioSettings.CALIBRATION, "118.5", AudioSettings.RATE, "44100")));
