@@ -27,6 +27,8 @@ final class AudioSession implements DriverSession {
     /** The audio one transfer holds; short enough that a stopped session is quick to notice. */
     static final double TRANSFER_SECONDS = 0.008;
     static final String DROPPED = "dropped";
+    /** Whole transfers failing in a row this often (2 s of audio) is no passing disturbance: the session ends. */
+    static final int FAILED_IN_A_ROW = 250;
 
     private final SampleSink sink;
     private final InStream stream;
@@ -34,6 +36,7 @@ final class AudioSession implements DriverSession {
     private final byte[] buffer;
     private final int[] lengths;
     private final List<Weighting> weightings;
+    private int failedInARow;
 
     private AudioSession(SampleSink sink, InStream stream, CaptureSetting setting, int rate, AudioSettings settings,
             int packets) {
@@ -163,12 +166,14 @@ final class AudioSession implements DriverSession {
         try {
             packets = stream.readPackets(buffer, lengths, READ_TIMEOUT_MS);
         } catch (UsbException e) {
-            if (e.kind() == Kind.STALL || e.kind() == Kind.OVERFLOW || e.kind() == Kind.OTHER) {
+            boolean passing = e.kind() == Kind.STALL || e.kind() == Kind.OVERFLOW || e.kind() == Kind.OTHER;
+            if (passing && ++failedInARow < FAILED_IN_A_ROW) {
                 chain.missing(lengths.length); // the whole transfer is lost; the stream goes on
                 return;
             }
             throw e;
         }
+        failedInARow = 0;
         int at = 0;
         for (int i = 0; i < packets; i++) {
             int length = i < lengths.length ? lengths[i] : InStream.MISSING;

@@ -237,6 +237,127 @@ class AudioSessionTest {
     }
 
     @Test
+    void transfersThatFailAsAWholeAreCountedAndOnlyTwoSecondsOfThemInARowEndTheSession() throws Exception {
+        BackendDevice mic = plug(new Signal(List.of(new Tone(1000, -20)), Double.NEGATIVE_INFINITY, 0));
+        RecordingSink sink = new RecordingSink();
+        try (BusLink bus = new BusLink(mic, settings(AudioSettings.INTERVAL, "fast"))) {
+            int[] failing = { 3 };
+            org.usblogd.api.usb.DeviceLink link = new org.usblogd.api.usb.DeviceLink() {
+                @Override
+                public org.usblogd.api.usb.UsbDeviceInfo info() {
+                    return bus.info();
+                }
+
+                @Override
+                public org.usblogd.api.usb.DeviceIdentity identity() {
+                    return bus.identity();
+                }
+
+                @Override
+                public DeviceSettings settings() {
+                    return bus.settings();
+                }
+
+                @Override
+                public void claim(int i) throws UsbException {
+                    bus.claim(i);
+                }
+
+                @Override
+                public void setAlternateSetting(int i, int a) throws UsbException {
+                    bus.setAlternateSetting(i, a);
+                }
+
+                @Override
+                public int control(int t, int r, int v, int i, byte[] d, int l, int ms) throws UsbException {
+                    return bus.control(t, r, v, i, d, l, ms);
+                }
+
+                @Override
+                public int bulk(int e, byte[] b, int l, int ms) throws UsbException {
+                    return bus.bulk(e, b, l, ms);
+                }
+
+                @Override
+                public int interrupt(int e, byte[] b, int l, int ms) throws UsbException {
+                    return bus.interrupt(e, b, l, ms);
+                }
+
+                @Override
+                public int isochronous(int e, byte[] b, int[] p, int ms) throws UsbException {
+                    return bus.isochronous(e, b, p, ms);
+                }
+
+                /** The real stream, but the first transfers read fail whole, then every one. */
+                @Override
+                public org.usblogd.api.usb.InStream openStream(int e, int size, int inFlight) throws UsbException {
+                    org.usblogd.api.usb.InStream real = bus.openStream(e, size, inFlight);
+                    return new org.usblogd.api.usb.InStream() {
+                        @Override
+                        public int endpoint() {
+                            return e;
+                        }
+
+                        @Override
+                        public int read(byte[] b, int ms) throws UsbException {
+                            return readPackets(b, new int[0], ms);
+                        }
+
+                        @Override
+                        public int readPackets(byte[] b, int[] p, int ms) throws UsbException {
+                            if (failing[0] != 0) {
+                                failing[0]--;
+                                throw new UsbException(UsbException.Kind.OTHER, "transfer failed (status 1)");
+                            }
+                            return real.readPackets(b, p, ms);
+                        }
+
+                        @Override
+                        public long completed() {
+                            return real.completed();
+                        }
+
+                        @Override
+                        public void close() {
+                            real.close();
+                        }
+                    };
+                }
+
+                @Override
+                public void clearHalt(int e) throws UsbException {
+                    bus.clearHalt(e);
+                }
+
+                @Override
+                public void resetDevice() throws UsbException {
+                    bus.resetDevice();
+                }
+            };
+            AudioSession session = AudioSession.open(link, sink);
+            while (sink.samples("dropped").isEmpty()) {
+                session.poll();
+            }
+            assertThat(values(sink, "dropped")).as("3 transfers of 8 packets").containsExactly(24.0);
+
+            failing[0] = -1; // from now on every transfer fails
+            int polls = 0;
+            UsbException end = null;
+            while (end == null) {
+                try {
+                    session.poll();
+                    polls++;
+                } catch (UsbException e) {
+                    end = e;
+                }
+            }
+            assertThat(polls).isEqualTo(AudioSession.FAILED_IN_A_ROW - 1);
+            assertThat(end).hasMessage("transfer failed (status 1)");
+            session.close();
+        }
+    }
+
+    @Test
     void theSettingsFileKeysAreReadAsDocumented() {
         AudioSettings s = AudioSettings.of(new DeviceSettings(Map.of(AudioSettings.INTERVAL, "fast",
                 AudioSettings.WEIGHTINGS, "a, z", AudioSettings.CALIBRATION, "118.5", AudioSettings.RATE, "44100")));
