@@ -4,6 +4,9 @@ import java.util.Arrays;
 
 import org.usblogd.api.sim.ControlSetup;
 import org.usblogd.api.usb.InStream;
+import org.usblogd.api.usb.TransferType;
+import org.usblogd.api.usb.UsbEndpointInfo;
+import org.usblogd.sim.host.HostDeviceState;
 import org.usblogd.api.usb.UsbException;
 import org.usblogd.api.usb.UsbException.Kind;
 import org.usblogd.api.usb.spi.DeviceConnection;
@@ -219,12 +222,27 @@ final class VirtualConnection implements DeviceConnection {
     }
 
     /**
-     * The virtual bus queues nothing between reads: the model keeps its packets until asked, so reading
-     * them one transfer at a time loses nothing and keeps their order.
+     * The virtual bus queues nothing between bulk and interrupt reads: the model keeps its packets until
+     * asked, so reading them one transfer at a time loses nothing and keeps their order. Isochronous
+     * endpoints (of the selected alternate setting) are paced by the bus's clock instead: see
+     * {@link VirtualIsoStream}.
      */
     @Override
     public InStream openStream(int endpoint, int transferSize, int inFlight) throws UsbException {
-        check();
+        UsbEndpointInfo iso;
+        device.lock.lock();
+        try {
+            check();
+            HostDeviceState host = device.host();
+            iso = device.info().endpoint(endpoint, host::alternate)
+                    .filter(e -> e.type() == TransferType.ISOCHRONOUS).orElse(null);
+        } finally {
+            device.lock.unlock();
+        }
+        if (iso != null) {
+            return new VirtualIsoStream(device, this, iso, device.info().speed().microframes(), transferSize,
+                    inFlight);
+        }
         VirtualConnection connection = this;
         return new InStream() {
             private volatile boolean closed;
@@ -279,6 +297,11 @@ final class VirtualConnection implements DeviceConnection {
         } finally {
             device.lock.unlock();
         }
+    }
+
+    /** With the device lock held: whether the connection may still be used. */
+    void checkOpen() throws UsbException {
+        check();
     }
 
     private void check() throws UsbException {

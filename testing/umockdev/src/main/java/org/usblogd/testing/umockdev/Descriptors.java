@@ -14,7 +14,8 @@ import org.usblogd.api.usb.UsbInterfaceInfo;
 
 /**
  * The binary descriptors a device with this {@link UsbDeviceInfo} sends: the device descriptor, one
- * configuration descriptor per configuration (with IADs, interfaces and endpoints in wire order) and the
+ * configuration descriptor per configuration (with IADs, interfaces and endpoints in wire order, each
+ * followed by its class-specific descriptors) and the
  * string descriptors they point to. The inverse of what libusb parses, so a model's description survives
  * the round trip through the real stack.
  */
@@ -88,9 +89,11 @@ final class Descriptors {
                 body.writeBytes(new byte[] { 9, 4, (byte) i.number(), (byte) i.alternate(),
                         (byte) i.endpoints().size(), (byte) i.interfaceClass(), (byte) i.interfaceSubClass(),
                         (byte) i.interfaceProtocol(), (byte) string(i.name()) });
+                body.writeBytes(i.extra());
                 for (UsbEndpointInfo e : i.endpoints()) {
                     body.writeBytes(new byte[] { 7, 5, (byte) e.address(), (byte) e.type().ordinal(),
                             lo(e.maxPacketSize()), hi(e.maxPacketSize()), (byte) e.interval() });
+                    body.writeBytes(e.extra());
                 }
             }
         }

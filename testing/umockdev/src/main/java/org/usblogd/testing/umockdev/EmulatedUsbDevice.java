@@ -62,6 +62,10 @@ public final class EmulatedUsbDevice {
     private final IoctlHandler callback; // also in CALLBACKS: native code may call it after the device is dropped
     private final ReadinessPipe readiness;
     private final Deque<Urb> pending = new ArrayDeque<>();
+    /** The process each client (an open file of the node) submitted isochronous URBs from. */
+    private final Map<Long, Long> processOf = new HashMap<>();
+    /** When the last isochronous URB queued on each endpoint is due: the next one's packets follow it. */
+    private final Map<Integer, Long> isoScheduled = new HashMap<>();
     /** Completed URBs per client (open file descriptor): a handle reaps only what it submitted. */
     private final Map<Long, Deque<Urb>> reapable = new HashMap<>();
     private final HostDeviceState host;
@@ -333,16 +337,33 @@ public final class EmulatedUsbDevice {
         return complete(client, -1, Usbdevfs.ENOTTY);
     }
 
+    /**
+     * The service interval of an isochronous endpoint in the selected alternate setting: a 1 ms frame at full
+     * speed, a 125 µs microframe above, times 2^(bInterval-1).
+     */
+    private long isoSlotNanos(int endpoint) {
+        int interval = info.endpoint(endpoint, host::alternate).map(e -> e.interval()).orElse(1);
+        long frame = info.speed().microframes() ? FRAME_NANOS / 8 : FRAME_NANOS;
+        return frame << (Math.max(1, Math.min(16, interval)) - 1);
+    }
+
     private boolean submit(Pointer client, Pointer arg) {
         Pointer head = U.umockdev_ioctl_data_resolve(arg, 0, Usbdevfs.URB_SIZE, null);
         Pointer struct = bytes(head);
         int type = struct.getByte(Usbdevfs.URB_TYPE) & 0xFF;
         int packets = type == Usbdevfs.URB_TYPE_ISO ? struct.getInt(Usbdevfs.URB_NUMBER_OF_PACKETS) : 0;
         Pointer data = head;
-        // umockdev resolves a pointer once, at the size first asked for, so the packet descriptors that
-        // follow an isochronous URB are read and written in the client's memory directly. That memory is
-        // this process's own when the harness and libusb share the JVM, which isochronous tests must.
-        Pointer descriptors = packets > 0 ? new Pointer(clientAddress(head)).share(Usbdevfs.URB_SIZE) : null;
+        ClientMemory descriptors = null;
+        if (packets > 0) {
+            descriptors = ClientMemory.find(processOf.get(Pointer.nativeValue(client)), clientAddress(head),
+                    bytes(head).getByteArray(0, Usbdevfs.URB_SIZE), clientAddress(head) + Usbdevfs.URB_SIZE)
+                    .orElse(null);
+            if (descriptors == null) {
+                log.add("isochronous URB from a process this JVM did not start: refused");
+                return complete(client, -1, Usbdevfs.EINVAL);
+            }
+            processOf.put(Pointer.nativeValue(client), descriptors.pid());
+        }
         Urb u = new Urb(Pointer.nativeValue(client), data, descriptors, type, bytes(data).getByte(Usbdevfs.URB_ENDPOINT) & 0xFF,
                 bytes(data).getInt(Usbdevfs.URB_BUFFER_LENGTH), packets, clientAddress(data));
         urbs.incrementAndGet();
@@ -357,11 +378,10 @@ public final class EmulatedUsbDevice {
             if (host.halted(u.endpoint)) {
                 u.finish(-Usbdevfs.EPIPE, new byte[0]);
             } else if (type == Usbdevfs.URB_TYPE_ISO) {
-                u.isoLengths = new int[packets];
+                u.isoLengths = descriptors.lengths(packets);
                 int offset = 0;
                 for (int i = 0; i < packets; i++) {
-                    int l = descriptors.getInt((long) i * Usbdevfs.ISO_DESC_SIZE);
-                    u.isoLengths[i] = l;
+                    int l = u.isoLengths[i];
                     deliver(u.endpoint, Arrays.copyOfRange(out, offset, offset + l));
                     offset += l;
                 }
@@ -378,11 +398,11 @@ public final class EmulatedUsbDevice {
                 }
             }
         } else if (type == Usbdevfs.URB_TYPE_ISO) {
-            u.isoLengths = new int[packets];
-            for (int i = 0; i < packets; i++) {
-                u.isoLengths[i] = descriptors.getInt((long) i * Usbdevfs.ISO_DESC_SIZE);
-            }
-            u.due = now + packets * FRAME_NANOS;
+            u.isoLengths = descriptors.lengths(packets);
+            // the host controller serves the URBs queued on an endpoint one after the other, a packet a slot
+            long start = Math.max(now, isoScheduled.getOrDefault(u.endpoint, now));
+            u.due = start + packets * isoSlotNanos(u.endpoint);
+            isoScheduled.put(u.endpoint, u.due);
         }
         if (u.done) {
             reapable(u.client).add(u);
@@ -503,10 +523,13 @@ public final class EmulatedUsbDevice {
     private void fillIso(Urb u, long now) {
         byte[] all = new byte[u.length];
         u.isoActual = new int[u.packets];
+        u.isoStatus = new int[u.packets];
         int offset = 0;
         int total = 0;
         for (int i = 0; i < u.packets; i++) {
             byte[] p = model.in(u.endpoint, now);
+            // a packet the device did not send is one the host controller missed: the kernel says -EXDEV
+            u.isoStatus[i] = p == null ? -Usbdevfs.EXDEV : 0;
             int n = p == null ? 0 : Math.min(p.length, u.isoLengths[i]);
             if (n > 0) {
                 System.arraycopy(p, 0, all, offset, n);
@@ -544,13 +567,16 @@ public final class EmulatedUsbDevice {
         s.setInt(Usbdevfs.URB_STATUS, u.status);
         s.setInt(Usbdevfs.URB_ACTUAL_LENGTH, u.actual);
         if (u.type == Usbdevfs.URB_TYPE_ISO) {
-            s.setInt(Usbdevfs.URB_ERROR_COUNT, 0);
+            int errors = 0;
+            int[] actual = new int[u.packets];
+            int[] status = new int[u.packets];
             for (int i = 0; i < u.packets; i++) {
-                long at = (long) i * Usbdevfs.ISO_DESC_SIZE;
-                u.descriptors.setInt(at + 4,
-                        u.isoActual == null ? (u.status == 0 ? u.isoLengths[i] : 0) : u.isoActual[i]);
-                u.descriptors.setInt(at + 8, u.status);
+                actual[i] = u.isoActual == null ? (u.status == 0 ? u.isoLengths[i] : 0) : u.isoActual[i];
+                status[i] = u.isoStatus == null ? u.status : u.isoStatus[i];
+                errors += status[i] == 0 ? 0 : 1;
             }
+            u.descriptors.results(u.isoLengths, actual, status);
+            s.setInt(Usbdevfs.URB_ERROR_COUNT, errors);
         }
         if (u.buffer != null && u.result.length > 0) {
             bytes(u.buffer).write(u.type == Usbdevfs.URB_TYPE_CONTROL ? 8 : 0, u.result, 0,
@@ -597,7 +623,7 @@ public final class EmulatedUsbDevice {
     private static final class Urb {
         final long client;
         final Pointer data;
-        final Pointer descriptors;
+        final ClientMemory descriptors;
         final int type;
         final int endpoint;
         final int length;
@@ -606,13 +632,14 @@ public final class EmulatedUsbDevice {
         Pointer buffer;
         int[] isoLengths;
         int[] isoActual;
+        int[] isoStatus;
         long due;
         boolean done;
         int status;
         int actual;
         byte[] result = new byte[0];
 
-        Urb(long client, Pointer data, Pointer descriptors, int type, int endpoint, int length, int packets,
+        Urb(long client, Pointer data, ClientMemory descriptors, int type, int endpoint, int length, int packets,
                 long address) {
             this.client = client;
             this.data = data;

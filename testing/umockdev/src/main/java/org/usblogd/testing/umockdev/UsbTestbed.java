@@ -17,6 +17,7 @@ import java.util.function.LongConsumer;
 import org.usblogd.api.sim.DeviceModel;
 import org.usblogd.api.usb.UsbDeviceInfo;
 import org.usblogd.api.usb.UsbInterfaceInfo;
+import org.usblogd.api.usb.UsbSpeed;
 import org.usblogd.testing.umockdev.NativeLibraries.GObject;
 import org.usblogd.testing.umockdev.NativeLibraries.LibC;
 import org.usblogd.testing.umockdev.NativeLibraries.UMockdev;
@@ -152,7 +153,7 @@ public final class UsbTestbed implements AutoCloseable {
                 .append("A: bConfigurationValue=")
                 .append(info.activeConfiguration() == 0 ? "" : info.activeConfiguration() + "\\n").append('\n')
                 .append("A: bNumConfigurations=").append(info.configurations().size()).append("\\n\n")
-                .append("A: speed=480\\n\n")
+                .append("A: speed=").append(speed(info.speed())).append("\\n\n")
                 .append(String.format("A: bDeviceClass=%02x\\n\nA: bDeviceSubClass=%02x\\n\nA: bDeviceProtocol=%02x\\n\n",
                         info.deviceClass(), info.deviceSubClass(), info.deviceProtocol()))
                 .append(enumerated ? "H: descriptors=" + HexFormat.of().formatHex(device.sysfsDescriptors()) + "\n"
@@ -192,6 +193,17 @@ public final class UsbTestbed implements AutoCloseable {
         device.readiness().install(root.resolve("dev").resolve(devname).toString());
         plugged.add(device);
         return device;
+    }
+
+    /** What sysfs says in "speed", in Mbit/s; a device of unknown speed is taken as high speed. */
+    private static String speed(UsbSpeed speed) {
+        return switch (speed) {
+        case LOW -> "1.5";
+        case FULL -> "12";
+        case SUPER -> "5000";
+        case SUPER_PLUS -> "10000";
+        default -> "480";
+        };
     }
 
     private static void appendString(StringBuilder sb, String attribute, String value) {

@@ -54,6 +54,7 @@ final class Usbdevfs {
     static final int ENOENT = 2;
     static final int EAGAIN = 11;
     static final int EBUSY = 16;
+    static final int EXDEV = 18;
     static final int ENODEV = 19;
     static final int EINVAL = 22;
     static final int ENOTTY = 25;

@@ -54,6 +54,8 @@ final class LibUsbConnection implements DeviceConnection {
     private boolean closeDone;
     /** Under this: transfers that did not come back after a cancel, freed once the handle is closed. */
     private final List<LibUsbTransfer> abandoned = new ArrayList<>();
+    /** The alternate setting selected on each interface: a stream takes its endpoint's packet size from it. */
+    private final java.util.Map<Integer, Integer> alternates = new java.util.concurrent.ConcurrentHashMap<>();
 
     LibUsbConnection(DeviceHandle handle, LibUsbDevice device, LibUsbConnections registry) {
         this.handle = handle;
@@ -121,6 +123,7 @@ final class LibUsbConnection implements DeviceConnection {
     public void releaseInterface(int iface) throws UsbException {
         enter(true);
         try {
+            alternates.remove(iface); // the kernel selects setting 0 again on release
             LibUsbErrors.check(LibUsb.releaseInterface(handle, iface), "release interface " + iface, who);
         } finally {
             leave();
@@ -155,6 +158,7 @@ final class LibUsbConnection implements DeviceConnection {
         try {
             LibUsbErrors.check(LibUsb.setInterfaceAltSetting(handle, iface, alternate),
                     "select alternate setting " + alternate + " of interface " + iface, who);
+            alternates.put(iface, alternate);
         } finally {
             leave();
         }
@@ -326,13 +330,15 @@ final class LibUsbConnection implements DeviceConnection {
     public InStream openStream(int endpoint, int transferSize, int inFlight) throws UsbException {
         enter(false);
         try {
-            UsbEndpointInfo ep = device.info().endpoint(endpoint).orElseThrow(() -> new UsbException(Kind.OTHER,
-                    "endpoint 0x" + Integer.toHexString(endpoint) + " is not in the active configuration of "
-                            + who));
+            UsbEndpointInfo ep = device.info().endpoint(endpoint, i -> alternates.getOrDefault(i, 0))
+                    .orElseThrow(() -> new UsbException(Kind.OTHER, "endpoint 0x" + Integer.toHexString(endpoint)
+                            + " is not in the selected alternate settings of " + who
+                            + "; select the setting that has it first"));
             if (ep.type() == TransferType.CONTROL) {
                 throw new UsbException(Kind.OTHER, "control endpoints cannot be streamed");
             }
-            int packet = ep.maxPacketSize() & 0x7FF;
+            // a high-bandwidth endpoint moves up to three transactions per microframe, all in one packet
+            int packet = ep.bytesPerInterval();
             LibUsbStream[] self = new LibUsbStream[1];
             synchronized (this) {
                 streamsOpen++; // given back when the stream has closed

@@ -19,6 +19,7 @@ import org.usblogd.api.usb.UsbEndpointInfo;
 import org.usblogd.api.usb.UsbException;
 import org.usblogd.api.usb.UsbInterfaceAssociation;
 import org.usblogd.api.usb.UsbInterfaceInfo;
+import org.usblogd.api.usb.UsbSpeed;
 import org.usblogd.api.usb.spi.BackendDevice;
 import org.usblogd.api.usb.spi.DeviceConnection;
 
@@ -45,6 +46,7 @@ final class LibUsbDevice implements BackendDevice {
     private final int address;
     private final List<ConfigTree> configurations;
     private final int activeConfiguration;
+    private final UsbSpeed speed;
     private volatile UsbDeviceInfo info;
 
     LibUsbDevice(Device device, LibUsbContext home) throws UsbException {
@@ -58,6 +60,7 @@ final class LibUsbDevice implements BackendDevice {
             LibUsbErrors.check(LibUsb.getDeviceDescriptor(device, descriptor), "read device descriptor", node());
             this.configurations = readConfigurations(device, descriptor.bNumConfigurations() & 0xFF);
             this.activeConfiguration = activeConfiguration(device);
+            this.speed = speed(LibUsb.getDeviceSpeed(device));
         } catch (UsbException | RuntimeException e) {
             LibUsb.unrefDevice(device);
             throw e;
@@ -180,7 +183,7 @@ final class LibUsbDevice implements BackendDevice {
                     descriptor.bcdDevice() & 0xFFFF, descriptor.bDeviceClass() & 0xFF,
                     descriptor.bDeviceSubClass() & 0xFF, descriptor.bDeviceProtocol() & 0xFF,
                     strings.get(descriptor.iManufacturer()), strings.get(descriptor.iProduct()),
-                    strings.get(descriptor.iSerialNumber()), portPath, address, configs, activeConfiguration);
+                    strings.get(descriptor.iSerialNumber()), portPath, address, configs, activeConfiguration, speed);
         } finally {
             if (strings.handle != null) {
                 LibUsb.close(handle);
@@ -222,6 +225,16 @@ final class LibUsbDevice implements BackendDevice {
             sb.append(ports.get(i) & 0xFF);
         }
         return sb.toString();
+    }
+
+    static UsbSpeed speed(int libusbSpeed) {
+        return switch (libusbSpeed) {
+        case LibUsb.SPEED_LOW -> UsbSpeed.LOW;
+        case LibUsb.SPEED_FULL -> UsbSpeed.FULL;
+        case LibUsb.SPEED_HIGH -> UsbSpeed.HIGH;
+        case LibUsb.SPEED_SUPER -> UsbSpeed.SUPER;
+        default -> libusbSpeed > LibUsb.SPEED_SUPER ? UsbSpeed.SUPER_PLUS : UsbSpeed.UNKNOWN;
+        };
     }
 
     private static int activeConfiguration(Device device) {
@@ -268,12 +281,13 @@ final class LibUsbDevice implements BackendDevice {
                     for (EndpointDescriptor ep : alt.endpoint()) {
                         endpoints.add(new UsbEndpointInfo(ep.bEndpointAddress() & 0xFF,
                                 TransferType.fromAttributes(ep.bmAttributes()), ep.wMaxPacketSize() & 0xFFFF,
-                                ep.bInterval() & 0xFF));
+                                ep.bInterval() & 0xFF, classSpecific(ep.extra())));
                         collectAssociations(ep.extra(), associations);
                     }
                     alternates.add(new AltTree(alt.bInterfaceNumber() & 0xFF, alt.bAlternateSetting() & 0xFF,
                             alt.bInterfaceClass() & 0xFF, alt.bInterfaceSubClass() & 0xFF,
-                            alt.bInterfaceProtocol() & 0xFF, endpoints, alt.iInterface()));
+                            alt.bInterfaceProtocol() & 0xFF, endpoints, alt.iInterface(),
+                            classSpecific(alt.extra())));
                 }
             }
             return new ConfigTree(config.bConfigurationValue() & 0xFF, config.iConfiguration(),
@@ -284,7 +298,7 @@ final class LibUsbDevice implements BackendDevice {
             List<UsbInterfaceInfo> interfaces = new ArrayList<>();
             for (AltTree a : alternates) {
                 interfaces.add(new UsbInterfaceInfo(a.number, a.alternate, a.cls, a.subClass, a.protocol, a.endpoints,
-                        strings.get(a.nameIndex)));
+                        strings.get(a.nameIndex), a.extra));
             }
             List<UsbInterfaceAssociation> iads = new ArrayList<>();
             for (byte[] d : associations) {
@@ -296,7 +310,34 @@ final class LibUsbDevice implements BackendDevice {
     }
 
     private record AltTree(int number, int alternate, int cls, int subClass, int protocol,
-            List<UsbEndpointInfo> endpoints, byte nameIndex) {
+            List<UsbEndpointInfo> endpoints, byte nameIndex, byte[] extra) {
+    }
+
+    /**
+     * The descriptors libusb kept after a standard one, without the interface associations among them
+     * (libusb files an IAD under the descriptor before it, though it belongs to the next function): whole
+     * descriptors only, so a malformed tail is left out rather than passed on cut.
+     */
+    static byte[] classSpecific(ByteBuffer extra) {
+        if (extra == null) {
+            return new byte[0];
+        }
+        ByteBuffer b = extra.duplicate();
+        b.rewind();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        while (b.remaining() >= 2) {
+            int start = b.position();
+            int length = b.get(start) & 0xFF;
+            if (length < 2 || length > b.remaining()) {
+                break;
+            }
+            byte[] d = new byte[length];
+            b.get(d);
+            if ((d[1] & 0xFF) != DT_INTERFACE_ASSOCIATION) {
+                out.writeBytes(d);
+            }
+        }
+        return out.toByteArray();
     }
 
     /** Walks a run of descriptors (bLength, bDescriptorType, ...) and keeps the interface associations. */

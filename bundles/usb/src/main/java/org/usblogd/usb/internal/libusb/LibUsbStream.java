@@ -82,7 +82,18 @@ final class LibUsbStream implements InStream {
     }
 
     @Override
-    public synchronized int read(byte[] buffer, int timeoutMs) throws UsbException {
+    public int read(byte[] buffer, int timeoutMs) throws UsbException {
+        return next(buffer, null, timeoutMs)[0];
+    }
+
+    /** Failed packets are given as {@link InStream#MISSING}; only the transfer's own failure throws. */
+    @Override
+    public int readPackets(byte[] buffer, int[] packetLengths, int timeoutMs) throws UsbException {
+        return next(buffer, packetLengths, timeoutMs)[1];
+    }
+
+    /** The next transfer copied out: its bytes and its packets. */
+    private synchronized int[] next(byte[] buffer, int[] packetLengths, int timeoutMs) throws UsbException {
         if (ended != null) {
             throw ended;
         }
@@ -103,6 +114,7 @@ final class LibUsbStream implements InStream {
         }
         UsbException failure;
         int n;
+        int packets;
         // close() frees the transfers once they are back, possibly while this reader wakes from the same
         // completion: a transfer is only looked at under the lock close() frees them under, and not after.
         synchronized (order) {
@@ -118,7 +130,8 @@ final class LibUsbStream implements InStream {
                 }
                 throw failure;
             }
-            n = failure == null ? head.copyTo(buffer, null) : 0;
+            n = failure == null ? head.copyTo(buffer, packetLengths, MISSING) : 0;
+            packets = head.packets();
             order.removeFirst();
             order.addLast(head);
             head.submit(what, who);
@@ -126,7 +139,7 @@ final class LibUsbStream implements InStream {
         if (failure != null) {
             throw failure;
         }
-        return n;
+        return new int[] { n, packets };
     }
 
     @Override

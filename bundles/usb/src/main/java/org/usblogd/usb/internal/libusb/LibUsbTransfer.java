@@ -25,6 +25,7 @@ final class LibUsbTransfer {
     private final Transfer transfer;
     private final ByteBuffer buffer;
     private final boolean iso;
+    private final int packetCount;
     private final LibUsbConnections registry;
     /** Submitted, and the callback has not run yet: libusb owns the transfer. */
     private boolean inFlight;
@@ -46,6 +47,7 @@ final class LibUsbTransfer {
         // usb4java takes the transfer length from the buffer's capacity.
         this.buffer = ByteBuffer.allocateDirect(size);
         int packets = iso ? isoPacketLengths.length : 0;
+        this.packetCount = packets;
         this.transfer = LibUsb.allocTransfer(packets);
         if (transfer == null) {
             throw new UsbException(Kind.OTHER, "libusb could not allocate a transfer");
@@ -161,31 +163,50 @@ final class LibUsbTransfer {
 
     /**
      * Copies what arrived into {@code into}; for isochronous transfers the packets' data back to back, and
-     * each packet's actual length into {@code packetLengths} when given. Nothing from a freed transfer.
+     * each packet's actual length into {@code packetLengths} when given (as many as it holds), a failed
+     * packet's as 0. Nothing from a freed transfer.
      */
     synchronized int copyTo(byte[] into, int[] packetLengths) {
+        return copyTo(into, packetLengths, 0);
+    }
+
+    /**
+     * As {@link #copyTo(byte[], int[])}, with a failed packet's length given as {@code failed}.
+     *
+     * @return the bytes copied
+     */
+    synchronized int copyTo(byte[] into, int[] packetLengths, int failed) {
         if (freed || abandoned || inFlight) {
             return 0;
         }
         if (!iso) {
             int n = Math.min(transfer.actualLength(), into.length);
             buffer.get(0, into, 0, n);
+            if (packetLengths != null && packetLengths.length > 0) {
+                packetLengths[0] = n;
+            }
             return n;
         }
         IsoPacketDescriptor[] descs = transfer.isoPacketDesc();
         int offset = 0;
         int written = 0;
         for (int i = 0; i < descs.length; i++) {
-            int actual = descs[i].status() == LibUsb.TRANSFER_COMPLETED ? descs[i].actualLength() : 0;
+            boolean ok = descs[i].status() == LibUsb.TRANSFER_COMPLETED;
+            int actual = ok ? descs[i].actualLength() : 0;
             int n = Math.min(actual, into.length - written);
             buffer.get(offset, into, written, n);
             written += n;
-            if (packetLengths != null) {
-                packetLengths[i] = n;
+            if (packetLengths != null && i < packetLengths.length) {
+                packetLengths[i] = ok ? n : failed;
             }
             offset += descs[i].length();
         }
         return written;
+    }
+
+    /** Packets of the transfer: 1 for bulk and interrupt. */
+    int packets() {
+        return iso ? packetCount : 1;
     }
 
     /**
