@@ -9,12 +9,12 @@ import org.usblogd.api.usb.DeviceIdentity;
 import org.usblogd.api.usb.DeviceSettings;
 import org.usblogd.api.usb.UsbException;
 import org.usblogd.api.usb.spi.BackendDevice;
-import org.usblogd.api.usb.spi.DeviceConnection;
 
 /**
- * Runs one driver's session on one device, on a thread of its own: open the device, let the driver open
- * its session, poll until told to stop, and then, whatever happened, close the session and release the
- * device. The outcome goes back to the device manager.
+ * Runs one driver's session on one device, on a thread of its own: open the device (or take it over from the
+ * swap bridge of the driver before), let the driver open its session, poll until told to stop, and then,
+ * whatever happened, close the session and release the device, or hand it to a swap bridge when the session
+ * ends because its driver is swapped. The outcome goes back to the device manager, which takes the bridge.
  */
 final class SessionRunner implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(SessionRunner.class);
@@ -26,6 +26,7 @@ final class SessionRunner implements Runnable {
     private final DeviceSettings settings;
     private final boolean resetFirst;
     private final BiConsumer<SessionRunner, String> ended;
+    private final SwapBridge inherited;
     private final Thread thread;
     private volatile boolean stopping;
     private volatile boolean abandoned;
@@ -33,12 +34,25 @@ final class SessionRunner implements Runnable {
     private volatile CoreDeviceLink link;
     private volatile SessionOutcome outcome;
     private volatile long polls;
+    /** Under this: set when the session is to hand the device to a swap bridge as it ends. */
+    private SwapBridge.Terms handOver;
+    /** Under this: the core stopped the session outright; no bridge is made, and one made already is closed. */
+    private boolean stopped;
+    /** Under this: the bridge the session handed the device to, until the manager takes it. */
+    private SwapBridge bridge;
 
     /** Consecutive transient failures (other than timeouts) tolerated before the session gives up. */
     static final int TRANSIENT_LIMIT = 5;
 
     SessionRunner(BackendDevice device, DeviceIdentity identity, DriverRef driver, SessionSink sink,
             DeviceSettings settings, boolean resetFirst, BiConsumer<SessionRunner, String> ended) {
+        this(device, identity, driver, sink, settings, resetFirst, null, ended);
+    }
+
+    /** @param inherited the bridge of the driver swapped out, whose device this session takes over; or null */
+    SessionRunner(BackendDevice device, DeviceIdentity identity, DriverRef driver, SessionSink sink,
+            DeviceSettings settings, boolean resetFirst, SwapBridge inherited, BiConsumer<SessionRunner, String> ended) {
+        this.inherited = inherited;
         this.settings = settings;
         this.resetFirst = resetFirst;
         this.device = device;
@@ -73,13 +87,49 @@ final class SessionRunner implements Runnable {
         return polls;
     }
 
-    /** Asks the session to end and wakes it if it is blocked in a transfer; does not wait. */
+    /**
+     * Asks the session to end and wakes it if it is blocked in a transfer; does not wait. A bridge it handed
+     * the device to, and the manager has not taken, is closed: the device left, or the core stops.
+     */
     void stop() {
+        SwapBridge b;
+        synchronized (this) {
+            stopped = true;
+            b = bridge;
+            bridge = null;
+        }
         stopping = true;
         CoreDeviceLink l = link;
         if (l != null) {
             l.abort();
         }
+        if (b != null) {
+            b.close();
+        }
+    }
+
+    /**
+     * Asks the session to end because its driver is swapped: the transfer under way is let finish (its data
+     * is stored), and the device, open and claimed, goes to a swap bridge that reads on where the driver left
+     * off. Does not wait; a later {@link #stop} still ends it outright.
+     */
+    synchronized void handOver(SwapBridge.Terms terms) {
+        if (!stopped) {
+            handOver = terms;
+            stopping = true;
+        }
+    }
+
+    /** Whether the session was asked to hand over, and has not been stopped outright since. */
+    synchronized boolean handingOver() {
+        return handOver != null && !stopped;
+    }
+
+    /** The bridge the ended session handed the device to; the caller owns it from now on. Null when none. */
+    synchronized SwapBridge takeBridge() {
+        SwapBridge b = bridge;
+        bridge = null;
+        return b;
     }
 
     /** What a driver threw, when the session failed because of it. */
@@ -97,13 +147,21 @@ final class SessionRunner implements Runnable {
      * end is no longer reported.
      */
     void abandon() {
-        abandoned = true;
+        SwapBridge b;
+        synchronized (this) {
+            abandoned = true; // no bridge is made from here on, and one made already is closed
+            b = bridge;
+            bridge = null;
+        }
         stopping = true;
         sink.close();
         CoreDeviceLink l = link;
         if (l != null) {
             l.abort();
             l.releaseAndClose();
+        }
+        if (b != null) {
+            b.close();
         }
     }
 
@@ -112,9 +170,9 @@ final class SessionRunner implements Runnable {
         return !thread.isAlive();
     }
 
-    private void resetDevice(DeviceConnection connection) throws UsbException {
+    private void resetDevice(CoreDeviceLink l) throws UsbException {
         try {
-            connection.resetDevice();
+            l.resetDevice();
             log.info("{}: device reset", identity);
         } catch (UsbException e) {
             if (e.kind() == UsbException.Kind.GONE) {
@@ -130,15 +188,16 @@ final class SessionRunner implements Runnable {
         SessionOutcome result = SessionOutcome.STOPPED;
         DriverSession session = null;
         try {
-            DeviceConnection connection = device.open();
-            link = new CoreDeviceLink(device.info(), identity, connection, settings);
+            CoreDeviceLink l = inherited != null ? CoreDeviceLink.takingOver(device.info(), inherited, settings)
+                    : new CoreDeviceLink(device.info(), identity, device.open(), settings);
+            link = l;
             if (stopping) {
                 return;
             }
             if (resetFirst) {
-                resetDevice(connection);
+                resetDevice(l);
             }
-            session = driver.driver().open(link, sink);
+            session = driver.driver().open(l, inherited != null ? new ArrivalTimeSink(sink, l) : sink);
             if (session == null) {
                 throw new IllegalStateException("driver returned no session");
             }
@@ -187,7 +246,16 @@ final class SessionRunner implements Runnable {
             sink.close();
             CoreDeviceLink l = link;
             if (l != null) {
-                l.releaseAndClose();
+                SwapBridge b = null;
+                synchronized (this) {
+                    if (handOver != null && !stopped && !abandoned && result == SessionOutcome.STOPPED) {
+                        b = l.handOver(sink::now, handOver);
+                        bridge = b;
+                    }
+                }
+                if (b == null) {
+                    l.releaseAndClose();
+                }
             }
             outcome = result;
             if (!abandoned) {
