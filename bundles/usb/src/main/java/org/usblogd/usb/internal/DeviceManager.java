@@ -673,11 +673,18 @@ public class DeviceManager implements HealthCheck {
         }
         a.supervisor.stopRequested();
         a.handOverAt = nanos.getAsLong();
-        DeviceIdentity identity = a.identity;
-        a.session.handOver(new SwapBridge.Terms(config.swap_grace_ms(), config.swap_buffer_bytes(), (kind, message) -> {
+        a.session.handOver();
+    }
+
+    /** What the bridge a device's next session may hand it to may do; null when swaps give the device back. */
+    private SwapBridge.Terms swapTerms(DeviceIdentity identity) {
+        if (config.swap_grace_ms() == 0) {
+            return null;
+        }
+        return new SwapBridge.Terms(config.swap_grace_ms(), config.swap_buffer_bytes(), (kind, message) -> {
             log.warn("{}: {}", identity, message);
             recorder.event(identity, kind, message);
-        }));
+        });
     }
 
     private void stopSlowHandOvers() {
@@ -791,19 +798,21 @@ public class DeviceManager implements HealthCheck {
             return; // the device left before its session finished
         }
         a.session = null;
-        if (bridge != null) {
-            a.bridge = bridge;
-            a.bridgeSince = nanos.getAsLong();
-            a.bridgeFrom = runner.driver();
-            log.info("{}: driver {} swapped out; the device stays claimed and {} is read on for the next driver"
-                    + " (up to {} ms)", a.identity, runner.driver(), bridge.endpoints(), config.swap_grace_ms());
-        }
         SessionOutcome outcome = runner.outcome();
         if (outcome == SessionOutcome.FAILED && !drivers.containsValue(runner.driver())) {
             // The driver's bundle went away under the session (an update): its classes fail as they unload.
             // That is the driver leaving, not the device failing: bind again at once, without backing off.
             log.info("{}: driver {} left while its session ran ({})", a.identity, runner.driver(), error);
             outcome = SessionOutcome.STOPPED;
+        }
+        if (bridge != null && outcome != SessionOutcome.STOPPED) {
+            bridge.close(); // a driver that failed on its own: the device is given back before it is retried
+        } else if (bridge != null) {
+            a.bridge = bridge;
+            a.bridgeSince = nanos.getAsLong();
+            a.bridgeFrom = runner.driver();
+            log.info("{}: driver {} swapped out; the device stays claimed and {} is read on for the next driver"
+                    + " (up to {} ms)", a.identity, runner.driver(), bridge.endpoints(), config.swap_grace_ms());
         }
         DeviceSupervisor.Step step = a.supervisor.sessionEnded(outcome, error);
         if (step == null) {
@@ -860,7 +869,7 @@ public class DeviceManager implements HealthCheck {
                         m.driver(), a.bridgeFrom, a.bridge.kept());
             }
             a.session = new SessionRunner(a.device, a.identity, m.driver(), sink, settings, reset, a.bridge,
-                    (runner, error) -> post(new SessionEnded(runner, error)));
+                    swapTerms(a.identity), (runner, error) -> post(new SessionEnded(runner, error)));
             a.bridge = null; // the session's link owns it now
             a.session.start();
         }

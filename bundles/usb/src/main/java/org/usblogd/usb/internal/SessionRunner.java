@@ -27,6 +27,8 @@ final class SessionRunner implements Runnable {
     private final boolean resetFirst;
     private final BiConsumer<SessionRunner, String> ended;
     private final SwapBridge inherited;
+    /** What a bridge this session hands the device to may do; null: the device is always given back. */
+    private final SwapBridge.Terms swapTerms;
     private final Thread thread;
     private volatile boolean stopping;
     private volatile boolean abandoned;
@@ -34,8 +36,8 @@ final class SessionRunner implements Runnable {
     private volatile CoreDeviceLink link;
     private volatile SessionOutcome outcome;
     private volatile long polls;
-    /** Under this: set when the session is to hand the device to a swap bridge as it ends. */
-    private SwapBridge.Terms handOver;
+    /** Under this: the session is to hand the device to a swap bridge as it ends. */
+    private boolean handOver;
     /** Under this: the core stopped the session outright; no bridge is made, and one made already is closed. */
     private boolean stopped;
     /** Under this: the bridge the session handed the device to, until the manager takes it. */
@@ -46,13 +48,18 @@ final class SessionRunner implements Runnable {
 
     SessionRunner(BackendDevice device, DeviceIdentity identity, DriverRef driver, SessionSink sink,
             DeviceSettings settings, boolean resetFirst, BiConsumer<SessionRunner, String> ended) {
-        this(device, identity, driver, sink, settings, resetFirst, null, ended);
+        this(device, identity, driver, sink, settings, resetFirst, null, null, ended);
     }
 
-    /** @param inherited the bridge of the driver swapped out, whose device this session takes over; or null */
+    /**
+     * @param inherited the bridge of the driver swapped out, whose device this session takes over; or null
+     * @param swapTerms for the bridge this session hands the device to when its driver is swapped; null for none
+     */
     SessionRunner(BackendDevice device, DeviceIdentity identity, DriverRef driver, SessionSink sink,
-            DeviceSettings settings, boolean resetFirst, SwapBridge inherited, BiConsumer<SessionRunner, String> ended) {
+            DeviceSettings settings, boolean resetFirst, SwapBridge inherited, SwapBridge.Terms swapTerms,
+            BiConsumer<SessionRunner, String> ended) {
         this.inherited = inherited;
+        this.swapTerms = swapTerms;
         this.settings = settings;
         this.resetFirst = resetFirst;
         this.device = device;
@@ -113,16 +120,16 @@ final class SessionRunner implements Runnable {
      * is stored), and the device, open and claimed, goes to a swap bridge that reads on where the driver left
      * off. Does not wait; a later {@link #stop} still ends it outright.
      */
-    synchronized void handOver(SwapBridge.Terms terms) {
+    synchronized void handOver() {
         if (!stopped) {
-            handOver = terms;
+            handOver = true;
             stopping = true;
         }
     }
 
     /** Whether the session was asked to hand over, and has not been stopped outright since. */
     synchronized boolean handingOver() {
-        return handOver != null && !stopped;
+        return handOver && !stopped;
     }
 
     /** The bridge the ended session handed the device to; the caller owns it from now on. Null when none. */
@@ -247,9 +254,14 @@ final class SessionRunner implements Runnable {
             CoreDeviceLink l = link;
             if (l != null) {
                 SwapBridge b = null;
+                // A driver that threw may have lost its classes with its bundle (a refresh tearing the new
+                // version down as it opens) before the manager could ask it to hand over: it is bridged too,
+                // and the manager, which knows whether the driver left, gives the device back if it did not.
+                boolean driverThrew = result == SessionOutcome.FAILED && failure != null;
                 synchronized (this) {
-                    if (handOver != null && !stopped && !abandoned && result == SessionOutcome.STOPPED) {
-                        b = l.handOver(sink::now, handOver);
+                    if (swapTerms != null && !stopped && !abandoned
+                            && (handOver && result == SessionOutcome.STOPPED || driverThrew)) {
+                        b = l.handOver(sink::now, swapTerms);
                         bridge = b;
                     }
                 }

@@ -81,6 +81,55 @@ class DriverSwapTest {
     }
 
     @Test
+    void aNewVersionWhoseClassesGoAsItOpensPassesOnWhatWasKept() throws InterruptedException {
+        start(5_000);
+        long first = add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE), "1.0.0");
+        CounterTwin twin = CounterTwin.keepingNewest("CNT-1", PERIOD, KEPT);
+        String id = bus.plug(twin).info().identity().key();
+        await("samples", () -> recorder.sampleCount(id) >= 20);
+
+        manager.removeDriver(first);
+        Thread.sleep(100);
+        Refreshed refreshed = new Refreshed();
+        refreshed.id = add(refreshed, "1.0.1"); // refreshed away while it opens: its classes fail to load
+        await("the refreshed version failed", () -> refreshed.failed);
+        Thread.sleep(100);
+        CountingDriver last = new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE);
+        add(last, "1.0.1");
+        await("the version after the refresh bound", () -> last.opens.get() == 1);
+        int before = recorder.sampleCount(id);
+        await("samples from it", () -> recorder.sampleCount(id) >= before + 20);
+
+        assertThat(gaps(List.copyOf(recorder.samples.get(id)))).as("reports missing from the sequence").isEmpty();
+        assertThat(twin.lost()).as("reports the twin overwrote unread").isZero();
+        assertThat(recorder.events(id, "session.failed")).as("not a failure of the device").isEmpty();
+    }
+
+    /** A driver whose bundle is refreshed away while it opens a session: its own classes no longer load. */
+    private final class Refreshed implements Driver {
+        volatile long id;
+        volatile boolean failed;
+
+        @Override
+        public String name() {
+            return "counter";
+        }
+
+        @Override
+        public int match(UsbDeviceInfo d) {
+            return d.vendorId() == CounterTwin.VENDOR_ID ? MATCH_VID_PID : 0;
+        }
+
+        @Override
+        public DriverSession open(DeviceLink link, SampleSink sink) throws Exception {
+            link.claim(0);
+            manager.removeDriver(id);
+            failed = true;
+            throw new NoClassDefFoundError("org/usblogd/testing/counter/CounterDriver$1");
+        }
+    }
+
+    @Test
     void whenNoDriverComesWithinTheGraceTheInterfaceGoesBackToTheKernelDriver() {
         start(300);
         add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE), "1.0.0");
