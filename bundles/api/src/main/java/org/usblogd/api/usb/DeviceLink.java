@@ -5,7 +5,10 @@ import org.osgi.annotation.versioning.ProviderType;
 /**
  * A driver's only way to its device. The core opens the device before handing the link over and, on every
  * exit path, closes the driver's streams, releases what the driver claimed, re-attaches the kernel drivers
- * it detached and closes the device; a driver cannot leak a claimed interface.
+ * it detached and closes the device; a driver cannot leak a claimed interface. When a session ends because
+ * its driver is swapped (a new version of its plugin), the core keeps the device open and claimed, and goes on
+ * reading the bulk and interrupt IN endpoints the driver read, until the next driver's session takes the
+ * device over (its first reads on those endpoints get what arrived meanwhile) or a grace period ends.
  *
  * <p>Transfers are synchronous and bounded by a timeout in milliseconds; the direction of bulk, interrupt
  * and isochronous transfers follows bit 7 of the endpoint address, the direction of control transfers bit 7

@@ -99,6 +99,17 @@ public class DeviceManager implements HealthCheck {
                 + " the bottom again (ms)")
         @Range(min = 0, max = 86_400_000)
         long recovery_healthy_ms() default 10_000;
+
+        @AttributeDefinition(description = "How long the core keeps a device whose driver was swapped out open,"
+                + " claimed and read, for the next driver to take over without losing what it sent (ms; 0: give"
+                + " it back at once)")
+        @Range(min = 0, max = 600_000)
+        long swap_grace_ms() default 5_000;
+
+        @AttributeDefinition(description = "Most bytes a device's transfers read during a driver swap may take;"
+                + " beyond that the oldest are dropped and counted (swap.dropped)")
+        @Range(min = 1_024, max = 268_435_456)
+        long swap_buffer_bytes() default 1_048_576;
     }
 
     private sealed interface Event {
@@ -142,6 +153,13 @@ public class DeviceManager implements HealthCheck {
         SessionRunner session;
         /** What was last recorded about why the device has no session, so that it is recorded once. */
         String idleReason;
+        /** While the device's driver is swapped: the device, still open and read, for the next session. */
+        SwapBridge bridge;
+        /** When the bridge was parked, and the driver whose session handed it over. */
+        long bridgeSince;
+        DriverRef bridgeFrom;
+        /** When the running session was asked to hand over (monotonic ns). */
+        long handOverAt;
 
         Attached(UsbBackend backend, BackendDevice device, DeviceIdentity identity, DeviceSupervisor supervisor,
                 DeviceTime time) {
@@ -164,6 +182,13 @@ public class DeviceManager implements HealthCheck {
 
     private record Departed(DeviceSupervisor supervisor, DeviceTime time) {
     }
+
+    /**
+     * A session asked to hand over lets its driver finish the transfer under way; one still in it after this
+     * long (a quiet endpoint read with a long timeout) is stopped outright, and its device given back, as
+     * without a bridge, rather than be abandoned at the stop timeout.
+     */
+    private static final long HAND_OVER_WAIT_MS = 1_000;
 
     private final SampleRecorder recorder;
     /** The configuration the core runs on: the last one that was valid (at start, bad values took defaults). */
@@ -451,6 +476,8 @@ public class DeviceManager implements HealthCheck {
                     handle(e);
                 }
                 abandonHungSessions();
+                stopSlowHandOvers();
+                endUntakenBridges();
                 supervise();
                 bindIdleDevices();
                 bound = (int) attached.values().stream().filter(a -> a.session != null).count();
@@ -559,6 +586,7 @@ public class DeviceManager implements HealthCheck {
             return;
         }
         log.info("device detached: {} ({})", a.identity, a.info);
+        closeBridge(a);
         if (a.session != null) {
             a.session.stop();
             stopping.add(a.session);
@@ -582,12 +610,12 @@ public class DeviceManager implements HealthCheck {
                 DriverRef now = drivers.get(current.serviceId());
                 log.info(now != null ? "{}: the configuration of driver {} changed; restarting its session"
                         : "{}: driver {} left; ending its session", a.identity, current);
-                requestStop(a);
+                requestHandOver(a);
                 continue;
             }
             DriverMatcher.best(drivers.values(), a.info).filter(m -> m.driver() != current).ifPresent(m -> {
                 log.info("{}: driver {} is preferred over {}; switching", a.identity, m.driver(), current);
-                requestStop(a);
+                requestHandOver(a);
             });
         }
     }
@@ -632,6 +660,74 @@ public class DeviceManager implements HealthCheck {
     private void requestStop(Attached a) {
         a.supervisor.stopRequested();
         a.session.stop();
+    }
+
+    /**
+     * The session ends because its driver is swapped: the device stays open and claimed and is read on by a
+     * swap bridge until the next driver's session takes it over (swap.grace.ms; 0 gives it back at once).
+     */
+    private void requestHandOver(Attached a) {
+        if (config.swap_grace_ms() == 0) {
+            requestStop(a);
+            return;
+        }
+        a.supervisor.stopRequested();
+        a.handOverAt = nanos.getAsLong();
+        a.session.handOver();
+    }
+
+    /** What the bridge a device's next session may hand it to may do; null when swaps give the device back. */
+    private SwapBridge.Terms swapTerms(DeviceIdentity identity) {
+        if (config.swap_grace_ms() == 0) {
+            return null;
+        }
+        return new SwapBridge.Terms(config.swap_grace_ms(), config.swap_buffer_bytes(), (kind, message) -> {
+            log.warn("{}: {}", identity, message);
+            recorder.event(identity, kind, message);
+        });
+    }
+
+    private void stopSlowHandOvers() {
+        for (Attached a : attached.values()) {
+            if (a.session != null && a.session.handingOver()
+                    && nanos.getAsLong() - a.handOverAt >= HAND_OVER_WAIT_MS * 1_000_000L) {
+                log.info("{}: driver {} did not finish its transfer within {} ms of being swapped; its session is"
+                        + " stopped and the device given back", a.identity, a.session.driver(), HAND_OVER_WAIT_MS);
+                a.session.stop();
+            }
+        }
+    }
+
+    /**
+     * Bridges no driver took within swap.grace.ms, and those of devices disabled meanwhile, end: the device is
+     * given back (released, its kernel driver attached again) and what was read during the swap is dropped.
+     */
+    private void endUntakenBridges() {
+        for (Attached a : attached.values()) {
+            if (a.bridge == null) {
+                continue;
+            }
+            boolean expired = nanos.getAsLong() - a.bridgeSince >= config.swap_grace_ms() * 1_000_000L;
+            if (!expired && enabled(a.identity)) {
+                continue;
+            }
+            long kept = a.bridge.kept();
+            String message = (expired ? "no driver took the device within swap.grace.ms (" + config.swap_grace_ms()
+                    + " ms) of driver " + a.bridgeFrom + " leaving" : "disabled during the swap of driver "
+                    + a.bridgeFrom) + "; the device is given back"
+                    + (kept > 0 ? " and the " + kept + " transfers read on " + a.bridge.endpoints()
+                            + " meanwhile are dropped" : "");
+            log.info("{}: {}", a.identity, message);
+            recorder.event(a.identity, "swap.ended", message);
+            closeBridge(a);
+        }
+    }
+
+    private static void closeBridge(Attached a) {
+        if (a.bridge != null) {
+            a.bridge.close();
+            a.bridge = null;
+        }
     }
 
     /**
@@ -693,8 +789,12 @@ public class DeviceManager implements HealthCheck {
 
     private void sessionEnded(SessionRunner runner, String error) {
         stopping.remove(runner);
+        SwapBridge bridge = runner.takeBridge();
         Attached a = attached.values().stream().filter(x -> x.session == runner).findFirst().orElse(null);
         if (a == null) {
+            if (bridge != null) {
+                bridge.close();
+            }
             return; // the device left before its session finished
         }
         a.session = null;
@@ -704,6 +804,15 @@ public class DeviceManager implements HealthCheck {
             // That is the driver leaving, not the device failing: bind again at once, without backing off.
             log.info("{}: driver {} left while its session ran ({})", a.identity, runner.driver(), error);
             outcome = SessionOutcome.STOPPED;
+        }
+        if (bridge != null && outcome != SessionOutcome.STOPPED) {
+            bridge.close(); // a driver that failed on its own: the device is given back before it is retried
+        } else if (bridge != null) {
+            a.bridge = bridge;
+            a.bridgeSince = nanos.getAsLong();
+            a.bridgeFrom = runner.driver();
+            log.info("{}: driver {} swapped out; the device stays claimed and {} is read on for the next driver"
+                    + " (up to {} ms)", a.identity, runner.driver(), bridge.endpoints(), config.swap_grace_ms());
         }
         DeviceSupervisor.Step step = a.supervisor.sessionEnded(outcome, error);
         if (step == null) {
@@ -755,8 +864,13 @@ public class DeviceManager implements HealthCheck {
                     a.time, a.supervisor.watch());
             boolean reset = a.supervisor.takeReset();
             a.supervisor.sessionStarted();
-            a.session = new SessionRunner(a.device, a.identity, m.driver(), sink, settings, reset,
-                    (runner, error) -> post(new SessionEnded(runner, error)));
+            if (a.bridge != null) {
+                log.info("{}: driver {} takes over from {}: {} transfers read during the swap first", a.identity,
+                        m.driver(), a.bridgeFrom, a.bridge.kept());
+            }
+            a.session = new SessionRunner(a.device, a.identity, m.driver(), sink, settings, reset, a.bridge,
+                    swapTerms(a.identity), (runner, error) -> post(new SessionEnded(runner, error)));
+            a.bridge = null; // the session's link owns it now
             a.session.start();
         }
     }
@@ -779,8 +893,15 @@ public class DeviceManager implements HealthCheck {
     /** Milliseconds until a supervisor has something to decide. */
     private long untilNext() {
         long next = Long.MAX_VALUE;
+        long now = nanos.getAsLong();
         for (Attached a : attached.values()) {
             next = Math.min(next, a.supervisor.untilNext());
+            if (a.bridge != null) {
+                next = Math.min(next, Math.max(0, a.bridgeSince + config.swap_grace_ms() * 1_000_000L - now));
+            }
+            if (a.session != null && a.session.handingOver()) {
+                next = Math.min(next, Math.max(0, a.handOverAt + HAND_OVER_WAIT_MS * 1_000_000L - now));
+            }
         }
         return next == Long.MAX_VALUE ? 60_000 : next / 1_000_000 + 1;
     }
@@ -805,6 +926,7 @@ public class DeviceManager implements HealthCheck {
                 Thread.currentThread().interrupt();
             }
         }
+        attached.values().forEach(DeviceManager::closeBridge); // a stopped runner closed the bridge it still held
         listeners.forEach((backend, listener) -> {
             try {
                 backend.stop(listener);

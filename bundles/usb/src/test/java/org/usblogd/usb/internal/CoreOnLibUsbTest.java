@@ -58,6 +58,36 @@ class CoreOnLibUsbTest {
     }
 
     @Test
+    void aDriverSwappedOnLibUsbLosesNoReportAndAfterTheGraceTheKernelDriverIsBack() throws InterruptedException {
+        add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE));
+        long first = serviceIds.get();
+        CounterTwin twin = CounterTwin.keepingNewest("CNT-1", TimeUnit.MILLISECONDS.toNanos(20), 4);
+        EmulatedUsbDevice d = testbed.plug(twin, 1, 1, 2);
+        String id = "1209:0010:CNT-1";
+        await("samples through libusb", () -> recorder.sampleCount(id) >= 20);
+
+        manager.removeDriver(first);
+        Thread.sleep(300);
+        assertThat(d.claimedInterfaces()).as("claimed during the swap").containsExactly(0);
+        CountingDriver next = new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE);
+        manager.addDriver(new DriverRef(next, "counter", 0, new Version(1, 0, 1), serviceIds.incrementAndGet()));
+        await("the new version bound", () -> next.opens.get() == 1);
+        int before = recorder.sampleCount(id);
+        await("samples from it", () -> recorder.sampleCount(id) >= before + 20);
+        java.util.List<Double> values = recorder.samples.get(id).stream().map(MemoryRecorder.Sample::value).toList();
+        for (int k = 1; k < values.size(); k++) {
+            assertThat(values.get(k) - values.get(k - 1)).as("step after report %s", values.get(k - 1)).isEqualTo(1.0);
+        }
+        assertThat(twin.lost()).isZero();
+
+        manager.removeDriver(serviceIds.get()); // and none comes: after the grace (1 s) the device goes back
+
+        await("kernel driver back", () -> "usbhid".equals(d.kernelDriver(0)));
+        assertThat(d.claimedInterfaces()).isEmpty();
+        await("device handle closed", () -> LibUsbHarness.openConnections(backend) == 0);
+    }
+
+    @Test
     void aDriverThatThrowsStillGivesTheInterfaceBack() {
         CountingDriver bad = add(new CountingDriver("bad-poll", "POLL", CountingDriver.Fault.THROW_IN_POLL));
         EmulatedUsbDevice d = testbed.plug(CounterTwin.keepingEveryReport("POLL-1", PERIOD), 1, 1, 2);

@@ -585,6 +585,11 @@ class DeviceManagerTest {
     }
 
     static DeviceManager.Config config(long staleMinMs, long staleFirstMs, boolean staleRestart, long healthyMs) {
+        return config(staleMinMs, staleFirstMs, staleRestart, healthyMs, 1_000);
+    }
+
+    static DeviceManager.Config config(long staleMinMs, long staleFirstMs, boolean staleRestart, long healthyMs,
+            long swapGraceMs) {
         return new DeviceManager.Config() {
             @Override
             public long stale_multiple() {
@@ -629,6 +634,16 @@ class DeviceManagerTest {
             @Override
             public long recovery_healthy_ms() {
                 return healthyMs;
+            }
+
+            @Override
+            public long swap_grace_ms() {
+                return swapGraceMs;
+            }
+
+            @Override
+            public long swap_buffer_bytes() {
+                return 1_048_576;
             }
         };
     }
