@@ -27,7 +27,10 @@ import org.usblogd.framework.check.ConfFile;
  */
 public final class PluginTables {
 
-    /** One plugin jar: its bundle name, rows and the device settings keys its drivers declare, or why it cannot be used. */
+    /**
+     * One plugin jar: its bundle name, rows and the device settings keys its drivers declare, or why it cannot
+     * be used.
+     */
     public record Plugin(Path jar, String bundle, List<DeviceMatch> rows, List<String> problems,
             List<String> settings) {
         public Plugin(Path jar, String bundle, List<DeviceMatch> rows, List<String> problems) {

@@ -96,8 +96,8 @@ public record DeviceMatch(String driver, int vendorId, int productId, String man
      */
     public static List<String> settings(Map<String, ?> attributes) {
         Object v = attributes.get(SETTINGS);
-        List<Object> items = v == null ? List.of() : v instanceof java.util.Collection<?> c ? List.copyOf(c)
-                : v instanceof Object[] a ? List.of(a) : List.of((Object[]) v.toString().split(","));
+        List<?> items = v == null ? List.of() : v instanceof java.util.Collection<?> c ? new ArrayList<>(c)
+                : v instanceof Object[] a ? java.util.Arrays.asList(a) : List.of(v.toString().split(","));
         List<String> patterns = new ArrayList<>();
         for (Object item : items) {
             String p = item == null ? "" : item.toString().strip();

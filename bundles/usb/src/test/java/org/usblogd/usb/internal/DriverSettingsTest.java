@@ -16,11 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 class DriverSettingsTest {
     /** The headers bnd writes from the audio and usbtmc drivers' {@code @UsbMatch} rows. */
     static final String AUDIO = "osgi.service;objectClass:List<String>=\"org.usblogd.api.driver.Driver\";uses:=\""
-            + "org.usblogd.api.driver\",org.usblogd.usb.match;driver=audio;class=01;subclass=02;settings:List<String>=\""
-            + "audio.interval.ms,audio.weightings,audio.calibration.db,audio.rate\"";
+            + "org.usblogd.api.driver\",org.usblogd.usb.match;driver=audio;class=01;subclass=02;"
+            + "settings:List<String>=\"audio.interval.ms,audio.weightings,audio.calibration.db,audio.rate\"";
     static final String USBTMC = "osgi.service;objectClass:List<String>=\"org.usblogd.api.driver.Driver\";uses:=\""
-            + "org.usblogd.api.driver\",org.usblogd.usb.match;driver=usbtmc;class=fe;subclass=03;settings:List<String>=\""
-            + "scpi.*\"";
+            + "org.usblogd.api.driver\",org.usblogd.usb.match;driver=usbtmc;class=fe;subclass=03;"
+            + "settings:List<String>=\"scpi.*\"";
 
     @TempDir
     Path plugins;
