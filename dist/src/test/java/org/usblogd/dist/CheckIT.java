@@ -129,6 +129,42 @@ class CheckIT {
     }
 
     @Test
+    void aDeviceFileTakesTheKeysItsInstalledDriverDeclaresAndATypoOfThemIsOneLine() throws Exception {
+        copyConfiguration("org.usblogd.device-dmm.cfg");
+        Path mic = conf.resolve("org.usblogd.device-mic.cfg");
+        Files.writeString(mic, "device = 0d8c:0016\naudio.calibration.db = 94\naudio.weightings = A,C\n"
+                + "audoi.rate = 48000\n");
+        try (UsbTestbed testbed = new UsbTestbed()) {
+            Cli.Result r = check(testbed, "--conf", conf.toString());
+
+            assertThat(r.exit()).as("%s", r).isEqualTo(1);
+            assertThat(r.out().lines().filter(l -> l.contains("PROBLEM")).toList()).containsExactly(
+                    "  PROBLEM: " + mic + ": unknown key audoi.rate = 48000 is ignored (the nearest known key is"
+                            + " audio.rate)");
+            assertThat(r.out()).contains(conf.resolve("org.usblogd.device-dmm.cfg") + ": right;",
+                    mic + ": 1 problem(s); settings of device 0d8c:0016");
+        }
+    }
+
+    @Test
+    void aDriversKeysAreUnknownWhenItsPluginIsNotInstalled(@TempDir Path plugins) throws Exception {
+        Path mic = conf.resolve("org.usblogd.device-mic.cfg");
+        Files.writeString(mic, "device = 0d8c:0016\naudio.calibration.db = 94\n");
+        try (var s = Files.list(Dist.home().resolve("plugins"))) {
+            for (Path jar : s.filter(p -> !p.getFileName().toString().contains("audio")).toList()) {
+                Files.copy(jar, plugins.resolve(jar.getFileName()));
+            }
+        }
+        try (UsbTestbed testbed = new UsbTestbed()) {
+            Cli.Result r = check(testbed, "--conf", conf.toString(), "--plugins", plugins.toString());
+
+            assertThat(r.exit()).as("%s", r).isEqualTo(1);
+            assertThat(r.out().lines().filter(l -> l.contains("PROBLEM")).toList()).singleElement().asString()
+                    .startsWith("  PROBLEM: " + mic + ": unknown key audio.calibration.db = 94 is ignored");
+        }
+    }
+
+    @Test
     void aLineShowsTheSamplesTheSerialFileWouldRecordWithTheirUnits() throws Exception {
         try (UsbTestbed testbed = new UsbTestbed()) {
             Cli.Result r = check(testbed, "--demo", "--line", "T=21.5,H=45");

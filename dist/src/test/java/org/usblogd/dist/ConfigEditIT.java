@@ -165,6 +165,36 @@ class ConfigEditIT {
         assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
 
+    @Test
+    void aDriversOwnKeysInADeviceFileAreKnownFromTheStartAndATypoOfThemIsOneLine() throws Exception {
+        Path home = PluginJars.copyOfInstallation(tmp.resolve("usblogd"));
+        Path state = tmp.resolve("state");
+        Files.writeString(home.resolve("conf/org.usblogd.http.cfg"), "port = 0\n");
+        // read as the daemon starts, before it installs the plugins that declare these keys
+        Path mic = home.resolve("conf/org.usblogd.device-mic.cfg");
+        Files.writeString(mic, "device = 0d8c:0016\naudio.calibration.db = 94\naudio.interval.ms = fast\n"
+                + "audoi.rate = 48000\n");
+        File log = tmp.resolve("daemon.log").toFile();
+        Process daemon = new ProcessBuilder(home.resolve("bin/usblogd").toString(), "run", "--demo", "--state",
+                state.toString()).redirectErrorStream(true).redirectOutput(log).start();
+        try {
+            Dist.await("the daemon logging the power meter", 30_000, () -> powerSamples(state) > 200);
+            Dist.await("the typo said", 15_000, () -> logLines(log, "audoi.rate").size() > 0);
+
+            Files.writeString(mic, "device = 0d8c:0016\naudio.calibration.db = 100\naudio.rat = 44100\n");
+            Dist.await("the edit's typo said", 15_000, () -> logLines(log, "audio.rat =").size() > 0);
+            assertThat(logLines(log, "unknown key")).as("the typos alone: the demo multimeter's scpi.N keys and the"
+                    + " microphone's audio keys are their drivers'").satisfiesExactly(
+                            l -> assertThat(l).contains(mic + ": unknown key audoi.rate = 48000 is ignored (the"
+                                    + " nearest known key is audio.rate)"),
+                            l -> assertThat(l).contains(mic + ": unknown key audio.rat = 44100 is ignored (the"
+                                    + " nearest known key is audio.rate)"));
+        } finally {
+            daemon.destroy();
+        }
+        assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+
     private static long ftdiSamples(Path state) {
         try {
             return Dist.csvRows(Dist.usblogd(state, "export", "--device", "0403:6001:A50285BI", "--channel",

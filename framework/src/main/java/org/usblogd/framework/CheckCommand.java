@@ -12,6 +12,7 @@ import org.usblogd.api.config.ConfigRules;
 import org.usblogd.framework.check.ConfigReport;
 import org.usblogd.framework.check.InstalledRules;
 import org.usblogd.framework.doctor.Doctor;
+import org.usblogd.framework.doctor.PluginTables;
 import org.usblogd.framework.doctor.SysfsUsb;
 
 import picocli.CommandLine.ArgGroup;
@@ -62,7 +63,7 @@ final class CheckCommand implements Callable<Integer> {
                 : Optional.of(input.line != null ? new ConfigReport.Trial(ConfigRules.LINE, input.line)
                         : new ConfigReport.Trial(ConfigRules.REPORT, input.report));
         try (InstalledRules rules = new InstalledRules(List.of(usblogd.home.resolve("bundles"),
-                usblogd.plugins(plugins)))) {
+                usblogd.plugins(plugins)), PluginTables.settings(PluginTables.read(usblogd.plugins(plugins))))) {
             List<org.usblogd.api.usb.UsbDeviceInfo> attached = SysfsUsb.list(Doctor.Paths.REAL.sysBusUsbDevices(),
                     Doctor.Paths.REAL.devBusUsb()).stream().map(SysfsUsb.Device::info).toList();
             return new ConfigReport(rules, attached, usblogd.out).run(dirs, trial) == 0 ? 0 : 1;

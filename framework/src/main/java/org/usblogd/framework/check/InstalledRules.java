@@ -6,6 +6,7 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,12 +34,21 @@ public final class InstalledRules implements AutoCloseable {
     private final List<String> problems = new ArrayList<>();
     private final List<URLClassLoader> loaders = new ArrayList<>();
     private final List<Path> jars = new ArrayList<>();
+    private final List<String> driverSettings;
+
+    /** The rules of these directories with no driver's device settings keys. */
+    public InstalledRules(List<Path> directories) throws IOException {
+        this(directories, List.of());
+    }
 
     /**
      * The rules in the jars of these directories, in directory and then name order; of two versions of a
      * bundle only the newer, which is the one the daemon runs; the first for a PID wins.
+     *
+     * @param driverSettings the device settings key patterns the installed drivers declare on their match rows
      */
-    public InstalledRules(List<Path> directories) throws IOException {
+    public InstalledRules(List<Path> directories, Collection<String> driverSettings) throws IOException {
+        this.driverSettings = List.copyOf(driverSettings);
         Map<String, Path> newest = new LinkedHashMap<>();
         Map<String, Version> versions = new HashMap<>();
         for (Path dir : directories) {
@@ -80,7 +90,7 @@ public final class InstalledRules implements AutoCloseable {
         try {
             for (ServiceLoader.Provider<ConfigRules> p : ServiceLoader.load(ConfigRules.class, loader).stream()
                     .toList()) {
-                ConfigRules rules = p.get();
+                ConfigRules rules = p.get().withDriverSettings(driverSettings);
                 byPid.putIfAbsent(rules.pid(), rules);
             }
         } catch (ServiceConfigurationError | LinkageError e) {

@@ -27,8 +27,15 @@ import org.usblogd.framework.check.ConfFile;
  */
 public final class PluginTables {
 
-    /** One plugin jar: its bundle name and rows, or why it cannot be used. */
-    public record Plugin(Path jar, String bundle, List<DeviceMatch> rows, List<String> problems) {
+    /**
+     * One plugin jar: its bundle name, rows and the device settings keys its drivers declare, or why it cannot
+     * be used.
+     */
+    public record Plugin(Path jar, String bundle, List<DeviceMatch> rows, List<String> problems,
+            List<String> settings) {
+        public Plugin(Path jar, String bundle, List<DeviceMatch> rows, List<String> problems) {
+            this(jar, bundle, rows, problems, List.of());
+        }
     }
 
     private PluginTables() {
@@ -81,14 +88,16 @@ public final class PluginTables {
         }
         List<DeviceMatch> rows = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        List<String> settings = new ArrayList<>();
         for (BundleCapability c : bundle.adapt(BundleRevision.class).getDeclaredCapabilities(DeviceMatch.NAMESPACE)) {
+            settings.addAll(DeviceMatch.settings(c.getAttributes()));
             try {
                 rows.add(DeviceMatch.fromAttributes(c.getAttributes()));
             } catch (IllegalArgumentException e) {
                 problems.add("match row " + c.getAttributes() + " ignored: " + e.getMessage());
             }
         }
-        return new Plugin(jar, bundle.getSymbolicName() + " " + bundle.getVersion(), rows, problems);
+        return new Plugin(jar, bundle.getSymbolicName() + " " + bundle.getVersion(), rows, problems, settings);
     }
 
     /**
@@ -120,6 +129,11 @@ public final class PluginTables {
     /** Every row of every plugin, in plugin order. */
     public static List<DeviceMatch> rows(List<Plugin> plugins) {
         return plugins.stream().flatMap(p -> p.rows().stream()).toList();
+    }
+
+    /** The device settings key patterns of every plugin's drivers, each once. */
+    public static List<String> settings(List<Plugin> plugins) {
+        return plugins.stream().flatMap(p -> p.settings().stream()).distinct().toList();
     }
 
     private static void deleteTree(Path root) {

@@ -1,5 +1,6 @@
 package org.usblogd.api.config;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +37,17 @@ public interface ConfigRules {
      *            {@code felix.fileinstall.filename}
      */
     List<String> problems(Map<String, ?> properties);
+
+    /**
+     * The same rules with the device settings keys the installed drivers declare on their match rows
+     * ({@code UsbMatch#settings()}): the rules of device settings files accept them; every other file's rules
+     * return themselves.
+     *
+     * @param patterns key patterns such as {@code scpi.*}, of every installed driver
+     */
+    default ConfigRules withDriverSettings(Collection<String> patterns) {
+        return this;
+    }
 
     /** Which devices a right file is about; empty for a file that is about no device. */
     default Optional<ConfigSelection> selection(Map<String, ?> properties) {

@@ -4,5 +4,5 @@
  * the rules each component applies, for the command line too ({@link org.usblogd.api.config.ConfigRules}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package org.usblogd.api.config;

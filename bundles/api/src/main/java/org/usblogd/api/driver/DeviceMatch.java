@@ -47,6 +47,8 @@ public record DeviceMatch(String driver, int vendorId, int productId, String man
     public static final String SERIAL = "serial";
     public static final String PORT = "port";
     public static final String SCORE = "score";
+    /** The key patterns of a driver's own device settings ({@link UsbMatch#settings()}): not part of the row. */
+    public static final String SETTINGS = "settings";
     /** A row without serial or port: the form of rows declared in manifests. */
     public DeviceMatch(String driver, int vendorId, int productId, String manufacturer, String product,
             int usbClass, int subclass, int protocol, int explicitScore) {
@@ -86,6 +88,24 @@ public record DeviceMatch(String driver, int vendorId, int productId, String man
                 text(attributes, MANUFACTURER), text(attributes, PRODUCT), hex(attributes, CLASS, 0xff),
                 hex(attributes, SUBCLASS, 0xff), hex(attributes, PROTOCOL, 0xff), text(attributes, SERIAL),
                 text(attributes, PORT), decimal(attributes, SCORE));
+    }
+
+    /**
+     * The device settings key patterns a capability declares ({@link #SETTINGS}): a list, an array or one
+     * comma-separated text as a manifest or configuration gives them; blank ones left out.
+     */
+    public static List<String> settings(Map<String, ?> attributes) {
+        Object v = attributes.get(SETTINGS);
+        List<?> items = v == null ? List.of() : v instanceof java.util.Collection<?> c ? new ArrayList<>(c)
+                : v instanceof Object[] a ? java.util.Arrays.asList(a) : List.of(v.toString().split(","));
+        List<String> patterns = new ArrayList<>();
+        for (Object item : items) {
+            String p = item == null ? "" : item.toString().strip();
+            if (!p.isEmpty()) {
+                patterns.add(p);
+            }
+        }
+        return patterns;
     }
 
     /** The score this row earns: its own, or the one its fields earn. */

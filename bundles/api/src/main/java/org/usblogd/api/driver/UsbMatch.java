@@ -63,6 +63,15 @@ public @interface UsbMatch {
     @Attribute(DeviceMatch.SCORE)
     String score() default "";
 
+    /**
+     * The keys of the driver's own device settings, which it reads from {@code conf/org.usblogd.device-NAME.cfg}
+     * besides the core's: literal, or with {@code *} standing for any part ({@code "scpi.*"},
+     * {@code "audio.rate"}). The core and {@code usblogd check} accept them in a device file while the plugin is
+     * installed, and report any other key as unknown. Rows of one driver may share them or split them.
+     */
+    @Attribute(DeviceMatch.SETTINGS)
+    String[] settings() default {};
+
     /** The container the compiler uses for several rows on one class. */
     @Retention(RetentionPolicy.CLASS)
     @Target(ElementType.TYPE)

@@ -88,4 +88,17 @@ class DeviceMatchTest {
         assertThatThrownBy(() -> DeviceMatch.fromAttributes(Map.of("driver", "x", "vid", "16c0", "score", "-3")))
                 .hasMessageContaining("score=-3");
     }
+
+    @Test
+    void aRowsSettingsKeysAreReadAsTheFrameworkOrAConfigurationGivesThemAndBlanksAreLeftOut() {
+        assertThat(DeviceMatch.settings(Map.of("driver", "usbtmc", "settings", List.of("scpi.*"))))
+                .containsExactly("scpi.*");
+        assertThat(DeviceMatch.settings(Map.of("settings", new String[] { "audio.rate", null, " " })))
+                .containsExactly("audio.rate");
+        assertThat(DeviceMatch.settings(Map.of("settings", "audio.rate, audio.weightings,"))).containsExactly(
+                "audio.rate", "audio.weightings");
+        assertThat(DeviceMatch.settings(Map.of("driver", "co2mon"))).isEmpty();
+        assertThat(DeviceMatch.fromAttributes(Map.of("driver", "usbtmc", "class", "fe", "settings", List.of("scpi.*"))))
+                .isEqualTo(new DeviceMatch("usbtmc", -1, -1, null, null, 0xfe, -1, -1, 0));
+    }
 }

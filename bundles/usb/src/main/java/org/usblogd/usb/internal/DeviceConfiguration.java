@@ -37,7 +37,6 @@ public class DeviceConfiguration {
     }
 
     private static final Logger log = LoggerFactory.getLogger(DeviceConfiguration.class);
-    private static final ConfigCheck<Config> CHECK = DeviceSettingsRules.CHECK;
 
     private final String file;
     /** What the file says; replaced by a valid edit, kept through an invalid one. */
@@ -52,19 +51,29 @@ public class DeviceConfiguration {
     /**
      * Takes the configuration as properties rather than as {@link Config}: a converted annotation would turn
      * {@code enabled = yes} into false, silently leaving the device alone. A file that names no device is
-     * one log line and selects none.
+     * one log line and selects none. Keys neither the core nor an installed driver declares are a warning.
      */
-    public DeviceConfiguration(Map<String, Object> properties) {
+    public DeviceConfiguration(Map<String, Object> properties, DeviceSettingsRules rules) {
         this.file = ConfigCheck.file(properties);
-        ConfigCheck.Checked<Config> checked = CHECK.check(properties);
+        ConfigCheck.Checked<Config> checked = rules.check().check(properties);
         report(checked, "its default is used until the file is corrected");
         Content c = content(checked, properties, "the file applies to no device until then");
         this.content = c == null ? NO_DEVICE : c;
     }
 
-    /** A changed file: applied when right, otherwise one line per mistake and the settings stay as they were. */
+    /** A file checked by the core's keys alone, as when no driver is installed. */
+    DeviceConfiguration(Map<String, Object> properties) {
+        this(properties, new DeviceSettingsRules());
+    }
+
+    /** A changed file checked by the core's keys alone. */
     void modified(Map<String, Object> properties) {
-        ConfigCheck.Checked<Config> checked = CHECK.check(properties);
+        modified(properties, new DeviceSettingsRules());
+    }
+
+    /** A changed file: applied when right, otherwise one line per mistake and the settings stay as they were. */
+    void modified(Map<String, Object> properties, DeviceSettingsRules rules) {
+        ConfigCheck.Checked<Config> checked = rules.check().check(properties);
         report(checked, "the device settings stay as they were");
         Content c = content(checked, properties, "the device settings stay as they were");
         if (checked.valid() && c != null) {

@@ -5,6 +5,7 @@ import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import org.osgi.service.cm.ManagedServiceFactory;
 import org.slf4j.Logger;
@@ -20,11 +21,14 @@ final class DeviceFiles implements ManagedServiceFactory {
     private static final Logger log = LoggerFactory.getLogger(DeviceFiles.class);
 
     private final DeviceManager manager;
+    /** Asked for each file: a driver's keys are known while its plugin is there. */
+    private final Supplier<DeviceSettingsRules> rules;
     /** By configuration PID; Configuration Admin calls one at a time, stopping the manager reads it too. */
     private final Map<String, DeviceConfiguration> byPid = new ConcurrentHashMap<>();
 
-    DeviceFiles(DeviceManager manager) {
+    DeviceFiles(DeviceManager manager, Supplier<DeviceSettingsRules> rules) {
         this.manager = manager;
+        this.rules = rules;
     }
 
     @Override
@@ -41,12 +45,12 @@ final class DeviceFiles implements ManagedServiceFactory {
         DeviceConfiguration known = byPid.get(pid);
         if (known == null) {
             // a file that names no device is said once by the configuration and selects none
-            DeviceConfiguration added = new DeviceConfiguration(values);
+            DeviceConfiguration added = new DeviceConfiguration(values, rules.get());
             byPid.put(pid, added);
             manager.bindConfiguration(added);
             return;
         }
-        known.modified(values);
+        known.modified(values, rules.get());
         manager.updatedConfiguration(known);
     }
 

@@ -300,7 +300,8 @@ public class DeviceManager implements HealthCheck {
     void activate() {
         thread.start();
         if (context != null) {
-            files = context.registerService(ManagedServiceFactory.class, new DeviceFiles(this),
+            files = context.registerService(ManagedServiceFactory.class,
+                    new DeviceFiles(this, DriverSettings.of(context)::rules),
                     new Hashtable<>(Map.of(Constants.SERVICE_PID, DeviceConfiguration.FACTORY_PID)));
         }
     }

@@ -1,6 +1,7 @@
 package org.usblogd.usb.internal;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,13 +15,39 @@ import org.usblogd.api.usb.UsbDeviceInfo;
 
 /**
  * The rules of {@code conf/org.usblogd.device-NAME.cfg}, for {@link DeviceConfiguration} and
- * {@code usblogd check}: the keys and values {@link DeviceConfiguration.Config} declares, the {@code device}
+ * {@code usblogd check}: the keys and values {@link DeviceConfiguration.Config} declares, the core's channel
+ * renames, the keys the installed drivers declare as theirs ({@code UsbMatch#settings()}), the {@code device}
  * key every such file needs, and which devices it names.
  */
 public final class DeviceSettingsRules implements ConfigRules {
-    /** Keys besides the annotation's: the core's channel renames and the drivers' own (usbtmc's SCPI queries). */
-    static final ConfigCheck<DeviceConfiguration.Config> CHECK = ConfigCheck.of(DeviceConfiguration.Config.class,
-            "channel.*", "scpi.*");
+    /** The core's own keys besides the annotation's. */
+    private static final String CHANNEL_RENAMES = "channel.*";
+
+    private final List<String> driverSettings;
+    private final ConfigCheck<DeviceConfiguration.Config> check;
+
+    /** The core's keys alone: as {@code usblogd check} loads the rules, before it names the installed drivers'. */
+    public DeviceSettingsRules() {
+        this(List.of());
+    }
+
+    /** @param driverSettings the key patterns the installed drivers declare, such as {@code scpi.*} */
+    DeviceSettingsRules(Collection<String> driverSettings) {
+        this.driverSettings = List.copyOf(driverSettings);
+        List<String> extra = new ArrayList<>(List.of(CHANNEL_RENAMES));
+        extra.addAll(this.driverSettings);
+        this.check = ConfigCheck.of(DeviceConfiguration.Config.class, extra);
+    }
+
+    @Override
+    public ConfigRules withDriverSettings(Collection<String> patterns) {
+        return new DeviceSettingsRules(patterns);
+    }
+
+    /** The check of the annotation's keys and values, and of every other key against the known ones. */
+    ConfigCheck<DeviceConfiguration.Config> check() {
+        return check;
+    }
 
     @Override
     public String pid() {
@@ -35,7 +62,7 @@ public final class DeviceSettingsRules implements ConfigRules {
     @Override
     public List<String> problems(Map<String, ?> properties) {
         List<String> lines = new ArrayList<>();
-        CHECK.check(properties).problems().forEach(p -> lines.add(p.toString()));
+        check.check(properties).problems().forEach(p -> lines.add(p.toString()));
         try {
             selector(properties);
         } catch (IllegalArgumentException e) {

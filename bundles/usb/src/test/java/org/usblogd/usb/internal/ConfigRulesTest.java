@@ -65,6 +65,28 @@ class ConfigRulesTest {
     }
 
     @Test
+    void aDeviceFileTakesTheKeysTheInstalledDriversDeclareAndCallsATypoOfThemUnknown() {
+        ConfigRules rules = new DeviceSettingsRules().withDriverSettings(List.of("scpi.*", "audio.interval.ms",
+                "audio.weightings", "audio.calibration.db", "audio.rate"));
+
+        assertThat(rules.problems(file("org.usblogd.device-mic.cfg", "device", "0d8c:0016", "audio.calibration.db",
+                "94", "audio.rate", "48000"))).isEmpty();
+        assertThat(rules.problems(file("org.usblogd.device-dmm.cfg", "device", "1ab1:09c4", "scpi.query.1",
+                "MEAS:VOLT:DC? -> voltage V"))).isEmpty();
+        assertThat(rules.problems(file("org.usblogd.device-mic.cfg", "device", "0d8c:0016", "audoi.rate", "48000")))
+                .containsExactly("/etc/usblogd/org.usblogd.device-mic.cfg: unknown key audoi.rate = 48000 is ignored"
+                        + " (the nearest known key is audio.rate)");
+    }
+
+    @Test
+    void aDriversKeyIsUnknownWhenNoInstalledDriverDeclaresIt() {
+        assertThat(new DeviceSettingsRules().problems(file("org.usblogd.device-dmm.cfg", "device", "1ab1:09c4",
+                "scpi.1", "MEAS:VOLT:DC? -> voltage V"))).containsExactly("/etc/usblogd/org.usblogd.device-dmm.cfg:"
+                        + " unknown key scpi.1 = MEAS:VOLT:DC? -> voltage V is ignored (the nearest known key is"
+                        + " device)");
+    }
+
+    @Test
     void aDeviceFileAppliesToTheDeviceItNamesByIdOrKindAndTwoNamingTheSameOverlap() {
         DeviceSettingsRules rules = new DeviceSettingsRules();
         ConfigSelection kind = rules.selection(file("a.cfg", "device", "16C0:05DC")).orElseThrow();

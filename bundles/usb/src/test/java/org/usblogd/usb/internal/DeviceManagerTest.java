@@ -478,7 +478,7 @@ class DeviceManagerTest {
         String id = d.info().identity().key();
         await("samples", () -> recorder.sampleCount(id) >= 5);
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logged = listen();
-        DeviceFiles files = new DeviceFiles(manager);
+        DeviceFiles files = new DeviceFiles(manager, DeviceSettingsRules::new);
 
         files.updated("org.usblogd.device.x", new java.util.Hashtable<>(java.util.Map.of("device", id,
                 "enabled", "false", "felix.fileinstall.filename", "file:/etc/usblogd/org.usblogd.device-x.cfg")));

@@ -14,7 +14,8 @@ import org.usblogd.api.usb.DeviceLink;
  * {@link AudioSettings} for the keys of the device's file.
  */
 @Component(immediate = true)
-@UsbMatch(driver = "audio", usbClass = "01", subclass = "02")
+@UsbMatch(driver = "audio", usbClass = "01", subclass = "02", settings = { AudioSettings.INTERVAL,
+        AudioSettings.WEIGHTINGS, AudioSettings.CALIBRATION, AudioSettings.RATE })
 public class AudioDriver implements Driver {
 
     @Override

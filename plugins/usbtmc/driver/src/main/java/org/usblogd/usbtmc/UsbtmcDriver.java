@@ -15,7 +15,7 @@ import org.usblogd.api.usb.DeviceLink;
  * {@code scpi.N = COMMAND -> CHANNEL UNIT}, asked in turn every {@code poll.ms} (default 1 s).
  */
 @Component(immediate = true)
-@UsbMatch(driver = "usbtmc", usbClass = "fe", subclass = "03")
+@UsbMatch(driver = "usbtmc", usbClass = "fe", subclass = "03", settings = "scpi.*")
 public class UsbtmcDriver implements Driver {
     static final long DEFAULT_POLL_MS = 1_000;
     static final int TIMEOUT_MS = 2_000;
