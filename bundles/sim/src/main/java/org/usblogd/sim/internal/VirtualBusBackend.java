@@ -24,7 +24,11 @@ public class VirtualBusBackend implements UsbBackend, VirtualBus {
     private static final Logger log = LoggerFactory.getLogger(VirtualBusBackend.class);
 
     private final List<BackendListener> listeners = new CopyOnWriteArrayList<>();
-    private final List<VirtualDevice> devices = new CopyOnWriteArrayList<>();
+    /**
+     * What is plugged in now. An unplugged device leaves the list: it holds its model, and with it the class
+     * loader of the bundle that made it (a demo twin taken out would otherwise stay in memory for good).
+     */
+    private final CopyOnWriteArrayList<VirtualDevice> devices = new CopyOnWriteArrayList<>();
     private final AtomicInteger nextPort = new AtomicInteger(1);
     private final AtomicInteger nextAddress = new AtomicInteger(1);
 
@@ -51,7 +55,6 @@ public class VirtualBusBackend implements UsbBackend, VirtualBus {
     @Override
     public PluggedDevice plug(DeviceModel model) {
         VirtualDevice d = new VirtualDevice(this, model, "v1-" + nextPort.getAndIncrement());
-        devices.add(d);
         d.connect(nextAddress.getAndIncrement());
         return d;
     }
@@ -67,17 +70,18 @@ public class VirtualBusBackend implements UsbBackend, VirtualBus {
 
     void announceArrival(VirtualDevice d) {
         log.debug("virtual device arrived: {}", d.info());
+        devices.addIfAbsent(d);
         listeners.forEach(l -> l.arrived(d));
     }
 
     void announceDeparture(VirtualDevice d) {
         log.debug("virtual device left: {}", d.info());
+        devices.remove(d);
         listeners.forEach(l -> l.left(d));
     }
 
     @Deactivate
     void deactivate() {
         devices.forEach(VirtualDevice::unplug);
-        devices.clear();
     }
 }

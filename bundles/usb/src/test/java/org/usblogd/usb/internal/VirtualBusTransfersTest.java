@@ -58,4 +58,24 @@ class VirtualBusTransfersTest {
             link.releaseAndClose();
         }
     }
+
+    @Test
+    void anUnpluggedDeviceIsLetGoByTheBusSoThatItsModelAndTheBundleThatMadeItCanBeCollected() throws Exception {
+        VirtualBusBackend bus = new VirtualBusBackend();
+        java.util.List<java.lang.ref.WeakReference<Object>> models = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            org.usblogd.api.sim.DeviceModel model = CounterTwin.keepingEveryReport("GONE-" + i,
+                    TimeUnit.MILLISECONDS.toNanos(20));
+            models.add(new java.lang.ref.WeakReference<>(model));
+            bus.plug(model).unplug();
+        }
+        org.usblogd.api.sim.PluggedDevice kept = bus.plug(CounterTwin.keepingEveryReport("KEPT", 1_000_000));
+        kept.replug();
+        assertThat(bus.devices()).as("the bus lists what is plugged in, a replugged device once").containsExactly(kept);
+        for (int i = 0; i < 50 && models.stream().anyMatch(r -> r.get() != null); i++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertThat(models).as("no unplugged device's model is still held").allMatch(r -> r.get() == null);
+    }
 }
