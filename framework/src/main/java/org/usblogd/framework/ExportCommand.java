@@ -72,11 +72,19 @@ final class ExportCommand implements Callable<Integer> {
     public Integer call() {
         // The console stream flushes at every line: a syscall per sample would be most of an export's time.
         out = new PrintStream(new BufferedOutputStream(usblogd.out, 1 << 16), false, StandardCharsets.UTF_8);
+        int status;
         try {
-            return export();
+            status = export();
         } finally {
             out.flush();
         }
+        // a print stream keeps its write errors to itself: a full disk or a closed pipe is only seen here
+        if (out.checkError() || usblogd.out.checkError()) {
+            usblogd.err.println("usblogd: cannot write the export: the output was closed or its disk is full;"
+                    + " what was written is incomplete");
+            return 1;
+        }
+        return status;
     }
 
     private int export() {

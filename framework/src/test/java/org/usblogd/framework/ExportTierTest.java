@@ -73,4 +73,39 @@ class ExportTierTest {
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("'second' is not a tier (raw, minute or hour)");
     }
+
+    @Test
+    void anExportItCannotWriteIsOneLineAndExitStatus1NotASilentTruncatedFile() throws Exception {
+        StoreLocation db = new StoreLocation(state);
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL(db.embeddedUrl());
+        ds.setUser(StoreLocation.USER);
+        ds.setPassword(db.password());
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            Schema.ensure(c);
+            s.execute("INSERT INTO device(device_key, vid, pid, first_seen, last_seen) VALUES ('04d9:a052@1-1', 1241,"
+                    + " 41042, 0, 0)");
+            s.execute("INSERT INTO channel(device_id, name, unit) SELECT id, 'co2', 'ppm' FROM device");
+            for (int i = 0; i < 50; i++) {
+                s.execute("INSERT INTO sample_rollup(channel_id, tier, t, n, mn, mx, mean) SELECT id, 1, "
+                        + (T0 + i * 60_000_000L) + ", 10, 400, 420, 410 FROM channel");
+            }
+            s.execute("SHUTDOWN");
+        }
+        java.io.OutputStream fullDisk = new java.io.OutputStream() {
+            private int left = 100;
+
+            @Override
+            public void write(int b) throws java.io.IOException {
+                if (--left < 0) {
+                    throw new java.io.IOException("No space left on device");
+                }
+            }
+        };
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new String[] { "export", "--tier", "minute", "--state", state.toString() },
+                new PrintStream(fullDisk, true, StandardCharsets.UTF_8), new PrintStream(err, true));
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).contains("cannot write the export");
+    }
 }

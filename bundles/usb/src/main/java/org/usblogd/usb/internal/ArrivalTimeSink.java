@@ -1,6 +1,7 @@
 package org.usblogd.usb.internal;
 
 import org.usblogd.api.sample.Channel;
+import org.usblogd.api.sample.ChannelSink;
 import org.usblogd.api.sample.SampleSink;
 
 /**
@@ -26,6 +27,12 @@ final class ArrivalTimeSink implements SampleSink {
     @Override
     public void declare(Channel channel) {
         sink.declare(channel);
+    }
+
+    /** The session's own channel sinks: the times drivers give them come from {@link #now()} all the same. */
+    @Override
+    public ChannelSink channel(Channel channel) {
+        return sink.channel(channel);
     }
 
     @Override

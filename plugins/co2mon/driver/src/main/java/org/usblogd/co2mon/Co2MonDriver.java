@@ -1,6 +1,9 @@
 package org.usblogd.co2mon;
 
-import java.security.SecureRandom;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 
 import org.osgi.service.component.annotations.Component;
 import org.usblogd.api.driver.Driver;
@@ -8,6 +11,7 @@ import org.usblogd.api.driver.DriverSession;
 import org.usblogd.api.driver.UsbMatch;
 import org.usblogd.api.sample.Channel;
 import org.usblogd.api.sample.SampleSink;
+import org.usblogd.api.usb.DeviceIdentity;
 import org.usblogd.api.usb.DeviceLink;
 
 /** ZyAura / Holtek CO2 monitors (TFA AIRCO2NTROL, CO2Mini, ZGm053U), 04d9:a052. */
@@ -18,8 +22,6 @@ public class Co2MonDriver implements Driver {
     static final Channel TEMPERATURE = new Channel("temperature", "°C", "temperature");
     static final Channel HUMIDITY = new Channel("humidity", "%RH", "relative humidity");
 
-    private final SecureRandom random = new SecureRandom();
-
     @Override
     public String name() {
         return "co2mon";
@@ -27,8 +29,20 @@ public class Co2MonDriver implements Driver {
 
     @Override
     public DriverSession open(DeviceLink link, SampleSink sink) throws Exception {
-        byte[] key = new byte[8];
-        random.nextBytes(key);
-        return Co2Session.open(link, sink, key);
+        return Co2Session.open(link, sink, keyFor(link.identity()));
+    }
+
+    /**
+     * The key a monitor is told to encrypt with (older firmware does): the same for a device in every session,
+     * so that reports the core kept while this driver was swapped, encrypted with the key the previous version
+     * gave, still decode. It keeps nothing secret; the monitor only needs one.
+     */
+    static byte[] keyFor(DeviceIdentity device) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(device.key().getBytes(StandardCharsets.UTF_8));
+            return Arrays.copyOf(digest, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
     }
 }
