@@ -865,6 +865,13 @@ public class DeviceManager implements HealthCheck {
                     a.time, a.supervisor.watch());
             boolean reset = a.supervisor.takeReset();
             a.supervisor.sessionStarted();
+            if (a.bridge != null && !a.bridgeFrom.name().equals(m.driver().name())) {
+                // another family speaks another protocol and claims other interfaces: it starts from a device
+                // given back, as after an unplug, and is never fed the previous family's transfers
+                log.info("{}: driver {} replaces {}; the {} transfers read during the change are not for it",
+                        a.identity, m.driver(), a.bridgeFrom, a.bridge.kept());
+                closeBridge(a);
+            }
             if (a.bridge != null) {
                 log.info("{}: driver {} takes over from {}: {} transfers read during the swap first", a.identity,
                         m.driver(), a.bridgeFrom, a.bridge.kept());

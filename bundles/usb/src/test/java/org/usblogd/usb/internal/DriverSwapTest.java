@@ -182,7 +182,7 @@ class DriverSwapTest {
         manager.removeDriver(serviceIds.get());
         await("the device read on", () -> threads("usb-swap-") == 1);
 
-        Idle idle = new Idle();
+        Idle idle = new Idle("counter"); // a new version of the family that no longer reads the endpoint
         long idleId = add(idle, "1.0.1");
 
         await("the idle driver bound", () -> idle.opened);
@@ -198,13 +198,38 @@ class DriverSwapTest {
         assertThat(liveThreads("usb-swap-")).isZero();
     }
 
+    @Test
+    void aDriverOfAnotherFamilyTakingOverStartsFromTheDeviceGivenBackNotFromWhatTheLastOneLeft() throws Exception {
+        start(5_000);
+        add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE), "1.0.0");
+        PluggedDevice d = bus.plug(CounterTwin.keepingNewest("CNT-1", PERIOD, KEPT));
+        String id = d.info().identity().key();
+        await("samples", () -> recorder.sampleCount(id) >= 10);
+        manager.removeDriver(serviceIds.get());
+        await("the device read on", () -> threads("usb-swap-") == 1);
+
+        Idle other = new Idle("idle");
+        add(other, "1.0.0");
+
+        await("the other family bound", () -> other.opened);
+        assertThat(liveThreads("usb-swap-")).as("the bridge closed before it bound").isZero();
+        Thread.sleep(300);
+        assertThat(recorder.events(id, "swap.dropped")).as("nothing kept was handed to another family").isEmpty();
+        assertThat(d.claimed(0)).as("claimed by the new family's session").isTrue();
+    }
+
     /** Claims the interface and reads nothing. */
     private static final class Idle implements Driver {
+        private final String name;
         volatile boolean opened;
+
+        Idle(String name) {
+            this.name = name;
+        }
 
         @Override
         public String name() {
-            return "idle";
+            return name;
         }
 
         @Override
