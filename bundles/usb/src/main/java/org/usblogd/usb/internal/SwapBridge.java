@@ -66,6 +66,7 @@ final class SwapBridge {
     private final Map<Integer, ArrayDeque<Arrival>> buffered = new HashMap<>();
     /** Endpoints whose transfers still come from the bridge: a reader runs or something is buffered. */
     private final Set<Integer> bridged = new LinkedHashSet<>();
+    private final List<String> stoppedReading = new ArrayList<>();
     private long bytes;
     private long kept;
     private long overflowed;
@@ -198,8 +199,18 @@ final class SwapBridge {
     }
 
     /** Says once what was lost: transfers dropped for the byte limit, and those the new driver never asked for. */
+    /** A reader that met an error other than a timeout: what the device sent after it is not kept; said once. */
+    private synchronized void stoppedReading(int endpoint, UsbException e) {
+        stoppedReading.add("endpoint 0x" + Integer.toHexString(endpoint) + " stopped being read during the driver"
+                + " swap (" + e.getMessage() + "); what the device sent after that is lost");
+    }
+
     private void report() {
-        if (reported || overflowed + unread == 0) {
+        List<String> stops;
+        synchronized (this) {
+            stops = List.copyOf(stoppedReading);
+        }
+        if (reported || overflowed + unread == 0 && stops.isEmpty()) {
             return;
         }
         reported = true;
@@ -213,6 +224,7 @@ final class SwapBridge {
                     + " them (endpoint " + endpoints() + ") within swap.grace.ms (" + terms.graceMs()
                     + ") or before its session ended");
         }
+        what.addAll(stops);
         terms.events().accept("swap.dropped", String.join("; ", what));
     }
 
@@ -311,6 +323,9 @@ final class SwapBridge {
                     if (e.kind() != UsbException.Kind.TIMEOUT) {
                         // A STALL halts the endpoint until whoever reads it next clears it; GONE and CLOSED end
                         // the device or the bridge: either way the next reader meets it live.
+                        if (e.kind() != UsbException.Kind.GONE && !stop) {
+                            stoppedReading(endpoint, e);
+                        }
                         return;
                     }
                 }

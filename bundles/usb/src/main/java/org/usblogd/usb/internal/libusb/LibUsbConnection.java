@@ -257,11 +257,12 @@ final class LibUsbConnection implements DeviceConnection {
             IntBuffer transferred = IntBuffer.allocate(1);
             int r = bulk ? LibUsb.bulkTransfer(handle, (byte) endpoint, buffer, transferred, timeoutMs)
                     : LibUsb.interruptTransfer(handle, (byte) endpoint, buffer, transferred, timeoutMs);
-            if (r < 0) {
+            int n = transferred.get(0);
+            // A timeout after some packets arrived still brought them: they are the caller's, not lost.
+            if (r < 0 && !(r == LibUsb.ERROR_TIMEOUT && in && n > 0)) {
                 throw seen(LibUsbErrors.exception(r, (bulk ? "bulk" : "interrupt") + " transfer on endpoint 0x"
                         + Integer.toHexString(endpoint), who));
             }
-            int n = transferred.get(0);
             if (in) {
                 buffer.get(0, data, 0, n);
             }
