@@ -54,9 +54,22 @@ public class VirtualBusBackend implements UsbBackend, VirtualBus {
 
     @Override
     public PluggedDevice plug(DeviceModel model) {
-        VirtualDevice d = new VirtualDevice(this, model, "v1-" + nextPort.getAndIncrement());
+        VirtualDevice d = new VirtualDevice(this, model, port(model.info().portPath()));
         d.connect(nextAddress.getAndIncrement());
         return d;
+    }
+
+    /**
+     * The port a model asks for (a port path other than "-"), when free; else the next one on the first hub.
+     * A demo family that names its own port keeps the device keys of the others as they were, whatever order
+     * the families' bundles start in.
+     */
+    private synchronized String port(String asked) {
+        if (asked != null && !asked.isBlank() && !asked.equals("-")
+                && devices.stream().noneMatch(d -> asked.equals(d.info().portPath()))) {
+            return asked;
+        }
+        return "v1-" + nextPort.getAndIncrement();
     }
 
     @Override

@@ -78,4 +78,40 @@ class VirtualBusTransfersTest {
         }
         assertThat(models).as("no unplugged device's model is still held").allMatch(r -> r.get() == null);
     }
+
+    @Test
+    void aModelThatNamesItsPortIsPluggedThereAndTheOthersCountOnTheFirstHubAsBefore() {
+        VirtualBusBackend bus = new VirtualBusBackend();
+        CounterTwin counter = CounterTwin.keepingEveryReport("PINNED", 1_000_000);
+        org.usblogd.api.sim.DeviceModel pinned = new org.usblogd.api.sim.DeviceModel() {
+            @Override
+            public org.usblogd.api.usb.UsbDeviceInfo info() {
+                return counter.info().at("v2-1", 0);
+            }
+
+            @Override
+            public byte[] controlIn(org.usblogd.api.sim.ControlSetup setup) throws org.usblogd.api.usb.UsbException {
+                return counter.controlIn(setup);
+            }
+
+            @Override
+            public void controlOut(org.usblogd.api.sim.ControlSetup setup, byte[] data)
+                    throws org.usblogd.api.usb.UsbException {
+                counter.controlOut(setup, data);
+            }
+
+            @Override
+            public byte[] in(int endpoint, long nowNanos) {
+                return counter.in(endpoint, nowNanos);
+            }
+
+            @Override
+            public long nextInNanos(int endpoint, long nowNanos) {
+                return counter.nextInNanos(endpoint, nowNanos);
+            }
+        };
+        assertThat(bus.plug(pinned).info().portPath()).isEqualTo("v2-1");
+        assertThat(bus.plug(CounterTwin.keepingEveryReport("A", 1_000_000)).info().portPath()).isEqualTo("v1-1");
+        assertThat(bus.plug(pinned).info().portPath()).as("its port taken: the next free one").isEqualTo("v1-2");
+    }
 }

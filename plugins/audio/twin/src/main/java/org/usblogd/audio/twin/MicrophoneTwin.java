@@ -24,6 +24,11 @@ import org.usblogd.api.usb.UsbSpeed;
  * computes can be checked against the arithmetic; every {@code lossEvery}-th packet it does not send.
  */
 public final class MicrophoneTwin implements DeviceModel {
+    /**
+     * On a virtual hub of its own: the demo's other devices keep the ports (and device keys) they had before
+     * this family was added, whatever order the families start in.
+     */
+    static final String PORT = "v2-1";
     public static final int VID = 0x0d8c;
     public static final int PID = 0x0014;
     public static final int ENDPOINT = 0x81;
@@ -116,7 +121,7 @@ public final class MicrophoneTwin implements DeviceModel {
                 List.of(new UsbEndpointInfo(ENDPOINT, TransferType.ISOCHRONOUS, PACKET, 1, ENDPOINT_CS)), null,
                 STREAMING);
         return new UsbDeviceInfo(VID, PID, 0x0100, 0, 0, 0, "C-Media Electronics Inc.", "USB PnP Sound Device",
-                serial, "-", 0, List.of(UsbConfigurationInfo.of(List.of(control, idle, capture))), 1, UsbSpeed.FULL);
+                serial, PORT, 0, List.of(UsbConfigurationInfo.of(List.of(control, idle, capture))), 1, UsbSpeed.FULL);
     }
 
     /** The configuration descriptor as the device sends it (standard endpoints of 9 bytes, as UAC1 has them). */
