@@ -15,16 +15,24 @@ import org.usblogd.api.store.StoredSummary;
  * {@code Double.toString} print them, at a fraction of the cost: a channel-day is 864,000 rows, and building
  * each through strings, the date formatter and the charset encoder took most of an export's time. The
  * date and time up to the second is formatted once per second (samples of a second share it), the quoted
- * fields once per distinct text, and a row goes into one reused buffer.
+ * fields once per distinct text, values by {@link DoubleText}, and a row goes into one reused buffer.
  */
 final class CsvRows {
     private static final int FLUSH_AT = 1 << 16;
 
     private final OutputStream out;
+    private static final int DEVICE = 0;
+    private static final int CHANNEL = 1;
+    private static final int UNIT = 2;
+
     private final Map<String, byte[]> fields = new HashMap<>();
+    private final String[] lastText = new String[3];
+    private final byte[][] lastBytes = new byte[3][];
     private byte[] buf = new byte[FLUSH_AT + 512];
     private int n;
     private long second = Long.MIN_VALUE;
+    private long day;
+    /** The date and time of {@link #second}, to the second, without a zone. */
     private byte[] secondText;
 
     CsvRows(OutputStream out) {
@@ -38,32 +46,32 @@ final class CsvRows {
     void sample(StoredSample s) throws IOException {
         time(s.timeMicros());
         comma();
-        field(s.device());
+        field(DEVICE, s.device());
         comma();
-        field(s.channel());
+        field(CHANNEL, s.channel());
         comma();
-        ascii(Double.toString(s.value()));
+        number(s.value());
         comma();
-        field(s.unit());
+        field(UNIT, s.unit());
         newline();
     }
 
     void summary(StoredSummary s) throws IOException {
         time(s.timeMicros());
         comma();
-        field(s.device());
+        field(DEVICE, s.device());
         comma();
-        field(s.channel());
+        field(CHANNEL, s.channel());
         comma();
-        ascii(Double.toString(s.min()));
+        number(s.min());
         comma();
-        ascii(Double.toString(s.max()));
+        number(s.max());
         comma();
-        ascii(Double.toString(s.mean()));
+        number(s.mean());
         comma();
         ascii(Long.toString(s.count()));
         comma();
-        field(s.unit());
+        field(UNIT, s.unit());
         newline();
     }
 
@@ -78,35 +86,61 @@ final class CsvRows {
         long s = Math.floorDiv(micros, 1_000_000L);
         int fraction = (int) Math.floorMod(micros, 1_000_000L);
         if (s != second) {
-            String text = Micros.toInstant(s * 1_000_000L).toString();
-            secondText = text.substring(0, text.length() - 1).getBytes(StandardCharsets.US_ASCII); // without Z
-            second = s;
+            second(s);
         }
         bytes(secondText);
+        room(8);
         if (fraction != 0) {
-            room(8);
             buf[n++] = '.';
             if (fraction % 1_000 == 0) {
-                digits(fraction / 1_000, 3);
+                AsciiDigits.three(fraction / 1_000, buf, n);
+                n += 3;
             } else {
-                digits(fraction, 6);
+                AsciiDigits.three(fraction / 1_000, buf, n);
+                AsciiDigits.three(fraction % 1_000, buf, n + 3);
+                n += 6;
             }
         }
-        room(1);
         buf[n++] = 'Z';
     }
 
-    private void digits(int value, int count) {
-        for (int i = count - 1; i >= 0; i--) {
-            buf[n + i] = (byte) ('0' + value % 10);
-            value /= 10;
+    /** The date from {@code Instant.toString()} once a day, the time of day from digits: 86,400 a channel-day. */
+    private void second(long s) {
+        long d = Math.floorDiv(s, 86_400L);
+        if (d != day || secondText == null) {
+            String text = Micros.toInstant(d * 86_400_000_000L).toString();
+            byte[] date = text.substring(0, text.indexOf('T') + 1).getBytes(StandardCharsets.US_ASCII);
+            secondText = java.util.Arrays.copyOf(date, date.length + 8);
+            secondText[date.length + 2] = ':';
+            secondText[date.length + 5] = ':';
+            day = d;
         }
-        n += count;
+        int at = secondText.length - 8;
+        int ofDay = (int) (s - d * 86_400L);
+        AsciiDigits.two(ofDay / 3_600, secondText, at);
+        AsciiDigits.two(ofDay / 60 % 60, secondText, at + 3);
+        AsciiDigits.two(ofDay % 60, secondText, at + 6);
+        second = s;
     }
 
-    private void field(String s) {
-        bytes(fields.computeIfAbsent(s == null ? "" : s,
-                k -> ExportCommand.csvField(k).getBytes(StandardCharsets.UTF_8)));
+    /** Rows in a row mostly carry the very same texts: looked up only when a column's text changes. */
+    private void field(int column, String s) {
+        if (s != lastText[column] || lastBytes[column] == null) {
+            lastText[column] = s;
+            lastBytes[column] = fields.computeIfAbsent(s == null ? "" : s,
+                    k -> ExportCommand.csvField(k).getBytes(StandardCharsets.UTF_8));
+        }
+        bytes(lastBytes[column]);
+    }
+
+    private void number(double v) {
+        room(DoubleText.MOST_BYTES);
+        int end = DoubleText.write(v, buf, n);
+        if (end < 0) {
+            ascii(Double.toString(v));
+        } else {
+            n = end;
+        }
     }
 
     private void ascii(String s) {
