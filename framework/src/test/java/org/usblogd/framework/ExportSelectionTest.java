@@ -11,12 +11,10 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.usblogd.store.jdbc.Schema;
-import org.usblogd.store.jdbc.StoreLocation;
 
 /**
  * {@code usblogd export} on a real H2 file: several devices and channels at once, and a selection that cannot
@@ -51,12 +49,7 @@ class ExportSelectionTest {
     /** Three devices, each with its channels, a sample a second for 3 s per channel (rows of a version 1 file). */
     @BeforeEach
     void database() throws Exception {
-        StoreLocation db = new StoreLocation(state);
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL(db.embeddedUrl());
-        ds.setUser(StoreLocation.USER);
-        ds.setPassword(db.password());
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = StateDatabase.open(state); Statement s = c.createStatement()) {
             Schema.ensure(c);
             device(s, CO2, "co2", "ppm", "temperature", "°C");
             device(s, TEMPER, "temperature", "°C");

@@ -9,11 +9,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.usblogd.store.jdbc.Schema;
-import org.usblogd.store.jdbc.StoreLocation;
 
 /** {@code usblogd export --tier}: the summaries, streamed in time order. */
 class ExportTierTest {
@@ -34,18 +32,18 @@ class ExportTierTest {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    /** A CO2 monitor and its channel, which the summaries are of. */
+    private static void co2Monitor(Connection c, Statement s) throws Exception {
+        Schema.ensure(c);
+        s.execute("INSERT INTO device(device_key, vid, pid, first_seen, last_seen) VALUES ('04d9:a052@1-1', 1241,"
+                + " 41042, 0, 0)");
+        s.execute("INSERT INTO channel(device_id, name, unit) SELECT id, 'co2', 'ppm' FROM device");
+    }
+
     @Test
     void hourSummariesAsCsvAndJson() throws Exception {
-        StoreLocation db = new StoreLocation(state);
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL(db.embeddedUrl());
-        ds.setUser(StoreLocation.USER);
-        ds.setPassword(db.password());
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            Schema.ensure(c);
-            s.execute("INSERT INTO device(device_key, vid, pid, first_seen, last_seen) VALUES ('04d9:a052@1-1', 1241,"
-                    + " 41042, 0, 0)");
-            s.execute("INSERT INTO channel(device_id, name, unit) SELECT id, 'co2', 'ppm' FROM device");
+        try (Connection c = StateDatabase.open(state); Statement s = c.createStatement()) {
+            co2Monitor(c, s);
             s.execute("INSERT INTO sample_rollup(channel_id, tier, t, n, mn, mx, mean) SELECT id, 2, " + (T0 + 3_600_000_000L)
                     + ", 600, 410, 900, 612.5 FROM channel");
             s.execute("INSERT INTO sample_rollup(channel_id, tier, t, n, mn, mx, mean) SELECT id, 2, " + T0
@@ -76,16 +74,8 @@ class ExportTierTest {
 
     @Test
     void anExportItCannotWriteIsOneLineAndExitStatus1NotASilentTruncatedFile() throws Exception {
-        StoreLocation db = new StoreLocation(state);
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL(db.embeddedUrl());
-        ds.setUser(StoreLocation.USER);
-        ds.setPassword(db.password());
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
-            Schema.ensure(c);
-            s.execute("INSERT INTO device(device_key, vid, pid, first_seen, last_seen) VALUES ('04d9:a052@1-1', 1241,"
-                    + " 41042, 0, 0)");
-            s.execute("INSERT INTO channel(device_id, name, unit) SELECT id, 'co2', 'ppm' FROM device");
+        try (Connection c = StateDatabase.open(state); Statement s = c.createStatement()) {
+            co2Monitor(c, s);
             for (int i = 0; i < 50; i++) {
                 s.execute("INSERT INTO sample_rollup(channel_id, tier, t, n, mn, mx, mean) SELECT id, 1, "
                         + (T0 + i * 60_000_000L) + ", 10, 400, 420, 410 FROM channel");

@@ -12,7 +12,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.HexFormat;
 
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.usblogd.store.jdbc.Schema;
@@ -26,11 +25,7 @@ class ReadOnlyCommandsTest {
     @Test
     void exportDevicesAndEventsLeaveADatabaseLeftByACrashAsItWas() throws Exception {
         StoreLocation db = new StoreLocation(state);
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL(db.embeddedUrl());
-        ds.setUser(StoreLocation.USER);
-        ds.setPassword(db.password());
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = StateDatabase.open(state); Statement s = c.createStatement()) {
             Schema.ensure(c);
             s.execute("INSERT INTO device(device_key, vid, pid, first_seen, last_seen) VALUES ('04d9:a052@1-1', 1241,"
                     + " 41042, 0, 0)");

@@ -12,7 +12,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 
-import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.usblogd.store.jdbc.Schema;
@@ -51,12 +50,7 @@ class StatusCommandTest {
     /** CO2 attached and bound, its newest sample 90 s old. */
     private Instant database() throws Exception {
         Instant newest = Instant.now().minusSeconds(90);
-        StoreLocation db = new StoreLocation(state);
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL(db.embeddedUrl());
-        ds.setUser(StoreLocation.USER);
-        ds.setPassword(db.password());
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = StateDatabase.open(state); Statement s = c.createStatement()) {
             Schema.ensure(c);
             s.execute("INSERT INTO device(device_key, vid, pid, first_seen, last_seen, attached, driver) VALUES ('"
                     + CO2 + "', 1241, 41042, 0, 0, TRUE, 'co2mon')");
@@ -125,12 +119,7 @@ class StatusCommandTest {
     void eachOutputWithACursorShowsWhatItHasNotForwardedYetAndWithoutOutputsNothingIsSaid() throws Exception {
         Instant newest = database();
         assertThat(status().out()).doesNotContain("OUTPUT");
-        StoreLocation db = new StoreLocation(state);
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL(db.embeddedUrl());
-        ds.setUser(StoreLocation.USER);
-        ds.setPassword(db.password());
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = StateDatabase.open(state); Statement s = c.createStatement()) {
             // one output has forwarded everything, the other nothing yet
             s.execute("INSERT INTO output_cursor(output, channel_id, t) SELECT 'done', id, " + SqlSampleStore.micros(
                     newest) + " FROM channel");
