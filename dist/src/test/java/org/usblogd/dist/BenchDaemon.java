@@ -10,7 +10,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.h2.jdbcx.JdbcDataSource;
-import org.usblogd.store.jdbc.StoreLocation;
 
 /**
  * The assembled daemon as a process for the benchmarks: {@code usblogd run} on a state directory, its log in a
@@ -89,19 +88,7 @@ final class BenchDaemon implements AutoCloseable {
 
     /** The running daemon's database through its server, as the reading commands reach it. */
     JdbcDataSource database() throws IOException, InterruptedException {
-        StoreLocation db = new StoreLocation(state);
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!Files.exists(db.serverFile())) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no database server file " + db.serverFile());
-            }
-            Thread.sleep(100);
-        }
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL(db.serverUrl(Integer.parseInt(Files.readString(db.serverFile()).strip())));
-        ds.setUser(StoreLocation.USER);
-        ds.setPassword(db.password());
-        return ds;
+        return ServerDatabase.of(state, 60);
     }
 
     /** VmRSS and VmHWM of the process in kB. */

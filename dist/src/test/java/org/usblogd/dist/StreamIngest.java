@@ -144,19 +144,7 @@ final class StreamIngest implements AutoCloseable {
 
     /** The running daemon's database through its server, as the reading commands reach it. */
     JdbcDataSource database() throws Exception {
-        StoreLocation db = new StoreLocation(state);
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!Files.exists(db.serverFile())) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no database server file " + db.serverFile());
-            }
-            Thread.sleep(100);
-        }
-        JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL(db.serverUrl(Integer.parseInt(Files.readString(db.serverFile()).strip())));
-        ds.setUser(StoreLocation.USER);
-        ds.setPassword(db.password());
-        return ds;
+        return ServerDatabase.of(state, 30);
     }
 
     /**

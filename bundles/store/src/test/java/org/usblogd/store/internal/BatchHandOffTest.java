@@ -2,38 +2,21 @@ package org.usblogd.store.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import org.h2.jdbcx.JdbcDataSource;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.usblogd.api.sample.Channel;
 import org.usblogd.api.sample.ChannelSink;
 import org.usblogd.api.store.SampleQuery;
 import org.usblogd.api.store.StoredSample;
-import org.usblogd.api.usb.UsbDeviceInfo;
 import org.usblogd.store.jdbc.SqlSampleStore;
 
 /** Samples handed over in chunks, through channels' sinks and in batches, on a real H2 file. */
-class BatchHandOffTest {
-    private static final long T0 = SqlSampleStore.micros(Instant.parse("2026-11-25T10:00:00Z"));
+class BatchHandOffTest extends OnStoreFile {
     private static final Channel VOLTS = new Channel("voltage", "V", "voltage");
-
-    @TempDir
-    Path state;
-    private JdbcDataSource ds;
-
-    @BeforeEach
-    void openDatabase() throws Exception {
-        ds = TestDatabase.in(state);
-    }
 
     @Test
     void aBatchOfTenThousandSamplesIsStoredWholeAndTheCallersArraysAreNotKept() throws Exception {
@@ -223,31 +206,5 @@ class BatchHandOffTest {
             }
             writer.stop(20_000);
         }
-    }
-
-    private List<StoredSample> stored() throws Exception {
-        List<StoredSample> all = new ArrayList<>();
-        new SqlSampleStore(ds).samples(SampleQuery.all(), all::add);
-        return all;
-    }
-
-    private List<String> eventMessages(String kind) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (Connection c = ds.getConnection(); var ps = c.prepareStatement("SELECT message FROM event WHERE kind = ?")) {
-            ps.setString(1, kind);
-            try (var rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static RecorderSink attach(StoreWriter writer, String key) {
-        UsbDeviceInfo info = new UsbDeviceInfo(0x1209, 0x0011, 0x100, 0, 0, 0, "m", "p", key.substring(10), "1-1", 3,
-                List.of());
-        writer.attached(key, info, "virtual", T0);
-        return new RecorderSink(key, writer);
     }
 }

@@ -2,46 +2,29 @@ package org.usblogd.store.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.h2.jdbcx.JdbcDataSource;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.usblogd.api.sample.Channel;
 import org.usblogd.api.store.StoredEvent;
-import org.usblogd.api.usb.UsbDeviceInfo;
 import org.usblogd.store.jdbc.DeviceListing;
 import org.usblogd.store.jdbc.DeviceListing.State;
 import org.usblogd.store.jdbc.EventLog;
-import org.usblogd.store.jdbc.SqlSampleStore;
 
 /**
  * What {@code usblogd events} and {@code usblogd devices} read, written by the store's own writer into a
  * real H2 file: events in commit order and by filter, and each device's newest sample, channels and state.
  */
-class CommandLineQueriesTest {
-    private static final long T0 = SqlSampleStore.micros(Instant.parse("2026-11-25T10:00:00Z"));
+class CommandLineQueriesTest extends OnStoreFile {
     private static final String CO2 = "04d9:a052@1-1";
     private static final String TEMPER = "413d:2107@1-2";
-
-    @TempDir
-    Path state;
-    private JdbcDataSource ds;
-
-    @BeforeEach
-    void openDatabase() throws Exception {
-        ds = TestDatabase.in(state);
-    }
 
     @Test
     void eventsComeBackInCommitOrderByDeviceKindAndTimeAndAfterTheLastOneSeen() throws Exception {
         StoreWriter writer = new StoreWriter(ds, 10_000, 100, 50, 200);
         writer.start();
-        writer.attached(CO2, info(0x04d9, 0xa052, "1-1"), "virtual", T0);
+        writer.attached(CO2, info(CO2), "virtual", T0);
         writer.event(CO2, "device.attached", "co2");
         writer.event(null, "plugin.broken", "broken.jar: no manifest");
         Thread.sleep(5);
@@ -77,7 +60,7 @@ class CommandLineQueriesTest {
     void aDeviceIsLastSeenAtItsNewestSampleAndListsItsChannelsWithTheirUnits() throws Exception {
         StoreWriter writer = new StoreWriter(ds, 10_000, 100, 50, 200);
         writer.start();
-        writer.attached(CO2, info(0x04d9, 0xa052, "1-1"), "virtual", T0);
+        writer.attached(CO2, info(CO2), "virtual", T0);
         writer.driverBound(CO2, "co2mon");
         writer.event(CO2, "driver.bound", "co2mon: score 100");
         RecorderSink sink = new RecorderSink(CO2, writer);
@@ -87,7 +70,7 @@ class CommandLineQueriesTest {
             sink.accept("co2", T0 + i * 1_000_000L, 400 + i);
         }
         sink.accept("temperature", T0 + 45_000_000L, 21.5);
-        writer.attached(TEMPER, info(0x413d, 0x2107, "1-2"), "virtual", T0);
+        writer.attached(TEMPER, info(TEMPER), "virtual", T0);
         assertThat(writer.stop(20_000)).isTrue();
 
         List<DeviceListing.Device> devices = new DeviceListing(ds).devices();
@@ -109,7 +92,7 @@ class CommandLineQueriesTest {
     @Test
     void theStateFollowsTheDevicesLatestEventsAndADisabledDeviceHasNoDriver() throws Exception {
         write(w -> {
-            w.attached(CO2, info(0x04d9, 0xa052, "1-1"), "virtual", T0);
+            w.attached(CO2, info(CO2), "virtual", T0);
             w.event(CO2, "device.attached", "co2");
             w.driverBound(CO2, "co2mon");
             w.event(CO2, "driver.bound", "co2mon: score 100");
@@ -146,7 +129,7 @@ class CommandLineQueriesTest {
         assertThat(only().state()).isEqualTo(State.DETACHED);
         assertThat(only().attached()).isFalse();
         write(w -> {
-            w.attached(CO2, info(0x04d9, 0xa052, "1-1"), "virtual", T0 + 2);
+            w.attached(CO2, info(CO2), "virtual", T0 + 2);
             w.event(CO2, "device.attached", "again");
         });
         assertThat(only().state()).as("attached again, not bound yet").isEqualTo(State.BINDING);
@@ -172,9 +155,5 @@ class CommandLineQueriesTest {
         List<StoredEvent> out = new ArrayList<>();
         log.read(f, out::add);
         return out;
-    }
-
-    private static UsbDeviceInfo info(int vid, int pid, String port) {
-        return new UsbDeviceInfo(vid, pid, 0x100, 0, 0, 0, "m", "p", null, port, 3, List.of());
     }
 }

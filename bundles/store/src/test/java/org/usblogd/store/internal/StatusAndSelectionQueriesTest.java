@@ -9,15 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.h2.jdbcx.JdbcDataSource;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.usblogd.api.sample.Channel;
 import org.usblogd.api.store.StoredSample;
 import org.usblogd.api.store.StoredSummary;
 import org.usblogd.api.store.Tier;
-import org.usblogd.api.usb.UsbDeviceInfo;
 import org.usblogd.store.jdbc.DeviceListing;
 import org.usblogd.store.jdbc.SqlSampleStore;
 import org.usblogd.store.jdbc.StoreFigures;
@@ -28,21 +24,11 @@ import org.usblogd.store.jdbc.StoreLocation;
  * of the store (samples in a window, samples dropped since the daemon started, the outage file), written by the
  * store's own writer into a real H2 file.
  */
-class StatusAndSelectionQueriesTest {
-    private static final long T0 = SqlSampleStore.micros(Instant.parse("2026-11-25T10:00:00Z"));
+class StatusAndSelectionQueriesTest extends OnStoreFile {
     private static final long S = 1_000_000L;
     private static final String A = "1209:0001@1-1";
     private static final String B = "1209:0002@1-2";
     private static final String C = "1209:0003@1-3";
-
-    @TempDir
-    Path state;
-    private JdbcDataSource ds;
-
-    @BeforeEach
-    void openDatabase() throws Exception {
-        ds = TestDatabase.in(state);
-    }
 
     @Test
     void theDeviceListingCountsSamplesFromAnIndexWithoutReadingTheBlocksData() throws Exception {
@@ -211,12 +197,5 @@ class StatusAndSelectionQueriesTest {
             assertThat(System.nanoTime() - deadline).as("waited 20 s for %s", what).isNegative();
             Thread.sleep(20);
         }
-    }
-
-    private static RecorderSink attach(StoreWriter writer, String key) {
-        UsbDeviceInfo info = new UsbDeviceInfo(0x1209, Integer.parseInt(key.substring(5, 9), 16), 0x100, 0, 0, 0, "m",
-                "p", null, key.substring(key.indexOf('@') + 1), 3, List.of());
-        writer.attached(key, info, "virtual", T0);
-        return new RecorderSink(key, writer);
     }
 }

@@ -2,35 +2,20 @@ package org.usblogd.store.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.h2.jdbcx.JdbcDataSource;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.usblogd.api.sample.Channel;
 import org.usblogd.api.store.SampleQuery;
 import org.usblogd.api.store.StoredSample;
-import org.usblogd.api.usb.UsbDeviceInfo;
 import org.usblogd.store.jdbc.Schema;
 import org.usblogd.store.jdbc.SqlSampleStore;
 
 /** The writer and the queries on a real H2 file. */
-class StoreWriterTest {
-    private static final long T0 = SqlSampleStore.micros(Instant.parse("2026-11-25T10:00:00Z"));
-
-    @TempDir
-    Path state;
-    private JdbcDataSource ds;
-
-    @BeforeEach
-    void openDatabase() throws Exception {
-        ds = TestDatabase.in(state);
-    }
+class StoreWriterTest extends OnStoreFile {
 
     @Test
     void stoppingWritesEverythingQueuedAndQueriesFilterByDeviceChannelAndTime() throws Exception {
@@ -77,8 +62,7 @@ class StoreWriterTest {
         assertThat(writer.dropped()).isEqualTo(15);
         writer.start();
         assertThat(writer.stop(20_000)).isTrue();
-        List<StoredSample> kept = new ArrayList<>();
-        new SqlSampleStore(ds).samples(SampleQuery.all(), kept::add);
+        List<StoredSample> kept = stored();
         assertThat(kept).extracting(StoredSample::value).as("the newest ten")
                 .containsExactly(15.0, 16.0, 17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0);
         assertThat(eventMessages("samples.dropped")).singleElement().asString().startsWith(
@@ -174,29 +158,8 @@ class StoreWriterTest {
         a.accept("co2", T0 + 3, 403);
         assertThat(writer.stop(20_000)).isTrue();
 
-        List<StoredSample> all = new ArrayList<>();
-        new SqlSampleStore(ds).samples(SampleQuery.all(), all::add);
+        List<StoredSample> all = stored();
         assertThat(all).extracting(StoredSample::value).containsExactly(400.0, 401.0, 402.0, 403.0);
         assertThat(new SqlSampleStore(ds).devices()).singleElement().extracting(d -> d.samples()).isEqualTo(4L);
-    }
-
-    private List<String> eventMessages(String kind) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (Connection c = ds.getConnection(); var ps = c.prepareStatement("SELECT message FROM event WHERE kind = ?")) {
-            ps.setString(1, kind);
-            try (var rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static RecorderSink attach(StoreWriter writer, String key) {
-        UsbDeviceInfo info = new UsbDeviceInfo(0x1209, 0x0001, 0x100, 0, 0, 0, "m", "p", key.substring(10), "1-1", 3,
-                List.of());
-        writer.attached(key, info, "virtual", T0);
-        return new RecorderSink(key, writer);
     }
 }

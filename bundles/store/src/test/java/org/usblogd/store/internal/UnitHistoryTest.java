@@ -2,45 +2,28 @@ package org.usblogd.store.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.h2.jdbcx.JdbcDataSource;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.usblogd.api.sample.Channel;
 import org.usblogd.api.store.SampleQuery;
 import org.usblogd.api.store.StoredSample;
 import org.usblogd.api.store.StoredSummary;
 import org.usblogd.api.store.Tier;
-import org.usblogd.api.usb.UsbDeviceInfo;
 import org.usblogd.store.jdbc.SqlSampleStore;
 
 /** A channel whose unit changes keeps the unit each sample was recorded in, on a real H2 file. */
-class UnitHistoryTest {
-    private static final long T0 = SqlSampleStore.micros(Instant.parse("2026-11-25T10:00:00Z"));
+class UnitHistoryTest extends OnStoreFile {
     private static final long MINUTE = 60_000_000L;
     private static final String KEY = "1209:0001:U";
-
-    @TempDir
-    Path state;
-    private JdbcDataSource ds;
-
-    @BeforeEach
-    void openDatabase() throws Exception {
-        ds = TestDatabase.in(state);
-    }
 
     @Test
     void aChangedUnitLabelsOnlyTheSamplesFromThenOnAndEachChangeIsAnEvent() throws Exception {
         // years in °F: ten minutes here, one sample every 10 s
         StoreWriter first = new StoreWriter(ds, 10_000, 100, 50, 200);
         first.start();
-        RecorderSink sink = attach(first);
+        RecorderSink sink = attach(first, KEY);
         sink.declare(new Channel("temperature", "°F", "temperature"));
         record(sink, 0, 60, 70);
         assertThat(first.stop(20_000)).isTrue();
@@ -48,7 +31,7 @@ class UnitHistoryTest {
         // the daemon restarted with the settings changed to °C
         StoreWriter second = new StoreWriter(ds, 10_000, 100, 50, 200);
         second.start();
-        sink = attach(second);
+        sink = attach(second, KEY);
         sink.declare(new Channel("temperature", "°C", "temperature"));
         record(sink, 60, 60, 21);
         // and changed back while it runs: the session restarts and declares its channels again
@@ -60,7 +43,7 @@ class UnitHistoryTest {
         // one more start in °F, the unit declared last: no change to record
         StoreWriter third = new StoreWriter(ds, 10_000, 100, 50, 200);
         third.start();
-        attach(third).declare(new Channel("temperature", "°F", "temperature"));
+        attach(third, KEY).declare(new Channel("temperature", "°F", "temperature"));
         assertThat(third.stop(20_000)).isTrue();
 
         SqlSampleStore store = new SqlSampleStore(ds);
@@ -72,7 +55,7 @@ class UnitHistoryTest {
         assertThat(all.subList(120, 150)).allSatisfy(s -> assertThat(s.unit()).isEqualTo("°F"));
         assertThat(all.get(59).value()).isEqualTo(70.0);
         assertThat(all.get(60).value()).isEqualTo(21.0);
-        assertThat(events("channel.unit")).containsExactly(
+        assertThat(eventMessages("channel.unit")).containsExactly(
                 "channel temperature: unit changed from °F to °C; the samples recorded before keep °F",
                 "channel temperature: unit changed from °C to °F; the samples recorded before keep °C");
         assertThat(store.devices()).singleElement().satisfies(d -> assertThat(d.samples()).isEqualTo(150));
@@ -97,25 +80,5 @@ class UnitHistoryTest {
         for (int i = from; i < from + n; i++) {
             sink.accept("temperature", T0 + i * 10_000_000L, value);
         }
-    }
-
-    private List<String> events(String kind) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (Connection c = ds.getConnection();
-                var ps = c.prepareStatement("SELECT message FROM event WHERE kind = ? ORDER BY id")) {
-            ps.setString(1, kind);
-            try (var rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static RecorderSink attach(StoreWriter writer) {
-        UsbDeviceInfo info = new UsbDeviceInfo(0x1209, 0x0001, 0x100, 0, 0, 0, "m", "p", "U", "1-1", 3, List.of());
-        writer.attached(KEY, info, "virtual", T0);
-        return new RecorderSink(KEY, writer);
     }
 }

@@ -107,16 +107,6 @@ class UnitRepairMigrationTest {
     }
 
     private static List<String> events(StoreOpening.Opened db, String kind) throws Exception {
-        List<String> out = new ArrayList<>();
-        try (Connection c = db.pool().getConnection();
-                var ps = c.prepareStatement("SELECT message FROM event WHERE kind = ? ORDER BY id")) {
-            ps.setString(1, kind);
-            try (var rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-        }
-        return out;
+        return TestDatabase.eventMessages(db.pool(), kind);
     }
 }

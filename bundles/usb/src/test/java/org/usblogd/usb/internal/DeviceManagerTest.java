@@ -2,6 +2,8 @@ package org.usblogd.usb.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.usblogd.usb.internal.Await.await;
+import static org.usblogd.usb.internal.Threads.liveThreads;
+import static org.usblogd.usb.internal.Threads.sleep;
 
 import java.lang.annotation.Annotation;
 import java.util.concurrent.TimeUnit;
@@ -555,25 +557,6 @@ class DeviceManagerTest {
     private CountingDriver add(CountingDriver d) {
         manager.addDriver(new DriverRef(d, d.name(), 0, new Version(1, 0, 0), serviceIds.incrementAndGet()));
         return d;
-    }
-
-    private static long liveThreads(String prefix) {
-        long deadline = System.currentTimeMillis() + 2_000;
-        long n;
-        do {
-            n = Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).count();
-        } while (n > 0 && System.currentTimeMillis() < deadline && sleep(20));
-        return n;
-    }
-
-    private static boolean sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     static DeviceManager.Config config() {

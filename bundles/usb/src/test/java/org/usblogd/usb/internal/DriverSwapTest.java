@@ -2,6 +2,8 @@ package org.usblogd.usb.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.usblogd.usb.internal.Await.await;
+import static org.usblogd.usb.internal.Threads.liveThreads;
+import static org.usblogd.usb.internal.Threads.threads;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -53,10 +55,10 @@ class DriverSwapTest {
     @Test
     void aDriverThatLeavesAndComesBackWhileTheDeviceSendsLosesNoReport() throws InterruptedException {
         start(5_000);
-        long current = add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE), "1.0.0");
+        long current = add(counter(), "1.0.0");
         add(new CountingDriver("other", "OTH", CountingDriver.Fault.NONE), "1.0.0");
-        CounterTwin swapped = CounterTwin.keepingNewest("CNT-1", PERIOD, KEPT);
-        CounterTwin other = CounterTwin.keepingNewest("OTH-1", PERIOD, KEPT);
+        CounterTwin swapped = twin("CNT-1");
+        CounterTwin other = twin("OTH-1");
         String id = bus.plug(swapped).info().identity().key();
         String otherId = bus.plug(other).info().identity().key();
         await("both stream", () -> recorder.sampleCount(id) >= 20 && recorder.sampleCount(otherId) >= 20);
@@ -64,7 +66,7 @@ class DriverSwapTest {
         for (int i = 1; i <= 3; i++) {
             manager.removeDriver(current); // its bundle stops...
             Thread.sleep(300); // ...is updated and started again: without a bridge about 11 reports would go
-            CountingDriver next = new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE);
+            CountingDriver next = counter();
             current = add(next, "1.0." + i);
             await("version 1.0." + i + " bound", () -> next.opens.get() == 1);
             int before = recorder.sampleCount(id);
@@ -83,8 +85,8 @@ class DriverSwapTest {
     @Test
     void aNewVersionWhoseClassesGoAsItOpensPassesOnWhatWasKept() throws InterruptedException {
         start(5_000);
-        long first = add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE), "1.0.0");
-        CounterTwin twin = CounterTwin.keepingNewest("CNT-1", PERIOD, KEPT);
+        long first = add(counter(), "1.0.0");
+        CounterTwin twin = twin("CNT-1");
         String id = bus.plug(twin).info().identity().key();
         await("samples", () -> recorder.sampleCount(id) >= 20);
 
@@ -94,7 +96,7 @@ class DriverSwapTest {
         refreshed.id = add(refreshed, "1.0.1"); // refreshed away while it opens: its classes fail to load
         await("the refreshed version failed", () -> refreshed.failed);
         Thread.sleep(100);
-        CountingDriver last = new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE);
+        CountingDriver last = counter();
         add(last, "1.0.1");
         await("the version after the refresh bound", () -> last.opens.get() == 1);
         int before = recorder.sampleCount(id);
@@ -131,15 +133,8 @@ class DriverSwapTest {
 
     @Test
     void whenNoDriverComesWithinTheGraceTheInterfaceGoesBackToTheKernelDriver() {
-        start(300);
-        add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE), "1.0.0");
-        PluggedDevice d = bus.plug(CounterTwin.keepingNewest("CNT-1", PERIOD, KEPT));
+        PluggedDevice d = readOnAfterItsDriverLeft(300);
         String id = d.info().identity().key();
-        await("samples", () -> recorder.sampleCount(id) >= 10);
-
-        manager.removeDriver(serviceIds.get());
-
-        await("the device read on", () -> threads("usb-swap-") == 1);
         assertThat(d.claimed(0)).as("claimed during the grace").isTrue();
         assertThat(d.kernelDriver(0)).as("kernel driver during the grace").isNull();
         await("given back", () -> !d.isOpen() && !d.claimed(0));
@@ -151,20 +146,15 @@ class DriverSwapTest {
 
     @Test
     void aDeviceUnpluggedDuringTheGraceEndsTheBridge() {
-        start(60_000);
-        add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE), "1.0.0");
-        PluggedDevice d = bus.plug(CounterTwin.keepingNewest("CNT-1", PERIOD, KEPT));
+        PluggedDevice d = readOnAfterItsDriverLeft(60_000);
         String id = d.info().identity().key();
-        await("samples", () -> recorder.sampleCount(id) >= 10);
-        manager.removeDriver(serviceIds.get());
-        await("the device read on", () -> threads("usb-swap-") == 1);
 
         d.unplug();
 
         await("detached", () -> recorder.events(id, "device.detached").size() == 1);
         assertThat(liveThreads("usb-swap-")).isZero();
         assertThat(d.isOpen()).isFalse();
-        CountingDriver late = new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE);
+        CountingDriver late = counter();
         add(late, "1.0.1");
         d.replug();
         await("the replugged device bound afresh", () -> late.opens.get() == 1);
@@ -174,13 +164,8 @@ class DriverSwapTest {
 
     @Test
     void aNewDriverThatDoesNotReadTheBridgedEndpointLeavesNothingBehind() {
-        start(300);
-        add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE), "1.0.0");
-        PluggedDevice d = bus.plug(CounterTwin.keepingNewest("CNT-1", PERIOD, KEPT));
+        PluggedDevice d = readOnAfterItsDriverLeft(300);
         String id = d.info().identity().key();
-        await("samples", () -> recorder.sampleCount(id) >= 10);
-        manager.removeDriver(serviceIds.get());
-        await("the device read on", () -> threads("usb-swap-") == 1);
 
         Idle idle = new Idle("counter"); // a new version of the family that no longer reads the endpoint
         long idleId = add(idle, "1.0.1");
@@ -200,13 +185,8 @@ class DriverSwapTest {
 
     @Test
     void aDriverOfAnotherFamilyTakingOverStartsFromTheDeviceGivenBackNotFromWhatTheLastOneLeft() throws Exception {
-        start(5_000);
-        add(new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE), "1.0.0");
-        PluggedDevice d = bus.plug(CounterTwin.keepingNewest("CNT-1", PERIOD, KEPT));
+        PluggedDevice d = readOnAfterItsDriverLeft(5_000);
         String id = d.info().identity().key();
-        await("samples", () -> recorder.sampleCount(id) >= 10);
-        manager.removeDriver(serviceIds.get());
-        await("the device read on", () -> threads("usb-swap-") == 1);
 
         Idle other = new Idle("idle");
         add(other, "1.0.0");
@@ -245,6 +225,29 @@ class DriverSwapTest {
         }
     }
 
+    /**
+     * A counter device streaming through the counter driver, whose driver then leaves: returns the device once
+     * the swap bridge reads it on.
+     */
+    private PluggedDevice readOnAfterItsDriverLeft(long swapGraceMs) {
+        start(swapGraceMs);
+        add(counter(), "1.0.0");
+        PluggedDevice d = bus.plug(twin("CNT-1"));
+        String id = d.info().identity().key();
+        await("samples", () -> recorder.sampleCount(id) >= 10);
+        manager.removeDriver(serviceIds.get());
+        await("the device read on", () -> threads("usb-swap-") == 1);
+        return d;
+    }
+
+    private static CountingDriver counter() {
+        return new CountingDriver("counter", "CNT", CountingDriver.Fault.NONE);
+    }
+
+    private static CounterTwin twin(String serial) {
+        return CounterTwin.keepingNewest(serial, PERIOD, KEPT);
+    }
+
     /** @return its service id */
     private long add(Driver d, String version) {
         long id = serviceIds.incrementAndGet();
@@ -270,29 +273,5 @@ class DriverSwapTest {
             largest = Math.max(largest, samples.get(k).t() - samples.get(k - 1).t());
         }
         return largest / 1000.0;
-    }
-
-    private static long threads(String prefix) {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith(prefix)).count();
-    }
-
-    /** Threads of that name still alive after up to 2 s. */
-    private static long liveThreads(String prefix) {
-        long deadline = System.currentTimeMillis() + 2_000;
-        long n;
-        do {
-            n = threads(prefix);
-        } while (n > 0 && System.currentTimeMillis() < deadline && sleep(20));
-        return n;
-    }
-
-    private static boolean sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

@@ -17,6 +17,7 @@ import org.usblogd.audio.twin.MicrophoneTwin;
 import org.usblogd.audio.twin.MicrophoneTwin.Signal;
 import org.usblogd.audio.twin.MicrophoneTwin.Tone;
 import org.usblogd.sim.internal.VirtualBusBackend;
+import org.usblogd.testing.plugin.BusLink;
 import org.usblogd.testing.plugin.RecordingSink;
 import org.usblogd.api.usb.spi.BackendDevice;
 
@@ -240,100 +241,44 @@ class AudioSessionTest {
     void transfersThatFailAsAWholeAreCountedAndOnlyTwoSecondsOfThemInARowEndTheSession() throws Exception {
         BackendDevice mic = plug(new Signal(List.of(new Tone(1000, -20)), Double.NEGATIVE_INFINITY, 0));
         RecordingSink sink = new RecordingSink();
-        try (BusLink bus = new BusLink(mic, settings(AudioSettings.INTERVAL, "fast"))) {
-            int[] failing = { 3 };
-            org.usblogd.api.usb.DeviceLink link = new org.usblogd.api.usb.DeviceLink() {
-                @Override
-                public org.usblogd.api.usb.UsbDeviceInfo info() {
-                    return bus.info();
-                }
+        int[] failing = { 3 };
+        try (BusLink link = new BusLink(mic, settings(AudioSettings.INTERVAL, "fast")) {
+            /** The real stream, but the first transfers read fail whole, then every one. */
+            @Override
+            public org.usblogd.api.usb.InStream openStream(int e, int size, int inFlight) throws UsbException {
+                org.usblogd.api.usb.InStream real = super.openStream(e, size, inFlight);
+                return new org.usblogd.api.usb.InStream() {
+                    @Override
+                    public int endpoint() {
+                        return e;
+                    }
 
-                @Override
-                public org.usblogd.api.usb.DeviceIdentity identity() {
-                    return bus.identity();
-                }
+                    @Override
+                    public int read(byte[] b, int ms) throws UsbException {
+                        return readPackets(b, new int[0], ms);
+                    }
 
-                @Override
-                public DeviceSettings settings() {
-                    return bus.settings();
-                }
-
-                @Override
-                public void claim(int i) throws UsbException {
-                    bus.claim(i);
-                }
-
-                @Override
-                public void setAlternateSetting(int i, int a) throws UsbException {
-                    bus.setAlternateSetting(i, a);
-                }
-
-                @Override
-                public int control(int t, int r, int v, int i, byte[] d, int l, int ms) throws UsbException {
-                    return bus.control(t, r, v, i, d, l, ms);
-                }
-
-                @Override
-                public int bulk(int e, byte[] b, int l, int ms) throws UsbException {
-                    return bus.bulk(e, b, l, ms);
-                }
-
-                @Override
-                public int interrupt(int e, byte[] b, int l, int ms) throws UsbException {
-                    return bus.interrupt(e, b, l, ms);
-                }
-
-                @Override
-                public int isochronous(int e, byte[] b, int[] p, int ms) throws UsbException {
-                    return bus.isochronous(e, b, p, ms);
-                }
-
-                /** The real stream, but the first transfers read fail whole, then every one. */
-                @Override
-                public org.usblogd.api.usb.InStream openStream(int e, int size, int inFlight) throws UsbException {
-                    org.usblogd.api.usb.InStream real = bus.openStream(e, size, inFlight);
-                    return new org.usblogd.api.usb.InStream() {
-                        @Override
-                        public int endpoint() {
-                            return e;
+                    @Override
+                    public int readPackets(byte[] b, int[] p, int ms) throws UsbException {
+                        if (failing[0] != 0) {
+                            failing[0]--;
+                            throw new UsbException(UsbException.Kind.OTHER, "transfer failed (status 1)");
                         }
+                        return real.readPackets(b, p, ms);
+                    }
 
-                        @Override
-                        public int read(byte[] b, int ms) throws UsbException {
-                            return readPackets(b, new int[0], ms);
-                        }
+                    @Override
+                    public long completed() {
+                        return real.completed();
+                    }
 
-                        @Override
-                        public int readPackets(byte[] b, int[] p, int ms) throws UsbException {
-                            if (failing[0] != 0) {
-                                failing[0]--;
-                                throw new UsbException(UsbException.Kind.OTHER, "transfer failed (status 1)");
-                            }
-                            return real.readPackets(b, p, ms);
-                        }
-
-                        @Override
-                        public long completed() {
-                            return real.completed();
-                        }
-
-                        @Override
-                        public void close() {
-                            real.close();
-                        }
-                    };
-                }
-
-                @Override
-                public void clearHalt(int e) throws UsbException {
-                    bus.clearHalt(e);
-                }
-
-                @Override
-                public void resetDevice() throws UsbException {
-                    bus.resetDevice();
-                }
-            };
+                    @Override
+                    public void close() {
+                        real.close();
+                    }
+                };
+            }
+        }) {
             AudioSession session = AudioSession.open(link, sink);
             while (sink.samples("dropped").isEmpty()) {
                 session.poll();

@@ -20,6 +20,7 @@ import org.usblogd.api.usb.UsbConfigurationInfo;
 import org.usblogd.api.usb.spi.BackendDevice;
 import org.usblogd.audio.twin.MicrophoneTwin;
 import org.usblogd.sim.internal.VirtualBusBackend;
+import org.usblogd.testing.plugin.BusLink;
 import org.usblogd.testing.plugin.RecordingSink;
 
 /**

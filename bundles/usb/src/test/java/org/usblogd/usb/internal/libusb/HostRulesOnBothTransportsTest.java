@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,10 +18,7 @@ import org.usblogd.api.usb.UsbException;
 import org.usblogd.api.usb.UsbException.Kind;
 import org.usblogd.api.usb.UsbInterfaceInfo;
 import org.usblogd.api.usb.spi.BackendDevice;
-import org.usblogd.api.usb.spi.BackendListener;
 import org.usblogd.api.usb.spi.DeviceConnection;
-import org.usblogd.sim.internal.VirtualBusBackend;
-import org.usblogd.testing.umockdev.UsbTestbed;
 
 /**
  * A driver meets the same host rules on the virtual bus as on libusb over umockdev: a kernel driver's
@@ -35,35 +31,13 @@ class HostRulesOnBothTransportsTest {
 
     @Test
     void onTheVirtualBusAStalledEndpointStaysHaltedUntilCleared() throws Exception {
-        VirtualBusBackend bus = new VirtualBusBackend();
-        AtomicReference<BackendDevice> arrived = new AtomicReference<>();
-        bus.start(new BackendListener() {
-            @Override
-            public void arrived(BackendDevice d) {
-                arrived.set(d);
-            }
-
-            @Override
-            public void left(BackendDevice d) {
-            }
-        });
-        bus.plug(new EchoModel());
-        theHostRulesHold(arrived.get());
+        theHostRulesHold(OnTheVirtualBus.plug(new EchoModel()));
     }
 
     @Test
     void onLibUsbAStalledEndpointStaysHaltedUntilCleared() throws Exception {
-        UsbTestbed testbed = new UsbTestbed();
-        LibUsbBackend backend = LibUsbHarness.backend(testbed);
-        try {
-            testbed.plug(new EchoModel(), 1, 4, 9);
-            LibUsbHarness.activate(backend, "none");
-            RecordingListener listener = new RecordingListener();
-            backend.start(listener);
-            theHostRulesHold(listener.awaitArrival());
-        } finally {
-            backend.deactivate();
-            testbed.close();
+        try (LibUsbFixture usb = LibUsbFixture.withUdevd()) {
+            theHostRulesHold(usb.plugAndStart(new EchoModel(), 4, 9));
         }
     }
 

@@ -3,7 +3,6 @@ package org.usblogd.usb.internal.libusb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -13,10 +12,7 @@ import org.usblogd.api.usb.UsbEndpointInfo;
 import org.usblogd.api.usb.UsbInterfaceInfo;
 import org.usblogd.api.usb.UsbSpeed;
 import org.usblogd.api.usb.spi.BackendDevice;
-import org.usblogd.api.usb.spi.BackendListener;
 import org.usblogd.api.usb.spi.DeviceConnection;
-import org.usblogd.sim.internal.VirtualBusBackend;
-import org.usblogd.testing.umockdev.UsbTestbed;
 
 /**
  * What an isochronous driver (a USB microphone's) needs of either transport: the class-specific descriptors
@@ -32,39 +28,18 @@ class IsoStreamsOnBothTransportsTest {
     @Test
     void onTheVirtualBusAStreamGivesEachPacketOfTheSelectedSettingItsLengthAndMarksTheMissingOnes()
             throws Exception {
-        VirtualBusBackend bus = new VirtualBusBackend();
-        AtomicReference<BackendDevice> arrived = new AtomicReference<>();
-        bus.start(new BackendListener() {
-            @Override
-            public void arrived(BackendDevice d) {
-                arrived.set(d);
-            }
-
-            @Override
-            public void left(BackendDevice d) {
-            }
-        });
-        bus.plug(new IsoModel());
-        described(arrived.get().info());
-        streams(arrived.get());
+        BackendDevice device = OnTheVirtualBus.plug(new IsoModel());
+        described(device.info());
+        streams(device);
     }
 
     @Test
     void onLibUsbAStreamGivesEachPacketOfTheSelectedSettingItsLengthAndMarksTheMissingOnes() throws Exception {
-        UsbTestbed testbed = new UsbTestbed();
-        LibUsbBackend backend = LibUsbHarness.backend(testbed);
-        try {
-            testbed.plug(new IsoModel(), 1, 4, 9);
-            LibUsbHarness.activate(backend, "none");
-            RecordingListener listener = new RecordingListener();
-            backend.start(listener);
-            BackendDevice device = listener.awaitArrival();
-            LibUsbHarness.awaitEventThread(backend);
+        try (LibUsbFixture usb = LibUsbFixture.withUdevd()) {
+            BackendDevice device = usb.plugAndStart(new IsoModel(), 4, 9);
+            LibUsbHarness.awaitEventThread(usb.backend);
             described(device.info());
             streams(device);
-        } finally {
-            backend.deactivate();
-            testbed.close();
         }
     }
 

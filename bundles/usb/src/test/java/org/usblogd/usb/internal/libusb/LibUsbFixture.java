@@ -12,9 +12,11 @@ import org.usblogd.testing.umockdev.UsbTestbed;
  * A umockdev testbed, a libusb backend that looks at it (not yet activated) and a listener recording what
  * the backend reports; after the test the backend is stopped, the testbed closed, and no libusb or sysfs
  * watcher thread may be left. Register it with {@code @RegisterExtension} on an instance field: JUnit makes a
- * test instance, so a fixture, for each test. A test's own {@code @AfterEach} runs before this one.
+ * test instance, so a fixture, for each test. A test's own {@code @AfterEach} runs before this one. A test that
+ * needs libusb in only some of its methods opens one in a try-with-resources instead: closing stops the backend
+ * and closes the testbed, without the checks on threads.
  */
-public class LibUsbFixture implements AfterEachCallback {
+public class LibUsbFixture implements AfterEachCallback, AutoCloseable {
     public final UsbTestbed testbed;
     public final LibUsbBackend backend;
     final RecordingListener listener = new RecordingListener();
@@ -46,9 +48,14 @@ public class LibUsbFixture implements AfterEachCallback {
     }
 
     @Override
-    public void afterEach(ExtensionContext context) throws InterruptedException {
+    public void close() throws InterruptedException {
         backend.deactivate();
         testbed.close();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws InterruptedException {
+        close();
         assertThat(LibUsbHotplugTest.threads("usb-libusb-")).as("event and lifecycle threads after stop").isZero();
         assertThat(LibUsbHotplugTest.threads("usb-sysfs-watcher")).as("watcher threads after stop").isZero();
     }

@@ -1,4 +1,4 @@
-package org.usblogd.audio;
+package org.usblogd.testing.plugin;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,21 +15,21 @@ import org.usblogd.api.usb.spi.DeviceConnection;
 /**
  * A driver's link to a device on the virtual bus, opened as the core opens one: claims detach the kernel
  * driver first, and closing closes the streams, releases the claims, binds the kernel drivers again and
- * closes the connection. Transfers wait on the bus as
- * they do in the daemon.
+ * closes the connection. Transfers wait on the bus as they do in the daemon. Not final: a test that needs a
+ * fault on the real link overrides the one transfer it breaks.
  */
-final class BusLink implements DeviceLink, AutoCloseable {
+public class BusLink implements DeviceLink, AutoCloseable {
     private final UsbDeviceInfo info;
     private final DeviceConnection connection;
     private final List<Integer> claimed = new ArrayList<>();
     private final List<InStream> streams = new ArrayList<>();
     private final DeviceSettings settings;
 
-    BusLink(BackendDevice device) throws UsbException {
+    public BusLink(BackendDevice device) throws UsbException {
         this(device, DeviceSettings.NONE);
     }
 
-    BusLink(BackendDevice device, DeviceSettings settings) throws UsbException {
+    public BusLink(BackendDevice device, DeviceSettings settings) throws UsbException {
         this.info = device.info();
         this.connection = device.open();
         this.settings = settings;
