@@ -1,5 +1,6 @@
 package org.usblogd.store.internal;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -21,6 +22,8 @@ final class DeviceFeed {
     private int grownTo = Chunk.FIRST_CAPACITY;
     /** The filling and the spare chunk's heap, for the writer's figure of what it holds. */
     private volatile long heldBytes;
+    /** Set once the device has left: where samples given after that are counted. */
+    private AtomicLong retired;
 
     /**
      * @param chunkSamples the most samples in one chunk
@@ -34,7 +37,7 @@ final class DeviceFeed {
     }
 
     synchronized void append(ChannelRef ref, long t, double v) {
-        accepted++;
+        count(1);
         if (refusing.getAsBoolean()) {
             queue.refuse(deviceKey, 1, t, t);
             return;
@@ -42,7 +45,7 @@ final class DeviceFeed {
         Chunk c = filling();
         room(c, 1);
         c.add(ref, t, v);
-        if (c.full()) {
+        if (c.full() || retired != null) {
             handOff();
         }
     }
@@ -52,7 +55,7 @@ final class DeviceFeed {
         if (n == 0) {
             return;
         }
-        accepted += n;
+        count(n);
         if (refusing.getAsBoolean()) {
             long first = Long.MAX_VALUE;
             long last = Long.MIN_VALUE;
@@ -69,7 +72,7 @@ final class DeviceFeed {
             int k = room(c, n - done);
             c.add(ref, t, v, offset + done, k);
             done += k;
-            if (c.full()) {
+            if (c.full() || retired != null && done == n) {
                 handOff();
             }
         }
@@ -82,9 +85,23 @@ final class DeviceFeed {
         }
     }
 
-    /** A chunk the writer has stored comes back to be filled again; one is kept. */
+    /**
+     * The device has left, and the writer no longer visits this feed: what it holds goes to the writer now,
+     * its spare chunk is let go, and a sample a session still gives (a driver slow to stop) goes to the writer
+     * at once, counted in {@code acceptedAfter} (which this feed's count also joins). A device that comes back
+     * gets a new feed; without this, each device key ever seen would keep its chunks for good.
+     */
+    synchronized void retire(AtomicLong acceptedAfter) {
+        retired = acceptedAfter;
+        acceptedAfter.addAndGet(accepted);
+        spare = null;
+        collect();
+        updateHeld();
+    }
+
+    /** A chunk the writer has stored comes back to be filled again; one is kept while the device is here. */
     synchronized void recycle(Chunk c) {
-        if (spare == null) {
+        if (spare == null && retired == null) {
             c.clear();
             spare = c;
             updateHeld();
@@ -98,6 +115,14 @@ final class DeviceFeed {
 
     long heldBytes() {
         return heldBytes;
+    }
+
+    private void count(int n) {
+        if (retired == null) {
+            accepted += n;
+        } else {
+            retired.addAndGet(n);
+        }
     }
 
     private Chunk filling() {

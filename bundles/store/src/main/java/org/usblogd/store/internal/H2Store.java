@@ -300,6 +300,7 @@ public class H2Store implements SampleRecorder, SampleStore, StatusService, Stor
 
     @Override
     public void deviceDetached(DeviceIdentity device) {
+        sinks.remove(device.key()); // one that comes back declares its channels again
         writer.detached(device.key(), StoreClock.SYSTEM.wallMicros());
         writer.event(device.key(), "device.detached", null);
     }

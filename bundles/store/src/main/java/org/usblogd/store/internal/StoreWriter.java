@@ -82,8 +82,13 @@ final class StoreWriter implements Runnable {
     private String compactionError;
     private final ChunkQueue queue;
     private final int chunkSamples;
-    /** Each device's feed, made at its first sink and kept: the writer collects their partly filled chunks. */
+    /**
+     * Each attached device's feed, made at its first sink and kept until it leaves: the writer collects their
+     * partly filled chunks.
+     */
     private final Map<String, DeviceFeed> feeds = new ConcurrentHashMap<>();
+    /** What the feeds of devices that left had accepted. */
+    private final AtomicLong acceptedByDeparted = new AtomicLong();
     private final CommitTimes commitTimes = new CommitTimes();
     private final EventQueue events;
     private final DeviceStates states = new DeviceStates();
@@ -200,6 +205,15 @@ final class StoreWriter implements Runnable {
     void detached(String key, long t) {
         states.update(key, old -> old == null ? new DeviceRow(key, null, null, null, false, t, t)
                 : new DeviceRow(key, old.info(), old.backend(), old.driver(), false, old.firstSeen(), t));
+        DeviceFeed feed = feeds.remove(key);
+        if (feed != null) {
+            feed.retire(acceptedByDeparted);
+        }
+    }
+
+    /** How many devices' feeds the writer visits: the attached ones that gave samples. */
+    int feeds() {
+        return feeds.size();
     }
 
     // ---- health and figures ----
@@ -223,7 +237,7 @@ final class StoreWriter implements Runnable {
     }
 
     long accepted() {
-        long n = 0;
+        long n = acceptedByDeparted.get();
         for (DeviceFeed f : feeds.values()) {
             n += f.accepted();
         }

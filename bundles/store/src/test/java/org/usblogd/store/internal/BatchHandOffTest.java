@@ -122,6 +122,36 @@ class BatchHandOffTest extends OnStoreFile {
     }
 
     @Test
+    void aDeviceThatLeftLetsGoOfItsChunksAndWhatItsSessionStillGivesIsStored() throws Exception {
+        StoreWriter writer = new StoreWriter(ds, 100_000, 4_096, 100, 1_000);
+        writer.start();
+        SqlSampleStore store = new SqlSampleStore(ds);
+        for (int device = 0; device < 50; device++) { // replugged into a new port each time: a new key each time
+            String key = "1209:0011@1-" + device;
+            ChannelSink volts = attach(writer, key).channel(VOLTS);
+            long[] t = new long[100];
+            double[] v = new double[100];
+            for (int i = 0; i < 100; i++) {
+                t[i] = T0 + device * 1_000_000L + i;
+                v[i] = i;
+            }
+            volts.accept(t, v, 0, 99);
+            writer.detached(key, T0 + device * 1_000_000L + 99);
+            volts.accept(t[99], v[99]); // from a driver slow to stop
+        }
+        assertThat(writer.feeds()).as("feeds of devices that left").isZero();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (store.samples(SampleQuery.all(), s -> { }) < 5_000 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(writer.stop(20_000)).isTrue();
+        assertThat(writer.accepted()).isEqualTo(5_000);
+        assertThat(writer.written()).isEqualTo(5_000);
+        assertThat(stored()).hasSize(5_000);
+        assertThat(writer.feeds()).isZero();
+    }
+
+    @Test
     void samplesGivenWhileTheStoreClosesAreRefusedAndCounted() throws Exception {
         StoreWriter writer = new StoreWriter(ds, 100_000, 4_096, 50, 1_000);
         writer.start();
