@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.usblogd.api.store.Micros;
-import org.usblogd.api.store.StoredSample;
 import org.usblogd.api.store.StoredSummary;
 
 /**
@@ -43,16 +42,24 @@ final class CsvRows {
         bytes(line.getBytes(StandardCharsets.UTF_8));
     }
 
-    void sample(StoredSample s) throws IOException {
-        time(s.timeMicros());
+    /** Samples {@code from} to {@code to} (exclusive) of one channel, a row each. */
+    void samples(String device, String channel, String unit, long[] times, double[] values, int from, int to)
+            throws IOException {
+        for (int i = from; i < to; i++) {
+            row(times[i], device, channel, values[i], unit);
+        }
+    }
+
+    private void row(long timeMicros, String device, String channel, double value, String unit) throws IOException {
+        time(timeMicros);
         comma();
-        field(DEVICE, s.device());
+        field(DEVICE, device);
         comma();
-        field(CHANNEL, s.channel());
+        field(CHANNEL, channel);
         comma();
-        number(s.value());
+        number(value);
         comma();
-        field(UNIT, s.unit());
+        field(UNIT, unit);
         newline();
     }
 

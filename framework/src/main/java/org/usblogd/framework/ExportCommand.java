@@ -123,7 +123,13 @@ final class ExportCommand implements Callable<Integer> {
             if (csv) {
                 rows.header(header());
                 if (tier == Tier.RAW) {
-                    store.samples(devices, channels, from, to, sample -> csv(rows, sample));
+                    store.samples(devices, channels, from, to, (d, c, u, t, v, first, end) -> {
+                        try {
+                            rows.samples(d, c, u, t, v, first, end);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
                 } else {
                     store.summaries(devices, channels, from, to, tier, summary -> csv(rows, summary));
                 }
@@ -157,14 +163,6 @@ final class ExportCommand implements Callable<Integer> {
 
     private String header() {
         return tier == Tier.RAW ? "time,device,channel,value,unit\n" : "time,device,channel,min,max,mean,count,unit\n";
-    }
-
-    private static void csv(CsvRows rows, StoredSample s) {
-        try {
-            rows.sample(s);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static void csv(CsvRows rows, StoredSummary s) {

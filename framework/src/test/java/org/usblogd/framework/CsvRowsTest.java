@@ -32,14 +32,23 @@ class CsvRowsTest {
         ByteArrayOutputStream got = new ByteArrayOutputStream();
         CsvRows rows = new CsvRows(got);
         long t = 1_764_547_200_000_000L;
-        for (int i = 0; i < 200_000; i++) {
-            long time = i < times.length ? times[i] : (t += r.nextInt(3) == 0 ? r.nextInt(2_000_000) : r.nextInt(1_000));
-            double v = i < values.length ? values[i] : r.nextInt(4) == 0 ? values[r.nextInt(values.length)]
-                    : Math.round(r.nextGaussian() * 10_000) / 100.0;
-            StoredSample s = new StoredSample(time, texts[r.nextInt(texts.length)], texts[r.nextInt(texts.length)], v,
-                    texts[r.nextInt(texts.length)]);
-            want.append(expected(s));
-            rows.sample(s);
+        long[] runTimes = new long[40];
+        double[] runValues = new double[40];
+        for (int i = 0; i < 200_000;) {
+            // a run of one channel's samples, somewhere in the store's arrays
+            String device = texts[r.nextInt(texts.length)];
+            String channel = texts[r.nextInt(texts.length)];
+            String unit = texts[r.nextInt(texts.length)];
+            int from = r.nextInt(10);
+            int to = from + 1 + r.nextInt(i < times.length ? 1 : 30);
+            for (int k = from; k < to; k++, i++) {
+                runTimes[k] = i < times.length ? times[i]
+                        : (t += r.nextInt(3) == 0 ? r.nextInt(2_000_000) : r.nextInt(1_000));
+                runValues[k] = i < values.length ? values[i] : r.nextInt(4) == 0 ? values[r.nextInt(values.length)]
+                        : Math.round(r.nextGaussian() * 10_000) / 100.0;
+                want.append(expected(new StoredSample(runTimes[k], device, channel, runValues[k], unit)));
+            }
+            rows.samples(device, channel, unit, runTimes, runValues, from, to);
         }
         rows.flush();
         assertThat(got.toString(StandardCharsets.UTF_8)).isEqualTo(want.toString());

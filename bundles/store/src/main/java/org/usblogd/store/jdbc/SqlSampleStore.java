@@ -51,11 +51,25 @@ public final class SqlSampleStore implements SampleStore {
     public long samples(List<String> devices, List<String> channels, Instant from, Instant to,
             Consumer<StoredSample> out) throws StoreException {
         try (Connection c = dataSource.getConnection()) {
-            return new BlockMerge(c, devices, channels, from == null ? null : micros(from),
-                    to == null ? null : micros(to)).run(out);
+            return merge(c, devices, channels, from, to).run(out);
         } catch (SQLException e) {
             throw new StoreException("reading samples failed: " + e.getMessage(), e);
         }
+    }
+
+    /** The same samples as runs of a channel's: no object per sample. */
+    public long samples(List<String> devices, List<String> channels, Instant from, Instant to, SampleRuns out)
+            throws StoreException {
+        try (Connection c = dataSource.getConnection()) {
+            return merge(c, devices, channels, from, to).run(out);
+        } catch (SQLException e) {
+            throw new StoreException("reading samples failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static BlockMerge merge(Connection c, List<String> devices, List<String> channels, Instant from,
+            Instant to) {
+        return new BlockMerge(c, devices, channels, from == null ? null : micros(from), to == null ? null : micros(to));
     }
 
     @Override

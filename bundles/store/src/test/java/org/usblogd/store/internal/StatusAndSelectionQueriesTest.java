@@ -71,6 +71,19 @@ class StatusAndSelectionQueriesTest extends OnStoreFile {
                     .map(StoredSample::value)).as("each channel's samples in the order they came")
                     .isSortedAccordingTo(Double::compare).hasSize(40);
         }
+        // as runs of one channel's samples (the export's way), the same samples in the same order, also between
+        // two times that fall inside blocks
+        Instant from = SqlSampleStore.instant(read.get(37).timeMicros());
+        Instant to = SqlSampleStore.instant(read.get(201).timeMicros());
+        List<StoredSample> runs = new ArrayList<>();
+        new SqlSampleStore(ds).samples(List.of(), List.of(), from, to, (device, channel, unit, t, v, first, end) -> {
+            for (int i = first; i < end; i++) {
+                runs.add(new StoredSample(t[i], device, channel, v[i], unit));
+            }
+        });
+        assertThat(runs).containsExactlyElementsOf(read.stream()
+                .filter(x -> x.timeMicros() >= read.get(37).timeMicros() && x.timeMicros() < read.get(201).timeMicros())
+                .toList());
     }
 
     /** Three devices with co2 and temperature, a sample a second each for 30 s, in blocks of 4 samples. */
