@@ -3,10 +3,10 @@ package org.usblogd.framework;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.usblogd.api.store.Micros;
 import org.usblogd.api.store.StoredSummary;
 
 /**
@@ -115,7 +115,8 @@ final class CsvRows {
     private void second(long s) {
         long d = Math.floorDiv(s, 86_400L);
         if (d != day || secondText == null) {
-            String text = Micros.toInstant(d * 86_400_000_000L).toString();
+            // in seconds: the day's first microsecond is beyond a long for the earliest times
+            String text = Instant.ofEpochSecond(d * 86_400L).toString();
             byte[] date = text.substring(0, text.indexOf('T') + 1).getBytes(StandardCharsets.US_ASCII);
             secondText = java.util.Arrays.copyOf(date, date.length + 8);
             secondText[date.length + 2] = ':';

@@ -24,7 +24,7 @@ class CsvRowsTest {
         Random r = new Random(7);
         long[] times = { 0, 1, -1, 999_999, 1_000_000, 1_764_547_200_000_000L, 1_764_547_200_123_000L,
             1_764_547_200_123_456L, 1_764_547_200_000_001L, -62_135_596_800_000_000L, 253_402_300_799_999_999L,
-            253_402_300_800_000_000L, Long.MAX_VALUE / 2 };
+            253_402_300_800_000_000L, Long.MAX_VALUE / 2, Long.MIN_VALUE, Long.MIN_VALUE + 1, Long.MAX_VALUE };
         double[] values = { 0.0, -0.0, 21.41, -273.15, 1e-300, 1e300, Double.NaN, Double.POSITIVE_INFINITY,
             Double.NEGATIVE_INFINITY, Double.MIN_VALUE, 123456789.125, 3 };
         String[] texts = { "co2", "°C", "a,b", "say \"hi\"", "line\nbreak", "", null, "Außentemperatur" };

@@ -95,6 +95,7 @@ final class DeviceFeed {
         retired = acceptedAfter;
         acceptedAfter.addAndGet(accepted);
         spare = null;
+        grownTo = Chunk.FIRST_CAPACITY; // each late sample goes alone: not in a chunk as large as a busy one
         collect();
         updateHeld();
     }

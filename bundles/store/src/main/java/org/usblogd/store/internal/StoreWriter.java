@@ -205,9 +205,11 @@ final class StoreWriter implements Runnable {
     void detached(String key, long t) {
         states.update(key, old -> old == null ? new DeviceRow(key, null, null, null, false, t, t)
                 : new DeviceRow(key, old.info(), old.backend(), old.driver(), false, old.firstSeen(), t));
-        DeviceFeed feed = feeds.remove(key);
-        if (feed != null) {
-            feed.retire(acceptedByDeparted);
+        synchronized (acceptedByDeparted) { // accepted() never sees the feed's count in neither place
+            DeviceFeed feed = feeds.remove(key);
+            if (feed != null) {
+                feed.retire(acceptedByDeparted);
+            }
         }
     }
 
@@ -237,11 +239,13 @@ final class StoreWriter implements Runnable {
     }
 
     long accepted() {
-        long n = acceptedByDeparted.get();
-        for (DeviceFeed f : feeds.values()) {
-            n += f.accepted();
+        synchronized (acceptedByDeparted) {
+            long n = acceptedByDeparted.get();
+            for (DeviceFeed f : feeds.values()) {
+                n += f.accepted();
+            }
+            return n;
         }
-        return n;
     }
 
     long written() {

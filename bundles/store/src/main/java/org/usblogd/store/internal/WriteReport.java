@@ -1,7 +1,6 @@
 package org.usblogd.store.internal;
 
-import java.util.Collections;
-import java.util.IdentityHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -13,7 +12,8 @@ final class WriteReport {
     private static final Logger log = LoggerFactory.getLogger(WriteReport.class);
     private static final long EVERY_NANOS = 60_000_000_000L;
 
-    private final Set<ChannelRef> logged = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Channels whose first sample was said; a device that comes back is not said again. */
+    private final Set<ChannelRef> logged = new HashSet<>();
     private long lastAt;
     private long lastTotal;
     private boolean started;

@@ -152,6 +152,64 @@ class BatchHandOffTest extends OnStoreFile {
     }
 
     @Test
+    void samplesGivenAfterTheDeviceLeftGoInChunksOfTheirOwnSizeNotOfABusyDevices() {
+        ChunkQueue queue = new ChunkQueue(1_000_000);
+        DeviceFeed feed = new DeviceFeed("1209:0011@1-1", 4_096, queue, () -> false);
+        ChannelRef volts = new ChannelRef("1209:0011@1-1", VOLTS);
+        feed.append(volts, new long[4_096], new double[4_096], 0, 4_096); // busy: its chunks grew to the most
+        feed.retire(new java.util.concurrent.atomic.AtomicLong());
+        long before = queue.heldBytes();
+        for (int i = 0; i < 1_000; i++) {
+            feed.append(volts, T0 + i, i);
+        }
+        assertThat(queue.size()).isEqualTo(5_096);
+        assertThat(queue.heldBytes() - before).as("heap of 1000 samples handed over one by one")
+                .isLessThanOrEqualTo(1_000L * (Chunk.OVERHEAD_BYTES + Chunk.FIRST_CAPACITY * 24L));
+    }
+
+    @Test
+    void aDeviceThatComesBackGoesOnInTheBlockItWasFillingAndTheCountOfAcceptedSamplesNeverGoesDown()
+            throws Exception {
+        StoreWriter writer = new StoreWriter(ds, 1_000_000, 4_096, 100, 1_000);
+        writer.start();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        List<String> wentDown = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> { // as the metrics endpoint reads it
+            long last = 0;
+            while (!done.get()) {
+                long now = writer.accepted();
+                if (now < last) {
+                    wentDown.add(last + " -> " + now);
+                }
+                last = now;
+            }
+        });
+        reader.start();
+        String key = "1209:0011@1-1";
+        long[] t = new long[1_000];
+        double[] v = new double[1_000];
+        for (int replug = 0; replug < 200; replug++) {
+            ChannelSink volts = attach(writer, key).channel(VOLTS);
+            for (int i = 0; i < 1_000; i++) {
+                t[i] = T0 + replug * 1_000L + i;
+            }
+            volts.accept(t, v, 0, 1_000);
+            writer.detached(key, t[999]);
+        }
+        done.set(true);
+        reader.join();
+        assertThat(writer.stop(20_000)).isTrue();
+        assertThat(wentDown).as("accepted() going down").isEmpty();
+        assertThat(writer.accepted()).isEqualTo(200_000);
+        assertThat(stored()).hasSize(200_000);
+        try (var c = ds.getConnection(); var s = c.createStatement();
+                var rs = s.executeQuery("SELECT COUNT(*) FROM sample_block")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("blocks of 4096 for 200,000 samples of one channel").isEqualTo(49);
+        }
+    }
+
+    @Test
     void samplesGivenWhileTheStoreClosesAreRefusedAndCounted() throws Exception {
         StoreWriter writer = new StoreWriter(ds, 100_000, 4_096, 50, 1_000);
         writer.start();
