@@ -112,6 +112,9 @@ public final class SoakBenchmark {
         List<Point> heap = new ArrayList<>();
         List<Point> classes = new ArrayList<>();
         List<Point> loaders = new ArrayList<>();
+        List<Point> cache = new ArrayList<>();
+        List<Point> heapBesideCache = new ArrayList<>();
+        javax.sql.DataSource db = null;
         double warmUp = Math.min(10, minutes / 3.0);
         boolean baselined = false;
         long peakKb = 0;
@@ -144,7 +147,18 @@ public final class SoakBenchmark {
                 if (ms >= nextGc) {
                     nextGc += 60_000;
                     jcmd(pid, "GC.run");
-                    heap.add(new Point(m, heapUsedKb(jcmd(pid, "GC.heap_info")) / 1024.0));
+                    double heapMb = heapUsedKb(jcmd(pid, "GC.heap_info")) / 1024.0;
+                    heap.add(new Point(m, heapMb));
+                    if (db == null) {
+                        db = ServerDatabase.of(dir.resolve("state"), 60);
+                    }
+                    // H2's page cache fills up to its bound (16 MB) as the file grows and is read: heap that
+                    // stops growing there, unlike a leak; shown apart so that the rest's slope can be read
+                    double cacheMb = pageCacheMb(db);
+                    if (cacheMb >= 0) {
+                        cache.add(new Point(m, cacheMb));
+                        heapBesideCache.add(new Point(m, heapMb - cacheMb));
+                    }
                     String stats = jcmd(pid, "VM.classloader_stats");
                     loaders.add(new Point(m, loaderCount(stats)));
                     classes.add(new Point(m, classCount(stats)));
@@ -172,6 +186,8 @@ public final class SoakBenchmark {
                     change));
             print(out, label, "resident memory (MB)", rss, warmUp);
             print(out, label, "heap in use after a full GC (MB)", heap, warmUp);
+            print(out, label, "of which the database's page cache (MB, bounded at 16)", cache, warmUp);
+            print(out, label, "heap in use after a full GC besides the page cache (MB)", heapBesideCache, warmUp);
             print(out, label, "threads", threads, warmUp);
             print(out, label, "open file descriptors", fds, warmUp);
             print(out, label, "classes loaded", classes, warmUp);
@@ -202,6 +218,16 @@ public final class SoakBenchmark {
         out.append(String.format(Locale.ROOT, "soak [%s]: %s: %.1f -> %.1f after the warm-up of %.0f min, slope %+.2f"
                 + " per hour%n", label, what, after.get(0).value(), after.get(after.size() - 1).value(), warmUp,
                 60 * slope(after)));
+    }
+
+    /** The store's H2 page cache in MB (H2 counts it in whole MB), or -1 when the database did not say. */
+    private static double pageCacheMb(javax.sql.DataSource db) {
+        try (var c = db.getConnection(); var s = c.createStatement(); var rs = s.executeQuery("SELECT SETTING_VALUE"
+                + " FROM INFORMATION_SCHEMA.SETTINGS WHERE SETTING_NAME = 'info.CACHE_SIZE'")) {
+            return rs.next() ? Double.parseDouble(rs.getString(1)) : -1;
+        } catch (java.sql.SQLException | NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Least squares, per minute. */
