@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -18,13 +20,15 @@ import java.util.regex.Pattern;
  * it reads the daemon's resident memory, threads and open files from /proc, and every minute, after a full GC
  * asked with jcmd, the heap in use and the classes and class loaders alive. It prints each series' slope per
  * hour after the warm-up (the first 10 minutes, or the first third of a shorter run), and the peak resident
- * memory. With {@code -XX:NativeMemoryTracking=summary} among the JVM options it also prints what native
- * memory grew in, from the end of the warm-up to the end. Prints figures, asserts nothing; not run by the
+ * memory, and what the live heap grew in (class histograms at the end of the warm-up and at the end). With
+ * {@code -XX:NativeMemoryTracking=summary} among the JVM options it also prints what native memory grew in, over
+ * the same span. Prints figures, asserts nothing; not run by the
  * suite (a main class, run by bench/soak).
  */
 public final class SoakBenchmark {
     private static final long SAMPLE_MS = 10_000;
     private static final Pattern USED = Pattern.compile("used (\\d+)K");
+    private static final Pattern HISTOGRAM_ROW = Pattern.compile("(?m)^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
 
     private record Point(double minutes, double value) {
     }
@@ -117,6 +121,7 @@ public final class SoakBenchmark {
         javax.sql.DataSource db = null;
         double warmUp = Math.min(10, minutes / 3.0);
         boolean baselined = false;
+        Map<String, long[]> histogramAtWarmUp = Map.of();
         long peakKb = 0;
         long start = System.nanoTime();
         long nextSample = 0;
@@ -163,8 +168,11 @@ public final class SoakBenchmark {
                     String stats = jcmd(pid, "VM.classloader_stats");
                     loaders.add(new Point(m, loaderCount(stats)));
                     classes.add(new Point(m, classCount(stats)));
-                    if (nmt && !baselined && m >= warmUp) {
-                        jcmd(pid, "VM.native_memory", "baseline");
+                    if (!baselined && m >= warmUp) {
+                        if (nmt) {
+                            jcmd(pid, "VM.native_memory", "baseline");
+                        }
+                        histogramAtWarmUp = histogram(jcmd(pid, "GC.class_histogram"));
                         baselined = true;
                     }
                 }
@@ -182,6 +190,7 @@ public final class SoakBenchmark {
                 Thread.sleep(200);
             }
             String nmtDiff = nmt && baselined ? jcmd(pid, "VM.native_memory", "summary.diff") : "";
+            Map<String, long[]> histogramAtEnd = baselined ? histogram(jcmd(pid, "GC.class_histogram")) : Map.of();
             out.append(String.format(Locale.ROOT, "soak [%s]: resident memory %.0f MB at the end, peak %.0f MB;"
                     + " %d driver swaps and replugs%n", label, rss.get(rss.size() - 1).value(), peakKb / 1024.0,
                     change));
@@ -198,6 +207,12 @@ public final class SoakBenchmark {
                         + " summary.diff):\n");
                 nmtDiff.lines().filter(l -> l.contains("(") && l.contains("committed=") && l.contains("+"))
                         .forEach(l -> out.append("soak [" + label + "]:   " + l.strip() + "\n"));
+            }
+            if (baselined) {
+                out.append("soak [" + label + "]: what the live heap grew in since the warm-up (jcmd"
+                        + " GC.class_histogram, after a full GC; the 12 largest growths):\n");
+                grewMost(histogramAtWarmUp, histogramAtEnd, 12).forEach(l -> out.append("soak [" + label + "]:   "
+                        + l + "\n"));
             }
             System.out.print(out);
             return peakKb;
@@ -284,6 +299,27 @@ public final class SoakBenchmark {
     static long classCount(String stats) {
         Matcher m = Pattern.compile("Total = \\d+\\s+(\\d+)").matcher(stats);
         return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /** GC.class_histogram's rows ("num: instances bytes class") as class name to {instances, bytes}. */
+    static Map<String, long[]> histogram(String text) {
+        Map<String, long[]> rows = new HashMap<>();
+        Matcher m = HISTOGRAM_ROW.matcher(text);
+        while (m.find()) {
+            rows.merge(m.group(3), new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))},
+                    (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+        }
+        return rows;
+    }
+
+    /** The classes whose bytes grew most from one histogram to the next, as printable lines. */
+    static List<String> grewMost(Map<String, long[]> before, Map<String, long[]> after, int count) {
+        return after.entrySet().stream().map(e -> {
+            long[] was = before.getOrDefault(e.getKey(), new long[2]);
+            return Map.entry(e.getKey(), new long[] {e.getValue()[0] - was[0], e.getValue()[1] - was[1]});
+        }).filter(e -> e.getValue()[1] > 0).sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
+                .limit(count).map(e -> String.format(Locale.ROOT, "%+,10d bytes %+,8d instances  %s",
+                        e.getValue()[1], e.getValue()[0], e.getKey())).toList();
     }
 
     private static String jcmd(long pid, String... command) throws Exception {
