@@ -194,6 +194,10 @@ public final class SoakBenchmark {
             out.append(String.format(Locale.ROOT, "soak [%s]: resident memory %.0f MB at the end, peak %.0f MB;"
                     + " %d driver swaps and replugs%n", label, rss.get(rss.size() - 1).value(), peakKb / 1024.0,
                     change));
+            Path dbFile = dir.resolve("state/db/usblogd.mv.db");
+            out.append(String.format(Locale.ROOT, "soak [%s]: the daemon read %.0f MB and wrote %.0f MB of files"
+                    + " (/proc/PID/io, from the disk or its cache) while the database file grew to %.1f MB%n", label,
+                    io(pid, "rchar") / 1e6, io(pid, "wchar") / 1e6, Files.exists(dbFile) ? Files.size(dbFile) / 1e6 : 0.0));
             print(out, label, "resident memory (MB)", rss, warmUp);
             print(out, label, "heap in use after a full GC (MB)", heap, warmUp);
             print(out, label, "of which the database's page cache (MB, bounded at 8)", cache, warmUp);
@@ -261,6 +265,16 @@ public final class SoakBenchmark {
         }
         double d = n * sxx - sx * sx;
         return d == 0 ? 0 : (n * sxy - sx * sy) / d;
+    }
+
+    /** A counter of /proc/PID/io (rchar, wchar: bytes through read and write calls, files and sockets). */
+    private static long io(long pid, String field) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/io"))) {
+            if (line.startsWith(field + ":")) {
+                return Long.parseLong(line.substring(field.length() + 1).strip());
+            }
+        }
+        return -1;
     }
 
     private static long status(long pid, String field) throws IOException {

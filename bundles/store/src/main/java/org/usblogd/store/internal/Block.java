@@ -9,11 +9,12 @@ import org.usblogd.store.jdbc.BlockEncoder;
 
 /**
  * A block of one channel's samples in the writer's memory, from its first sample until the database holds
- * it for good. While it fills it keeps its samples in arrays that grow as needed and is written again at
- * each commit, so that recent samples are as queryable as old ones; its encoder encodes each sample once,
- * at the first commit after it came, not the whole block at every commit. Once full (or when time goes
- * back) it is sealed: the encoder's bytes kept, its arrays let go, so a long outage holds about 2 bytes a
- * sample, not 16.
+ * it for good. While it fills it is written again at each commit, so that recent samples are as queryable as
+ * old ones; its encoder encodes each sample once, at the first commit after it came, not the whole block at
+ * every commit. Its arrays hold only the samples not yet counted as written (those since the last commit,
+ * or since the last that worked): the rest are in the encoder at about 2 bytes a sample, not 16, so a slow
+ * channel's block that takes hours to fill does not grow the heap by 64 kB meanwhile. Once full (or when
+ * time goes back) it is sealed: the encoder's bytes kept, its arrays let go.
  */
 final class Block {
     private static final int FIRST_CAPACITY = 64;
@@ -22,8 +23,11 @@ final class Block {
 
     final ChannelRef channel;
     private final int capacity;
+    /** Samples {@code base} to {@code size - 1}: those not yet counted as written. */
     private long[] times;
     private double[] values;
+    private int base;
+    private double firstValue;
     /** Null once sealed. */
     private BlockEncoder encoder = new BlockEncoder();
     /** Null until sealed. */
@@ -56,13 +60,14 @@ final class Block {
         if (encoded != null || size == capacity || size > 0 && t < last) {
             return false;
         }
-        if (size == times.length) {
-            makeRoom(size + 1);
+        if (size - base == times.length) {
+            makeRoom(size - base + 1);
         }
-        times[size] = t;
-        values[size] = v;
+        times[size - base] = t;
+        values[size - base] = v;
         if (size == 0) {
             first = t;
+            firstValue = v;
         }
         last = t;
         size++;
@@ -88,13 +93,14 @@ final class Block {
         if (n == 0) {
             return 0;
         }
-        if (size + n > times.length) {
-            makeRoom(size + n);
+        if (size - base + n > times.length) {
+            makeRoom(size - base + n);
         }
-        System.arraycopy(t, offset, times, size, n);
-        System.arraycopy(v, offset, values, size, n);
+        System.arraycopy(t, offset, times, size - base, n);
+        System.arraycopy(v, offset, values, size - base, n);
         if (size == 0) {
             first = t[offset];
+            firstValue = v[offset];
         }
         last = previous;
         size += n;
@@ -106,6 +112,34 @@ final class Block {
         int grown = Math.min(capacity, Math.max(needed, times.length * 2));
         times = Arrays.copyOf(times, grown);
         values = Arrays.copyOf(values, grown);
+    }
+
+    /**
+     * The samples up to {@link #counted} are written: the arrays let go of them (arrays grown for a burst or
+     * an outage are given back too; the encoder holds them all).
+     */
+    void released() {
+        if (encoded != null) {
+            return;
+        }
+        encode();
+        int drop = counted - base;
+        if (drop <= 0) {
+            return;
+        }
+        int keep = size - counted;
+        if (times.length > 4 * FIRST_CAPACITY && keep <= FIRST_CAPACITY) {
+            long[] t = new long[FIRST_CAPACITY];
+            double[] v = new double[FIRST_CAPACITY];
+            System.arraycopy(times, drop, t, 0, keep);
+            System.arraycopy(values, drop, v, 0, keep);
+            times = t;
+            values = v;
+        } else {
+            System.arraycopy(times, drop, times, 0, keep);
+            System.arraycopy(values, drop, values, 0, keep);
+        }
+        base = counted;
     }
 
     /** Final from now on: the encoder's bytes kept, the arrays let go. */
@@ -132,8 +166,13 @@ final class Block {
         if (encoded != null) {
             return encoded;
         }
-        encoder.append(times, values, size);
+        encode();
         return encoder.bytes();
+    }
+
+    private void encode() {
+        int from = encoder.size();
+        encoder.append(times, values, from - base, size - from);
     }
 
     int size() {
@@ -150,20 +189,26 @@ final class Block {
 
     /** The first value, for the log line that says a channel's first sample is stored. */
     double firstValue() {
-        return encoded != null ? BlockCodec.decode(encoded).values()[0] : values[0];
+        return firstValue;
     }
 
-    /** The samples from index {@code from} on, as they are read back; a sealed block is decoded for them. */
+    /**
+     * The samples from index {@code from} on, as they are read back: from the arrays when they hold them (the
+     * ones not yet counted as written), else decoded from the block's bytes.
+     */
     void addSince(int from, List<StoredSample> into) {
         long[] t = times;
         double[] v = values;
-        if (encoded != null) {
-            BlockCodec.Block decoded = BlockCodec.decode(encoded);
+        int at = base;
+        if (encoded != null || from < base) {
+            BlockCodec.Block decoded = BlockCodec.decode(bytes());
             t = decoded.times();
             v = decoded.values();
+            at = 0;
         }
         for (int i = from; i < size; i++) {
-            into.add(new StoredSample(t[i], channel.deviceKey, channel.channel.name(), v[i], channel.channel.unit()));
+            into.add(new StoredSample(t[i - at], channel.deviceKey, channel.channel.name(), v[i - at],
+                    channel.channel.unit()));
         }
     }
 

@@ -91,6 +91,7 @@ final class BlockBuffer {
             b.sealedInDatabase = b.sealed();
             added += b.size() - b.counted;
             b.counted = b.size();
+            b.released();
         }
         uncounted -= added;
         if (durable) {

@@ -9,9 +9,11 @@ import java.util.Arrays;
  * samples, which {@link BlockCodec#decode} reads.
  *
  * <p>The value encoding is one for the whole block: a decimal scale that only rises, until a value that is no
- * short decimal (or a rise that an earlier value does not survive exactly) turns the block to XOR for good. Either change encodes the value section again from the
- * first sample (at most ten times a block), which is why the caller keeps its samples and hands them in
- * again: {@link #append} takes the block's arrays, whose first samples must be those it was given before.
+ * short decimal (or a rise that an earlier value does not survive exactly) turns the block to XOR for good.
+ * Either change encodes the value section again from the first sample (at most ten times a block); the
+ * earlier values are read back from the section itself (a decimal value comes back bit for bit, which is what
+ * made it decimal), so a caller hands in only the samples that came since the last call and need not keep a
+ * filling block's samples as arrays.
  */
 public final class BlockEncoder {
     private static final int FIRST_BYTES = 64;
@@ -37,17 +39,17 @@ public final class BlockEncoder {
         return count;
     }
 
-    /** Encodes the samples from {@link #size()} up to {@code n}; the ones before must be those given earlier. */
-    public void append(long[] t, double[] v, int n) {
-        for (int i = count; i < n; i++) {
-            appendTime(t, i);
+    /** Encodes the next {@code length} samples, {@code t[offset..]} and {@code v[offset..]}. */
+    public void append(long[] t, double[] v, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            appendTime(t[i]);
             if (scale >= 0) {
-                appendDecimal(v, i);
+                appendDecimal(v[i]);
             } else {
                 appendXor(v[i]);
             }
+            count++;
         }
-        count = Math.max(count, n);
     }
 
     /** The block as {@link BlockCodec#encode} writes it, in a new array. */
@@ -70,42 +72,65 @@ public final class BlockEncoder {
         return times.length + values.length;
     }
 
-    private void appendTime(long[] t, int i) {
+    private void appendTime(long t) {
         if (timesLength + VARINT_MAX > times.length) {
             times = grown(times, timesLength + VARINT_MAX);
         }
         long x;
-        if (i == 0) {
-            x = t[0];
+        if (count == 0) {
+            x = t;
         } else {
-            long interval = t[i] - lastTime;
-            x = i == 1 ? interval : interval - lastInterval;
+            long interval = t - lastTime;
+            x = count == 1 ? interval : interval - lastInterval;
             lastInterval = interval;
         }
-        lastTime = t[i];
+        lastTime = t;
         timesLength = varint(times, timesLength, BlockCodec.zigzag(x));
     }
 
-    private void appendDecimal(double[] v, int i) {
-        int s = BlockCodec.scale(v[i], scale);
+    /** The value of the sample {@link #count} at the current decimal scale, or a change of encoding for it. */
+    private void appendDecimal(double x) {
+        int s = BlockCodec.scale(x, scale);
         if (s < 0) {
-            toXor(v, i + 1);
+            toXor(earlierDecimals(), x);
         } else if (s > scale) {
-            for (int k = 0; k < i; k++) {
-                if (!BlockCodec.exact(v[k], s)) {
-                    toXor(v, i + 1);
+            double[] earlier = earlierDecimals();
+            for (double e : earlier) {
+                if (!BlockCodec.exact(e, s)) {
+                    toXor(earlier, x);
                     return;
                 }
             }
             scale = s;
             valuesLength = 0;
             previous = 0;
-            for (int k = 0; k <= i; k++) {
-                writeScaled(v[k]);
+            for (double e : earlier) {
+                writeScaled(e);
             }
+            writeScaled(x);
         } else {
-            writeScaled(v[i]);
+            writeScaled(x);
         }
+    }
+
+    /** The values encoded so far, read back from the decimal section: exactly the values given. */
+    private double[] earlierDecimals() {
+        double[] out = new double[count];
+        long scaled = 0;
+        int at = 0;
+        for (int i = 0; i < count; i++) {
+            long x = 0;
+            int shift = 0;
+            byte b;
+            do {
+                b = values[at++];
+                x |= (long) (b & 0x7F) << shift;
+                shift += 7;
+            } while (b < 0);
+            scaled += x >>> 1 ^ -(x & 1);
+            out[i] = scaled / BlockCodec.POW10[scale];
+        }
+        return out;
     }
 
     private void writeScaled(double x) {
@@ -117,19 +142,22 @@ public final class BlockEncoder {
         previous = scaled;
     }
 
-    /** The block turns to XOR for good: its first {@code n} values are encoded again. */
-    private void toXor(double[] v, int n) {
+    /** The block turns to XOR for good: the {@code earlier} values and {@code x} are encoded again. */
+    private void toXor(double[] earlier, double x) {
         scale = -1;
         valuesLength = 0;
         if (values.length < 8) {
             values = grown(values, 8);
         }
-        previous = Double.doubleToRawLongBits(v[0]);
+        previous = Double.doubleToRawLongBits(earlier.length > 0 ? earlier[0] : x);
         for (int b = 7; b >= 0; b--) {
             values[valuesLength++] = (byte) (previous >>> (8 * b));
         }
-        for (int k = 1; k < n; k++) {
-            appendXor(v[k]);
+        for (int k = 1; k < earlier.length; k++) {
+            appendXor(earlier[k]);
+        }
+        if (earlier.length > 0) {
+            appendXor(x);
         }
     }
 

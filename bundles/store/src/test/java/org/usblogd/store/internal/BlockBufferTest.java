@@ -3,6 +3,7 @@ package org.usblogd.store.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -112,6 +113,71 @@ class BlockBufferTest {
         assertThat(b.heldBytes()).as("sealed: its bytes only").isEqualTo(Block.OVERHEAD_BYTES + before.length);
         assertThat(b.firstValue()).isEqualTo(v[0]);
         assertThat(times(b)).hasSize(n).startsWith(t[0]).endsWith(t[n - 1]);
+    }
+
+    /** What the writer does at a commit: stores each dirty block, tells the new samples, counts them. */
+    private static void commit(BlockBuffer buffer, List<StoredSample> told) {
+        List<Block> dirty = buffer.dirty();
+        dirty.forEach(Block::bytes);
+        dirty.forEach(b -> b.addSince(b.counted, told));
+        buffer.committed(dirty, true);
+    }
+
+    private static Block sealedAlone(BlockBuffer buffer) {
+        buffer.sealAll();
+        List<Block> blocks = buffer.dirty();
+        assertThat(blocks).hasSize(1);
+        return blocks.get(0);
+    }
+
+    @Test
+    void aSlowChannelsFillingBlockHoldsWhatWasCommittedEncodedNotAsArraysOfSixteenBytesASample() {
+        BlockBuffer buffer = new BlockBuffer(4096, 0, Long.MAX_VALUE);
+        int n = 4000;
+        long[] t = steadyTimes(n);
+        // tenths, then hundredths: the scale rises after the first 2,000 left the arrays
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = i < 2000 ? 20 + i % 50 / 10.0 : 20 + i % 50 / 100.0;
+        }
+        List<StoredSample> told = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            buffer.append(TEMPERATURE, t[i], v[i], i); // one sample a commit, as at 1 Hz
+            commit(buffer, told);
+        }
+
+        assertThat(buffer.heldBytes()).as("a 4,000-sample block after 4,000 commits, against %d as arrays", 16 * n)
+                .isLessThan(Block.OVERHEAD_BYTES + 16 * 64 + 4L * n);
+        assertThat(told).extracting(StoredSample::timeMicros).containsExactlyElementsOf(
+                Arrays.stream(t).boxed().toList());
+        assertThat(told).extracting(StoredSample::value).containsExactlyElementsOf(
+                Arrays.stream(v).boxed().toList());
+        Block b = sealedAlone(buffer);
+        assertThat(b.bytes()).isEqualTo(BlockCodec.encode(t, v, n));
+        assertThat(b.firstValue()).isEqualTo(v[0]);
+        assertThat(times(b)).containsExactlyElementsOf(Arrays.stream(t).boxed().toList());
+    }
+
+    @Test
+    void samplesOfCommitsThatFailedStayUntilOneWorksAndAreToldThenOnce() {
+        BlockBuffer buffer = new BlockBuffer(4096, 0, Long.MAX_VALUE);
+        int n = 1000;
+        long[] t = steadyTimes(n);
+        double[] v = tenths(n);
+        List<StoredSample> told = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            buffer.append(TEMPERATURE, t[i], v[i], i);
+            if (i >= 300 && i < 700) {
+                buffer.dirty().forEach(Block::bytes); // stored, but the commit failed
+                buffer.failed();
+            } else {
+                commit(buffer, told);
+            }
+        }
+
+        assertThat(told).extracting(StoredSample::timeMicros).containsExactlyElementsOf(
+                Arrays.stream(t).boxed().toList());
+        assertThat(sealedAlone(buffer).bytes()).isEqualTo(BlockCodec.encode(t, v, n));
     }
 
     @Test

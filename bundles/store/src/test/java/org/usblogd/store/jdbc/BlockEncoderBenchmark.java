@@ -43,7 +43,7 @@ class BlockEncoderBenchmark {
             BlockEncoder e = new BlockEncoder();
             long bytes = 0;
             for (int n = COMMIT_EVERY; ; n = Math.min(N, n + COMMIT_EVERY)) {
-                e.append(t, v, n);
+                e.append(t, v, e.size(), n - e.size());
                 bytes += e.bytes().length;
                 if (n == N) {
                     return bytes;
@@ -52,7 +52,7 @@ class BlockEncoderBenchmark {
         });
         double incrementalOnce = samplesPerSecond(() -> {
             BlockEncoder e = new BlockEncoder();
-            e.append(t, v, N);
+            e.append(t, v, 0, N);
             return e.bytes().length;
         });
         double again = samplesPerSecond(() -> {

@@ -2,6 +2,7 @@ package org.usblogd.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.Random;
 import java.util.function.IntToDoubleFunction;
 
@@ -9,16 +10,21 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The incremental encoder writes, for every prefix of a block at whatever commits, the bytes the one-shot
- * encoder writes: existing databases and the one decoder rely on that format.
+ * encoder writes: existing databases and the one decoder rely on that format. It is handed only the samples
+ * that came since the last commit (the writer keeps no others), so a change of encoding reads the earlier
+ * values back from its own bytes.
  */
 class BlockEncoderTest {
 
-    /** Feeds {@code t}, {@code v} to one encoder in steps of {@code step} and checks bytes() after each. */
+    /**
+     * Feeds {@code t}, {@code v} to one encoder in steps of {@code step}, each step in arrays of its own that
+     * are overwritten afterwards, and checks bytes() after each.
+     */
     private static void sameAsOneShot(long[] t, double[] v, int step) {
         BlockEncoder e = new BlockEncoder();
         int n = 0;
         while (true) {
-            e.append(t, v, n);
+            append(e, t, v, n);
             byte[] incremental = e.bytes();
             assertThat(incremental).as("%d samples, committed every %d", n, step)
                     .isEqualTo(BlockCodec.encode(t, v, n));
@@ -28,6 +34,20 @@ class BlockEncoderTest {
             }
             n = Math.min(t.length, n + step);
         }
+    }
+
+    /** Hands the encoder the samples from its size up to {@code n}, in a copy that is spoilt once it returns. */
+    private static void append(BlockEncoder e, long[] t, double[] v, int n) {
+        int from = e.size();
+        long[] window = new long[3 + n - from]; // three slots of garbage before: the offset is honoured
+        double[] values = new double[window.length];
+        Arrays.fill(window, Long.MAX_VALUE);
+        Arrays.fill(values, Double.NaN);
+        System.arraycopy(t, from, window, 3, n - from);
+        System.arraycopy(v, from, values, 3, n - from);
+        e.append(window, values, 3, n - from);
+        Arrays.fill(window, Long.MIN_VALUE);
+        Arrays.fill(values, Double.NaN);
     }
 
     private static void roundTrips(byte[] block, long[] t, double[] v, int n) {
@@ -96,7 +116,7 @@ class BlockEncoderTest {
     void anEmptyBlockIsTheOneShotEmptyBlock() {
         BlockEncoder e = new BlockEncoder();
         assertThat(e.bytes()).isEqualTo(BlockCodec.encode(new long[0], new double[0], 0));
-        e.append(new long[0], new double[0], 0);
+        e.append(new long[0], new double[0], 0, 0);
         assertThat(e.bytes()).isEqualTo(BlockCodec.encode(new long[0], new double[0], 0));
         assertThat(BlockCodec.decode(e.bytes()).size()).isZero();
     }
@@ -113,7 +133,7 @@ class BlockEncoderTest {
         sameAsOneShot(t, v, 1);
         sameAsOneShot(t, v, 600);
         BlockEncoder e = new BlockEncoder();
-        e.append(t, v, 600);
+        append(e, t, v, 600);
         assertThat(e.bytes()[0]).as("still decimal").isEqualTo((byte) 1);
     }
 
@@ -125,11 +145,11 @@ class BlockEncoderTest {
         }
         double[] v = values(400, i -> i == 250 ? 0.1 + 0.2 : i / 4.0);
         BlockEncoder e = new BlockEncoder();
-        e.append(t, v, 250);
+        append(e, t, v, 250);
         assertThat(e.bytes()[0]).as("decimal before").isEqualTo((byte) 1);
-        e.append(t, v, 251);
+        append(e, t, v, 251);
         assertThat(e.bytes()[0]).as("XOR from the value on").isEqualTo((byte) 2);
-        e.append(t, v, 400);
+        append(e, t, v, 400);
         assertThat(e.bytes()[0]).as("XOR for good").isEqualTo((byte) 2);
         assertThat(e.bytes()).isEqualTo(BlockCodec.encode(t, v, 400));
         sameAsOneShot(t, v, 3);
@@ -140,9 +160,9 @@ class BlockEncoderTest {
         long[] t = { 10, 20, 30, 40 };
         double[] v = { 0.5, 4233796.696, 12.25, 5e-9 };
         BlockEncoder e = new BlockEncoder();
-        e.append(t, v, 3);
+        append(e, t, v, 3);
         assertThat(e.bytes()[0]).as("decimal at 3 digits").isEqualTo((byte) 1);
-        e.append(t, v, 4);
+        append(e, t, v, 4);
         assertThat(e.bytes()[0]).as("XOR: 9 digits would change 4233796.696").isEqualTo((byte) 2);
         sameAsOneShot(t, v, 1);
     }
@@ -183,7 +203,7 @@ class BlockEncoderTest {
             t[i] = 10L * i;
             v[i] = i % 10;
         }
-        e.append(t, v, 4096);
+        append(e, t, v, 4096);
         byte[] block = e.bytes();
         assertThat(e.size()).isEqualTo(4096);
         assertThat(e.heldBytes()).isGreaterThan(empty).isGreaterThanOrEqualTo(block.length - 16)
