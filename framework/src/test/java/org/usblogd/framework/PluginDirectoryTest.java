@@ -85,7 +85,8 @@ class PluginDirectoryTest {
         drop("a.jar", bundle("a", "1.0.0"));
         drop("notabundle.jar", "not a jar".getBytes());
         directory.start();
-        await("a 1.0.0 active", () -> active("a", "1.0.0"));
+        // Felix marks the bundle ACTIVE before it tells the synchronous listeners that it started
+        await("a 1.0.0 started", () -> startedOn.containsKey("a 1.0.0") && active("a", "1.0.0"));
         assertThat(startedOn.get("a 1.0.0")).isEqualTo("usblogd-plugin-start a.jar");
         assertThat(context.getBundles()).hasSize(2); // the framework and a: the other file is no bundle
 
