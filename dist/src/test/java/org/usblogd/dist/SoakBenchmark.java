@@ -104,11 +104,12 @@ public final class SoakBenchmark {
         boolean nmt = javaOpts.contains("NativeMemoryTracking");
         String label = memoryOpts.equals("launcher") ? "launcher" : memoryOpts.equals("jvm") ? "jvm" : "given";
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "soak [%s]: %d min of `run%s` with %s%s, a driver swapped and a family"
-                + " replugged in turns every %d s%n", label, minutes, demo ? " --demo" : "", memoryOpts.equals("launcher")
-                        ? "the launcher's memory options" : memoryOpts.equals("jvm") ? "the JVM's own sizing"
-                                : "USBLOGD_MEMORY_OPTS=" + memoryOpts, javaOpts.isEmpty() ? "" : " and " + javaOpts,
-                swapSeconds));
+        out.append(String.format(Locale.ROOT, "soak [%s]: %d min of `run%s` with %s%s, %s%n", label, minutes,
+                demo ? " --demo" : "", memoryOpts.equals("launcher") ? "the launcher's memory options"
+                        : memoryOpts.equals("jvm") ? "the JVM's own sizing" : "USBLOGD_MEMORY_OPTS=" + memoryOpts,
+                javaOpts.isEmpty() ? "" : " and " + javaOpts, swapSeconds > 0
+                        ? "a driver swapped and a family replugged in turns every " + swapSeconds + " s"
+                        : "no driver swapped nor family replugged"));
 
         List<Point> rss = new ArrayList<>();
         List<Point> threads = new ArrayList<>();
@@ -119,7 +120,10 @@ public final class SoakBenchmark {
         List<Point> cache = new ArrayList<>();
         List<Point> heapBesideCache = new ArrayList<>();
         javax.sql.DataSource db = null;
-        double warmUp = Math.min(10, minutes / 3.0);
+        // the slopes are taken after it: what fills up to a bound (caches, open blocks, compiled code) has mostly
+        // filled by then, and a longer run with a longer warm-up tells a slow fill from a leak
+        double warmUp = Double.parseDouble(System.getProperty("usblogd.soak.warmUpMinutes",
+                Double.toString(Math.min(10, minutes / 3.0))));
         boolean baselined = false;
         Map<String, long[]> histogramAtWarmUp = Map.of();
         long peakKb = 0;
