@@ -161,7 +161,7 @@ public final class SoakBenchmark {
                     if (db == null) {
                         db = ServerDatabase.of(dir.resolve("state"), 60);
                     }
-                    // H2's page cache fills up to its bound (the store's CACHE_SIZE, 8 MB) as the file grows and
+                    // H2's page cache fills up to its bound (the store's CACHE_SIZE, 4 MB) as the file grows and
                     // is read: heap that stops growing there, unlike a leak; shown apart so that the rest's slope
                     // can be read
                     double cacheMb = pageCacheMb(db);
@@ -204,7 +204,7 @@ public final class SoakBenchmark {
                     io(pid, "rchar") / 1e6, io(pid, "wchar") / 1e6, Files.exists(dbFile) ? Files.size(dbFile) / 1e6 : 0.0));
             print(out, label, "resident memory (MB)", rss, warmUp);
             print(out, label, "heap in use after a full GC (MB)", heap, warmUp);
-            print(out, label, "of which the database's page cache (MB, bounded at 8)", cache, warmUp);
+            print(out, label, "of which the database's page cache (MB, bounded at 4)", cache, warmUp);
             print(out, label, "heap in use after a full GC besides the page cache (MB)", heapBesideCache, warmUp);
             print(out, label, "threads", threads, warmUp);
             print(out, label, "open file descriptors", fds, warmUp);
