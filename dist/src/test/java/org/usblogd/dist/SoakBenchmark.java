@@ -122,8 +122,8 @@ public final class SoakBenchmark {
         javax.sql.DataSource db = null;
         // the slopes are taken after it: what fills up to a bound (caches, open blocks, compiled code) has mostly
         // filled by then, and a longer run with a longer warm-up tells a slow fill from a leak
-        double warmUp = Double.parseDouble(System.getProperty("usblogd.soak.warmUpMinutes",
-                Double.toString(Math.min(10, minutes / 3.0))));
+        String given = System.getProperty("usblogd.soak.warmUpMinutes", "").strip();
+        double warmUp = given.isEmpty() ? Math.min(10, minutes / 3.0) : Double.parseDouble(given);
         boolean baselined = false;
         Map<String, long[]> histogramAtWarmUp = Map.of();
         long peakKb = 0;
