@@ -43,11 +43,15 @@ public final class SoakBenchmark {
         String memoryOpts = System.getProperty("usblogd.soak.memoryOpts", "launcher").strip();
         int swapSeconds = Integer.getInteger("usblogd.soak.swapSeconds", 30);
         boolean baseline = Boolean.parseBoolean(System.getProperty("usblogd.soak.baseline", "true"));
+        // the slopes are taken after it: what fills up to a bound (caches, open blocks, compiled code) has mostly
+        // filled by then, and a longer run with a longer warm-up tells a slow fill from a leak
+        String given = System.getProperty("usblogd.soak.warmUpMinutes", "").strip();
+        double warmUp = given.isEmpty() ? Math.min(10, minutes / 3.0) : Double.parseDouble(given);
         java.util.concurrent.ExecutorService both = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
-            var measured = both.submit(() -> soak(minutes, demo, memoryOpts, javaOpts, swapSeconds));
+            var measured = both.submit(() -> soak(minutes, demo, memoryOpts, javaOpts, swapSeconds, warmUp));
             // the baseline beside it, in the same minutes on the same machine: the JVM sizing itself
-            var base = baseline ? both.submit(() -> soak(minutes, demo, "jvm", javaOpts, swapSeconds)) : null;
+            var base = baseline ? both.submit(() -> soak(minutes, demo, "jvm", javaOpts, swapSeconds, warmUp)) : null;
             long peak = measured.get();
             if (base != null) {
                 long basePeak = base.get();
@@ -61,11 +65,12 @@ public final class SoakBenchmark {
     }
 
     /** @return the peak resident memory, kB */
-    private static long soak(int minutes, boolean demo, String memoryOpts, String javaOpts, int swapSeconds)
+    private static long soak(int minutes, boolean demo, String memoryOpts, String javaOpts, int swapSeconds,
+            double warmUp)
             throws Exception {
         Path dir = Files.createTempDirectory("usblogd-soak");
         try {
-            return run(dir, minutes, demo, memoryOpts, javaOpts, swapSeconds);
+            return run(dir, minutes, demo, memoryOpts, javaOpts, swapSeconds, warmUp);
         } finally {
             try (var walk = Files.walk(dir)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -78,7 +83,8 @@ public final class SoakBenchmark {
      *            them, {@code jvm} leaves the JVM to size itself, anything else is used instead
      * @param javaOpts added to them (USBLOGD_JAVA_OPTS)
      */
-    private static long run(Path dir, int minutes, boolean demo, String memoryOpts, String javaOpts, int swapSeconds)
+    private static long run(Path dir, int minutes, boolean demo, String memoryOpts, String javaOpts, int swapSeconds,
+            double warmUp)
             throws Exception {
         Path home = dir.resolve("usblogd");
         PluginJars.copyOfPackage(home); // what ships, without the tests' counters
@@ -120,10 +126,6 @@ public final class SoakBenchmark {
         List<Point> cache = new ArrayList<>();
         List<Point> heapBesideCache = new ArrayList<>();
         javax.sql.DataSource db = null;
-        // the slopes are taken after it: what fills up to a bound (caches, open blocks, compiled code) has mostly
-        // filled by then, and a longer run with a longer warm-up tells a slow fill from a leak
-        String given = System.getProperty("usblogd.soak.warmUpMinutes", "").strip();
-        double warmUp = given.isEmpty() ? Math.min(10, minutes / 3.0) : Double.parseDouble(given);
         boolean baselined = false;
         Map<String, long[]> histogramAtWarmUp = Map.of();
         long peakKb = 0;
