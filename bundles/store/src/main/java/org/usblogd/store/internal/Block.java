@@ -13,8 +13,8 @@ import org.usblogd.store.jdbc.BlockEncoder;
  * old ones; its encoder encodes each sample once, at the first commit after it came, not the whole block at
  * every commit. Its arrays hold only the samples not yet counted as written (those since the last commit,
  * or since the last that worked): the rest are in the encoder at about 2 bytes a sample, not 16, so a slow
- * channel's block that takes hours to fill does not grow the heap by 64 kB meanwhile. Once full (or when
- * time goes back) it is sealed: the encoder's bytes kept, its arrays let go.
+ * channel's block that takes hours to fill does not grow the heap by 64 kB meanwhile. Once full, old enough
+ * (the buffer decides), or when time goes back it is sealed: the encoder's bytes kept, its arrays let go.
  */
 final class Block {
     private static final int FIRST_CAPACITY = 64;
@@ -45,10 +45,13 @@ final class Block {
     int counted;
     /** When a sample was last added, on the monotonic clock. */
     long lastAppendNanos;
+    /** When its first sample came, on the monotonic clock. */
+    final long openedNanos;
 
     Block(ChannelRef channel, int capacity, long nowNanos) {
         this.channel = channel;
         this.capacity = capacity;
+        this.openedNanos = nowNanos;
         int initial = Math.min(FIRST_CAPACITY, capacity);
         this.times = new long[initial];
         this.values = new double[initial];

@@ -15,6 +15,7 @@ import java.util.Map;
  */
 final class BlockBuffer {
     private final int blockSamples;
+    private final long blockAgeNanos;
     private final long budgetBytes;
     private final long idleNanos;
     private final DropCounter drops = new DropCounter("the store could not write them and its memory for"
@@ -24,8 +25,9 @@ final class BlockBuffer {
     private final ArrayDeque<Block> sealed = new ArrayDeque<>();
     private long uncounted;
 
-    BlockBuffer(int blockSamples, long budgetBytes, long idleNanos) {
+    BlockBuffer(int blockSamples, long blockAgeNanos, long budgetBytes, long idleNanos) {
         this.blockSamples = Math.max(16, blockSamples);
+        this.blockAgeNanos = Math.max(1, blockAgeNanos);
         this.budgetBytes = budgetBytes;
         this.idleNanos = idleNanos;
     }
@@ -36,7 +38,7 @@ final class BlockBuffer {
             b = new Block(ref, blockSamples, nowNanos);
             filling.put(ref, b);
         }
-        if (!b.add(t, v, nowNanos)) {
+        if (nowNanos - b.openedNanos >= blockAgeNanos || !b.add(t, v, nowNanos)) {
             b.seal();
             sealed.addLast(b);
             b = new Block(ref, blockSamples, nowNanos);
@@ -53,7 +55,7 @@ final class BlockBuffer {
             b = new Block(ref, blockSamples, nowNanos);
             filling.put(ref, b);
         }
-        int done = b.add(t, v, off, len, nowNanos);
+        int done = nowNanos - b.openedNanos >= blockAgeNanos ? 0 : b.add(t, v, off, len, nowNanos);
         while (done < len) {
             b.seal();
             sealed.addLast(b);
@@ -121,15 +123,17 @@ final class BlockBuffer {
     }
 
     /**
-     * Seals the filling blocks of channels quiet for a while and lets them go once written: a logger that
-     * sees devices come and go for years must not keep a block for each forever, and retention only removes
-     * sealed blocks.
+     * Seals the filling blocks that are {@code blockAgeNanos} old or whose channels were quiet for a while,
+     * and lets them go once written. A filling block is written again whole at every commit, and kept in
+     * memory until sealed: a slow channel's block that took hours to fill would cost a commit's write and the
+     * heap more the longer it filled, and a logger that sees devices come and go for years must not keep a
+     * block for each forever (retention only removes sealed blocks).
      */
-    void sealIdle(long nowNanos) {
+    void sealAged(long nowNanos) {
         Iterator<Block> it = filling.values().iterator();
         while (it.hasNext()) {
             Block b = it.next();
-            if (nowNanos - b.lastAppendNanos > idleNanos) {
+            if (nowNanos - b.openedNanos >= blockAgeNanos || nowNanos - b.lastAppendNanos > idleNanos) {
                 b.seal();
                 sealed.addLast(b);
                 it.remove();

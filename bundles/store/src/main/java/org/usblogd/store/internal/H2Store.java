@@ -100,6 +100,12 @@ public class H2Store implements SampleRecorder, SampleStore, StatusService, Stor
         @Range(min = 16, max = 1_048_576)
         int block_samples() default 4_096;
 
+        @AttributeDefinition(description = "Longest a channel's block stays open, in minutes: a block still filling"
+                + " is written again whole at each commit, so a slow channel's block is closed this long after its"
+                + " first sample")
+        @Range(min = 1, max = 1_440)
+        int block_minutes() default 10;
+
         @AttributeDefinition(description = "Longest time from a sample's arrival to its commit, when queries see"
                 + " it (ms)")
         @Range(min = 10, max = 3_600_000)
@@ -190,7 +196,8 @@ public class H2Store implements SampleRecorder, SampleStore, StatusService, Stor
             this.forwardLog = new ForwardLog(pool);
             this.writer = new StoreWriter(pool, new StoreWriter.Settings(config.queue_capacity(),
                     config.block_samples(), config.visibility_ms(), config.flush_interval_ms(),
-                    config.memory_mb() * 1_048_576L, 10_000, 1_000, config.compact_interval_ms()), StoreClock.SYSTEM,
+                    config.memory_mb() * 1_048_576L, 10_000, 1_000, config.compact_interval_ms(),
+                    config.block_minutes() * 60_000L), StoreClock.SYSTEM,
                     windows);
             writer.listeners(() -> listeners);
             if (location != null) {

@@ -25,7 +25,7 @@ final class StoreConfiguration {
      * makes Declarative Services do so itself.)
      */
     static final Set<String> AT_START = Set.of("url", "user", "password", "queue.capacity", "block.samples",
-            "memory.mb", "compact.interval.ms", "dataSourceFactory.target");
+            "block.minutes", "memory.mb", "compact.interval.ms", "dataSourceFactory.target");
 
     private StoreConfiguration() {
     }

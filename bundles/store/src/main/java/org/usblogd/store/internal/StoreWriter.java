@@ -48,26 +48,26 @@ final class StoreWriter implements Runnable {
 
     /** How the writer is tuned; see the store's configuration for what each means. */
     record Settings(int queueCapacity, int blockSamples, long visibilityMs, long flushIntervalMs, long memoryBytes,
-            int eventCapacity, long retryMs, long compactIntervalMs) {
+            int eventCapacity, long retryMs, long compactIntervalMs, long blockAgeMs) {
 
         static Settings of(int queueCapacity, int blockSamples, long visibilityMs, long flushIntervalMs) {
             return new Settings(queueCapacity, blockSamples, visibilityMs, flushIntervalMs, 32L << 20, 10_000, 1_000,
-                    10_000);
+                    10_000, 600_000);
         }
 
         Settings withRetryMs(long ms) {
             return new Settings(queueCapacity, blockSamples, visibilityMs, flushIntervalMs, memoryBytes, eventCapacity,
-                    ms, compactIntervalMs);
+                    ms, compactIntervalMs, blockAgeMs);
         }
 
         Settings withMemoryBytes(long bytes) {
             return new Settings(queueCapacity, blockSamples, visibilityMs, flushIntervalMs, bytes, eventCapacity,
-                    retryMs, compactIntervalMs);
+                    retryMs, compactIntervalMs, blockAgeMs);
         }
 
         Settings withCompactIntervalMs(long ms) {
             return new Settings(queueCapacity, blockSamples, visibilityMs, flushIntervalMs, memoryBytes, eventCapacity,
-                    retryMs, ms);
+                    retryMs, ms, blockAgeMs);
         }
     }
 
@@ -137,7 +137,8 @@ final class StoreWriter implements Runnable {
         this.queue = new ChunkQueue(settings.queueCapacity());
         this.chunkSamples = Math.max(1, Math.min(MOST_CHUNK_SAMPLES, queue.capacity() / 8));
         this.events = new EventQueue(settings.eventCapacity());
-        this.buffer = new BlockBuffer(settings.blockSamples(), settings.memoryBytes(), IDLE_BLOCK_NANOS);
+        this.buffer = new BlockBuffer(settings.blockSamples(), settings.blockAgeMs() * 1_000_000L,
+                settings.memoryBytes(), IDLE_BLOCK_NANOS);
         this.outage = new Outage(clock::nanos);
         this.clockWatch = new ClockWatch(() -> clock.wallMicros() / 1_000, clock::nanos, 2_000);
     }
@@ -327,6 +328,9 @@ final class StoreWriter implements Runnable {
                 event(null, "clock.step", step);
             });
             long now = clock.nanos();
+            if (!stopping) {
+                buffer.sealAged(now); // also when nothing came: the database then holds the block as final
+            }
             boolean pending = pending();
             boolean ok = true;
             if (pending && (stopping || now - lastCommit >= visibilityNanos)) {
@@ -414,8 +418,6 @@ final class StoreWriter implements Runnable {
     private boolean write(long now) {
         if (stopping) {
             buffer.sealAll(); // a block of this run is never rewritten by the next
-        } else {
-            buffer.sealIdle(now);
         }
         List<DeviceStates.Dirty> devices = states.dirty();
         List<ChannelRef> declared;

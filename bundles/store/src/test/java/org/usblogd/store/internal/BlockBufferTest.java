@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.usblogd.api.sample.Channel;
@@ -132,7 +135,7 @@ class BlockBufferTest {
 
     @Test
     void aSlowChannelsFillingBlockHoldsWhatWasCommittedEncodedNotAsArraysOfSixteenBytesASample() {
-        BlockBuffer buffer = new BlockBuffer(4096, 0, Long.MAX_VALUE);
+        BlockBuffer buffer = new BlockBuffer(4096, Long.MAX_VALUE, 0, Long.MAX_VALUE);
         int n = 4000;
         long[] t = steadyTimes(n);
         // tenths, then hundredths: the scale rises after the first 2,000 left the arrays
@@ -160,7 +163,7 @@ class BlockBufferTest {
 
     @Test
     void samplesOfCommitsThatFailedStayUntilOneWorksAndAreToldThenOnce() {
-        BlockBuffer buffer = new BlockBuffer(4096, 0, Long.MAX_VALUE);
+        BlockBuffer buffer = new BlockBuffer(4096, Long.MAX_VALUE, 0, Long.MAX_VALUE);
         int n = 1000;
         long[] t = steadyTimes(n);
         double[] v = tenths(n);
@@ -183,8 +186,8 @@ class BlockBufferTest {
     @Test
     void appendAllSealsAndOpensBlocksAsAppendDoes() {
         Random r = new Random(22);
-        BlockBuffer runs = new BlockBuffer(64, 0, Long.MAX_VALUE);
-        BlockBuffer single = new BlockBuffer(64, 0, Long.MAX_VALUE);
+        BlockBuffer runs = new BlockBuffer(64, Long.MAX_VALUE, 0, Long.MAX_VALUE);
+        BlockBuffer single = new BlockBuffer(64, Long.MAX_VALUE, 0, Long.MAX_VALUE);
         long now = 5_000_000;
         long total = 0;
         for (int batch = 0; batch < 200; batch++) {
@@ -219,7 +222,7 @@ class BlockBufferTest {
 
     @Test
     void aRunThatGoesBackOrOutlastsABlockContinuesInNewBlocks() {
-        BlockBuffer buffer = new BlockBuffer(16, 0, Long.MAX_VALUE);
+        BlockBuffer buffer = new BlockBuffer(16, Long.MAX_VALUE, 0, Long.MAX_VALUE);
         long[] t = steadyTimes(40);
         double[] v = tenths(40);
         t[10] = t[9] - 1; // back in the middle
@@ -232,5 +235,33 @@ class BlockBufferTest {
         assertThat(blocks.get(1).first()).isEqualTo(t[10]);
         assertThat(buffer.uncounted()).isEqualTo(40);
         assertThat(buffer.committed(blocks, true)).isEqualTo(40);
+    }
+
+    @Test
+    void aBlockIsSealedOnceItIsOldEnoughThoughItsChannelKeepsDeliveringAndTheNextSampleOpensANewOne() {
+        long minute = 60_000_000_000L;
+        BlockBuffer buffer = new BlockBuffer(4096, 10 * minute, 0, 10 * minute);
+        long[] t = steadyTimes(700);
+        double[] v = tenths(700);
+        List<StoredSample> told = new ArrayList<>();
+        Set<Block> blocks = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int i = 0; i < 700; i++) { // one a second, as a thermometer reads
+            long now = 1_000_000_000L * i;
+            if (i % 2 == 1) {
+                buffer.sealAged(now); // not at 600 s: the block is found old when the sample comes
+            }
+            buffer.append(TEMPERATURE, t[i], v[i], now);
+            blocks.addAll(buffer.dirty());
+            commit(buffer, told);
+        }
+
+        assertThat(blocks).extracting(Block::size).as("closed at ten minutes, not at 4,096 samples")
+                .containsExactlyInAnyOrder(600, 100);
+        assertThat(blocks).filteredOn(Block::sealed).extracting(Block::size).containsExactly(600);
+        assertThat(blocks).filteredOn(Block::sealed).first().extracting(Block::bytes)
+                .isEqualTo(BlockCodec.encode(t, v, 600));
+        assertThat(blocks).filteredOn(b -> !b.sealed()).first().extracting(Block::first).isEqualTo(t[600]);
+        assertThat(told).extracting(StoredSample::timeMicros).containsExactlyElementsOf(
+                Arrays.stream(t).boxed().toList());
     }
 }

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.usblogd.api.sample.Channel;
@@ -161,5 +162,56 @@ class StoreWriterTest extends OnStoreFile {
         List<StoredSample> all = stored();
         assertThat(all).extracting(StoredSample::value).containsExactly(400.0, 401.0, 402.0, 403.0);
         assertThat(new SqlSampleStore(ds).devices()).singleElement().extracting(d -> d.samples()).isEqualTo(4L);
+    }
+
+    @Test
+    void aSlowChannelsBlockIsClosedTenMinutesAfterItsFirstSampleWhileTheWriterRuns() throws Exception {
+        AtomicLong later = new AtomicLong();
+        StoreClock clock = new StoreClock() {
+            @Override
+            public long nanos() {
+                return System.nanoTime() + later.get();
+            }
+
+            @Override
+            public long wallMicros() {
+                return StoreClock.SYSTEM.wallMicros() + later.get() / 1_000; // no step: both clocks go on
+            }
+        };
+        StoreWriter writer = new StoreWriter(ds, StoreWriter.Settings.of(100_000, 4_096, 50, 200), clock);
+        writer.start();
+        RecorderSink a = attach(writer, "1209:0001:A");
+        a.declare(new Channel("co2", "ppm", "carbon dioxide"));
+        for (int i = 0; i < 5; i++) {
+            a.accept("co2", T0 + i * 1_000_000L, 400 + i);
+        }
+        awaitBlocks("n = 5 AND NOT sealed");
+
+        later.addAndGet(601_000_000_000L); // ten minutes and a second later
+        awaitBlocks("n = 5 AND sealed");
+        for (int i = 5; i < 8; i++) {
+            a.accept("co2", T0 + i * 1_000_000L, 400 + i);
+        }
+        awaitBlocks("n = 3 AND NOT sealed");
+        assertThat(writer.stop(20_000)).isTrue();
+
+        assertThat(stored()).extracting(StoredSample::value).containsExactly(400.0, 401.0, 402.0, 403.0, 404.0, 405.0,
+                406.0, 407.0);
+    }
+
+    /** Waits up to 5 s for the one block row that {@code condition} describes, while the writer commits. */
+    private void awaitBlocks(String condition) throws Exception {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (true) {
+            try (Connection c = ds.getConnection(); var s = c.createStatement();
+                    var rs = s.executeQuery("SELECT COUNT(*) FROM sample_block WHERE " + condition)) {
+                rs.next();
+                if (rs.getInt(1) == 1) {
+                    return;
+                }
+            }
+            assertThat(System.nanoTime()).as("a block with %s within 5 s", condition).isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 }
