@@ -307,7 +307,7 @@ final class StoreWriter implements Runnable {
         while (true) {
             if (!stopping) {
                 try {
-                    Chunk c = queue.poll(Math.max(1_000_000L, lastCommit + visibilityNanos - clock.nanos()));
+                    Chunk c = queue.poll(Math.max(1_000_000L, wakeAt(lastCommit) - clock.nanos()));
                     if (c != null) {
                         store(c, clock.nanos());
                     }
@@ -318,7 +318,9 @@ final class StoreWriter implements Runnable {
                 }
             }
             drainQueue();
-            if (stopping || clock.nanos() - lastCommit >= visibilityNanos) {
+            long collectedAt = clock.nanos();
+            boolean collected = stopping || collectedAt - lastCommit >= visibilityNanos;
+            if (collected) {
                 // what devices gave since the last commit, however little, is in this one
                 collectPartlyFilled();
                 drainQueue();
@@ -340,6 +342,11 @@ final class StoreWriter implements Runnable {
                 }
             } else if (!pending) {
                 ok = syncIfDue(now, stopping);
+                if (collected) {
+                    // nothing came: a sample's interval starts at this collection, so an idle writer sleeps
+                    // until the next one instead of waking every millisecond for a deadline long past
+                    lastCommit = collectedAt;
+                }
             }
             buffer.holdBudget();
             held = heldBytes(buffer.heldBytes() + queue.heldBytes());
@@ -404,6 +411,12 @@ final class StoreWriter implements Runnable {
             i = end;
         }
         c.feed.recycle(c);
+    }
+
+    /** The next round's deadline: the next commit, or the sync of what was committed if that comes first. */
+    private long wakeAt(long lastCommit) {
+        long commit = lastCommit + visibilityNanos;
+        return committedSinceSync && lastSync + flushNanos - commit < 0 ? lastSync + flushNanos : commit;
     }
 
     private long heldBytes(long blocksAndQueue) {

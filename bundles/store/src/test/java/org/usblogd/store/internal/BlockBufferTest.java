@@ -251,17 +251,20 @@ class BlockBufferTest {
                 buffer.sealAged(now); // not at 600 s: the block is found old when the sample comes
             }
             buffer.append(TEMPERATURE, t[i], v[i], now);
+            buffer.appendAll(HUMIDITY, t, v, i, 1, now); // the writer's path
             blocks.addAll(buffer.dirty());
             commit(buffer, told);
         }
 
-        assertThat(blocks).extracting(Block::size).as("closed at ten minutes, not at 4,096 samples")
-                .containsExactlyInAnyOrder(600, 100);
-        assertThat(blocks).filteredOn(Block::sealed).extracting(Block::size).containsExactly(600);
-        assertThat(blocks).filteredOn(Block::sealed).first().extracting(Block::bytes)
-                .isEqualTo(BlockCodec.encode(t, v, 600));
-        assertThat(blocks).filteredOn(b -> !b.sealed()).first().extracting(Block::first).isEqualTo(t[600]);
-        assertThat(told).extracting(StoredSample::timeMicros).containsExactlyElementsOf(
-                Arrays.stream(t).boxed().toList());
+        for (ChannelRef ref : List.of(TEMPERATURE, HUMIDITY)) {
+            List<Block> of = blocks.stream().filter(b -> b.channel == ref).toList();
+            assertThat(of).extracting(Block::size).as("%s closed at ten minutes, not at 4,096 samples",
+                    ref.channel.name()).containsExactlyInAnyOrder(600, 100);
+            assertThat(of).filteredOn(Block::sealed).extracting(Block::size).containsExactly(600);
+            assertThat(of).filteredOn(Block::sealed).first().extracting(Block::bytes)
+                    .isEqualTo(BlockCodec.encode(t, v, 600));
+            assertThat(of).filteredOn(b -> !b.sealed()).first().extracting(Block::first).isEqualTo(t[600]);
+        }
+        assertThat(told).hasSize(1_400);
     }
 }

@@ -182,21 +182,43 @@ class StoreWriterTest extends OnStoreFile {
         writer.start();
         RecorderSink a = attach(writer, "1209:0001:A");
         a.declare(new Channel("co2", "ppm", "carbon dioxide"));
-        for (int i = 0; i < 5; i++) {
-            a.accept("co2", T0 + i * 1_000_000L, 400 + i);
+        for (int i = 0; i < 10; i++) { // a reading a minute: the channel is never quiet for long
+            a.accept("co2", T0 + i * 60_000_000L, 400 + i);
+            awaitBlocks("n = " + (i + 1) + " AND NOT sealed");
+            later.addAndGet(60_000_000_000L);
         }
-        awaitBlocks("n = 5 AND NOT sealed");
-
-        later.addAndGet(601_000_000_000L); // ten minutes and a second later
-        awaitBlocks("n = 5 AND sealed");
-        for (int i = 5; i < 8; i++) {
-            a.accept("co2", T0 + i * 1_000_000L, 400 + i);
+        awaitBlocks("n = 10 AND sealed"); // ten minutes after the first, with no sample since the last
+        for (int i = 10; i < 13; i++) {
+            a.accept("co2", T0 + i * 60_000_000L, 400 + i);
         }
         awaitBlocks("n = 3 AND NOT sealed");
         assertThat(writer.stop(20_000)).isTrue();
 
         assertThat(stored()).extracting(StoredSample::value).containsExactly(400.0, 401.0, 402.0, 403.0, 404.0, 405.0,
-                406.0, 407.0);
+                406.0, 407.0, 408.0, 409.0, 410.0, 411.0, 412.0);
+    }
+
+    @Test
+    void anIdleWriterSleepsUntilItsNextCommitAndASampleAfterTheQuietIsStillCommittedWithinIt() throws Exception {
+        StoreWriter writer = new StoreWriter(ds, StoreWriter.Settings.of(100_000, 4_096, 200, 1_000),
+                StoreClock.SYSTEM);
+        writer.start();
+        RecorderSink a = attach(writer, "1209:0001:A");
+        a.declare(new Channel("co2", "ppm", "carbon dioxide"));
+        a.accept("co2", T0, 400);
+        awaitBlocks("n = 1");
+        Thread.sleep(1_500); // committed, synced: nothing left to do
+
+        long rounds = writer.progress();
+        Thread.sleep(2_000);
+        assertThat(writer.progress() - rounds).as("rounds in 2 s with nothing to write (a commit every 200 ms)")
+                .isBetween(5L, 30L);
+
+        long sent = System.nanoTime();
+        a.accept("co2", T0 + 1_000_000L, 401);
+        awaitBlocks("n = 2");
+        assertThat((System.nanoTime() - sent) / 1_000_000).as("ms from the sample to its commit").isLessThan(1_000);
+        assertThat(writer.stop(20_000)).isTrue();
     }
 
     /** Waits up to 5 s for the one block row that {@code condition} describes, while the writer commits. */
