@@ -38,7 +38,7 @@ final class BlockBuffer {
             b = new Block(ref, blockSamples, nowNanos);
             filling.put(ref, b);
         }
-        if (nowNanos - b.openedNanos >= blockAgeNanos || !b.add(t, v, nowNanos)) {
+        if (old(b, nowNanos) || !b.add(t, v, nowNanos)) {
             b.seal();
             sealed.addLast(b);
             b = new Block(ref, blockSamples, nowNanos);
@@ -55,7 +55,7 @@ final class BlockBuffer {
             b = new Block(ref, blockSamples, nowNanos);
             filling.put(ref, b);
         }
-        int done = nowNanos - b.openedNanos >= blockAgeNanos ? 0 : b.add(t, v, off, len, nowNanos);
+        int done = old(b, nowNanos) ? 0 : b.add(t, v, off, len, nowNanos);
         while (done < len) {
             b.seal();
             sealed.addLast(b);
@@ -133,12 +133,16 @@ final class BlockBuffer {
         Iterator<Block> it = filling.values().iterator();
         while (it.hasNext()) {
             Block b = it.next();
-            if (nowNanos - b.openedNanos >= blockAgeNanos || nowNanos - b.lastAppendNanos > idleNanos) {
+            if (old(b, nowNanos) || nowNanos - b.lastAppendNanos > idleNanos) {
                 b.seal();
                 sealed.addLast(b);
                 it.remove();
             }
         }
+    }
+
+    private boolean old(Block b, long nowNanos) {
+        return nowNanos - b.openedNanos >= blockAgeNanos;
     }
 
     /** Seals every filling block: the writer is stopping and will not rewrite them. */
