@@ -133,6 +133,29 @@ class OutputsToMqttAndPostgresIT {
                     && newestStored(node, CO2, "co2") >= cut);
             assertThat(status.get("usblogd/" + node + "/status")).as(node + "'s availability").isEqualTo("online");
         }
+        // the two channels above are two of some forty a node forwards in turn: the rest are past the cut too once
+        // the output's oldest unforwarded sample is (a channel announced in a batch the broker's stop cut short
+        // has its samples sent again, in its turn)
+        for (String node : NODES) {
+            String api = "http://127.0.0.1:" + HttpDaemon.awaitListening(tmp.resolve(
+                    node.equals("node-b") ? "node-b-again.log" : node + ".log"));
+            long from = System.nanoTime();
+            Dist.await(node + "'s MQTT output past the cut on every channel", 120_000, () -> {
+                try {
+                    for (JsonNode o : JSON.readTree(get(api + "/api/v1/outputs"))) {
+                        if (o.get("name").asText().equals("home")) {
+                            JsonNode oldest = o.get("backlogOldest");
+                            return oldest == null || oldest.isNull() || Micros.of(Instant.parse(oldest.asText())) >= cut;
+                        }
+                    }
+                    return false;
+                } catch (Exception | AssertionError e) {
+                    return false;
+                }
+            });
+            System.out.println("outputs: " + node + "'s every channel past the cut "
+                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - from) + " ms after its power meter and CO2");
+        }
         for (String node : NODES) {
             running.get(node).destroy();
             assertThat(running.get(node).waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -166,9 +189,12 @@ class OutputsToMqttAndPostgresIT {
                 + " broker outage (one killed -9 in it); all in PostgreSQL once and seen by the subscriber");
 
         // Home Assistant's discovery: every channel of every node, each a sensor as its schema says
+        // what Home Assistant reads when it starts: the retained configurations, taken on a new subscription
+        Map<String, String> retained = retainedDiscovery();
+        assertThat(retained.keySet()).as("every configuration seen live is retained").containsAll(discovery.keySet());
         Set<String> uniqueIds = new HashSet<>();
         for (String node : NODES) {
-            List<JsonNode> sensors = discovery.entrySet().stream()
+            List<JsonNode> sensors = retained.entrySet().stream()
                     .filter(e -> e.getKey().startsWith("homeassistant/sensor/usblogd_" + node + "/"))
                     .map(e -> read(e.getValue())).toList();
             Set<String> stateTopics = new HashSet<>();
@@ -318,6 +344,35 @@ class OutputsToMqttAndPostgresIT {
         });
         subscriber.connect(o);
         subscriber.subscribe(new String[] { "usblogd/#", "homeassistant/#" }, new int[] { 1, 1 });
+    }
+
+    /** The retained messages under {@code homeassistant/}, as a client subscribing now receives them. */
+    private Map<String, String> retainedDiscovery() throws Exception {
+        Map<String, String> got = new ConcurrentHashMap<>();
+        MqttClient reader = new MqttClient("tcp://127.0.0.1:" + broker.port, "it-retained-reader",
+                new MemoryPersistence());
+        MqttConnectOptions o = new MqttConnectOptions();
+        o.setUserName("usblogd");
+        o.setPassword(PASSWORD.toCharArray());
+        o.setCleanSession(true);
+        reader.connect(o);
+        try {
+            reader.subscribe("homeassistant/#", 1, (topic, m) -> {
+                if (m.isRetained() && m.getPayload().length > 0) {
+                    got.put(topic, new String(m.getPayload(), StandardCharsets.UTF_8));
+                }
+            });
+            // the broker sends retained messages at once on a subscription: wait until they stop coming
+            int before = -1;
+            while (got.size() != before) {
+                before = got.size();
+                Thread.sleep(1_000);
+            }
+        } finally {
+            reader.disconnect();
+            reader.close();
+        }
+        return got;
     }
 
     private Process start(Path home, Path state, Path log) throws Exception {
