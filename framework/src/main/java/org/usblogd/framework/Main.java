@@ -71,7 +71,7 @@ public final class Main {
 
     /**
      * journald's form when systemd connected stdout to the journal (it sets JOURNAL_STREAM) or when asked
-     * with USBLOGD_LOG_FORMAT; read by logback.xml, so it must be set before the first logger exists.
+     * with USBLOGD_LOG_FORMAT; read by LogSetup, so it must be set before the first logger exists.
      */
     static void chooseLogFormat(Map<String, String> env) {
         if (System.getProperty("usblogd.log.format") != null) {
