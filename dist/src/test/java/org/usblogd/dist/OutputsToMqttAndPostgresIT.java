@@ -145,7 +145,8 @@ class OutputsToMqttAndPostgresIT {
                     for (JsonNode o : JSON.readTree(get(api + "/api/v1/outputs"))) {
                         if (o.get("name").asText().equals("home")) {
                             JsonNode oldest = o.get("backlogOldest");
-                            return oldest == null || oldest.isNull() || Micros.of(Instant.parse(oldest.asText())) >= cut;
+                            return oldest == null || oldest.isNull()
+                                    || Micros.of(Instant.parse(oldest.asText())) >= cut;
                         }
                     }
                     return false;
