@@ -650,6 +650,7 @@ public class DeviceManager implements HealthCheck {
     }
 
     private void idle(Attached a, String kind, String reason) {
+        a.supervisor.leftIdle();
         if (reason.equals(a.idleReason)) {
             return;
         }

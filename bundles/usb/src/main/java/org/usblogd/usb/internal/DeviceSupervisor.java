@@ -68,6 +68,7 @@ final class DeviceSupervisor {
     private long retryAt;
     private boolean resetBeforeOpen;
     private boolean running;
+    private boolean idle;
     private long stopRequestedAt;
     private boolean stopRequested;
     private long sessionStart;
@@ -105,8 +106,17 @@ final class DeviceSupervisor {
         return r;
     }
 
+    /**
+     * No session was opened (no driver takes the device, or it is disabled): nothing is due until a driver or a
+     * configuration changes, and those wake the manager themselves.
+     */
+    void leftIdle() {
+        idle = !running;
+    }
+
     void sessionStarted() {
         running = true;
+        idle = false;
         stopRequested = false;
         sessionStart = nanos.getAsLong();
         watch.restart();
@@ -235,7 +245,7 @@ final class DeviceSupervisor {
     long untilNext() {
         long now = nanos.getAsLong();
         if (!running) {
-            return Math.max(0, retryAt - now);
+            return idle ? Long.MAX_VALUE : Math.max(0, retryAt - now);
         }
         if (stopRequested) {
             return Math.max(0, stopRequestedAt + policy.stopTimeoutMs() * 1_000_000L - now);

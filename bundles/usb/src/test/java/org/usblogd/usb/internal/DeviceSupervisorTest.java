@@ -43,6 +43,18 @@ class DeviceSupervisorTest {
     }
 
     @Test
+    void aDeviceLeftIdleHasNothingDueUntilASessionStartsAndItsLadderAfterwardsIsUntouched() {
+        assertThat(supervisor.untilNext()).as("a new device is due at once").isZero();
+        supervisor.leftIdle();
+        advance(60_000);
+        assertThat(supervisor.untilNext()).as("waits for a driver or a configuration").isEqualTo(Long.MAX_VALUE);
+        assertThat(supervisor.mayOpen()).as("still opened once something changes").isTrue();
+
+        assertThat(failOnce()).as("a session, then a failure").isEqualTo(new Step(Rung.REOPEN, 1, 1_000, false, "e"));
+        assertThat(supervisor.untilNext()).as("a failed session's pause counts again").isEqualTo(1_000 * MS);
+    }
+
+    @Test
     void aDeviceThatDeliversForAHealthyWhileStartsTheLadderFromTheBottom() {
         failOnce();
         advance(1_000);
