@@ -107,11 +107,11 @@ final class DeviceSupervisor {
     }
 
     /**
-     * No session was opened (no driver takes the device, or it is disabled): nothing is due until a driver or a
-     * configuration changes, and those wake the manager themselves.
+     * No session was opened when one could have been (no driver takes the device, or it is disabled): nothing
+     * is due until a driver or a configuration changes, and those wake the manager themselves.
      */
     void leftIdle() {
-        idle = !running;
+        idle = true;
     }
 
     void sessionStarted() {
