@@ -286,6 +286,8 @@ final class SwapBridge {
      * readers, drops what they kept and gives the device back.
      */
     void close() {
+        // told to stop before the abort wakes them: a read the abort ends is then not reported as a fault
+        readers.values().forEach(r -> r.stop = true);
         hold.connection().abort(); // wakes reads on the virtual bus; releasing still works after it
         stopReaders();
         synchronized (this) {

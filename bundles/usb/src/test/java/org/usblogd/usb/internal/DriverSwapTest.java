@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Version;
 import org.usblogd.api.driver.Driver;
@@ -183,7 +184,9 @@ class DriverSwapTest {
         assertThat(liveThreads("usb-swap-")).isZero();
     }
 
-    @Test
+    // repeated: the bridge's close once woke its reader before telling it to stop, which then reported the
+    // closed connection as lost data in about one run in ten
+    @RepeatedTest(10)
     void aDriverOfAnotherFamilyTakingOverStartsFromTheDeviceGivenBackNotFromWhatTheLastOneLeft() throws Exception {
         PluggedDevice d = readOnAfterItsDriverLeft(5_000);
         String id = d.info().identity().key();
