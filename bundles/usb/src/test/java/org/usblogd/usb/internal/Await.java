@@ -3,6 +3,7 @@ package org.usblogd.usb.internal;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** The one way the core's tests wait for something that happens on other threads. */
 public final class Await {
@@ -11,10 +12,16 @@ public final class Await {
 
     /** Waits up to 10 s for the condition, looking every 5 ms; fails the test naming what did not happen. */
     public static void await(String what, BooleanSupplier condition) {
+        await(what, condition, () -> null);
+    }
+
+    /** As {@link #await(String, BooleanSupplier)}; a failure also says what {@code seen} saw at the end. */
+    public static void await(String what, BooleanSupplier condition, Supplier<?> seen) {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                fail("timed out waiting for: " + what);
+                Object state = seen.get();
+                fail("timed out waiting for: " + what + (state == null ? "" : " (" + state + ")"));
             }
             try {
                 Thread.sleep(5);

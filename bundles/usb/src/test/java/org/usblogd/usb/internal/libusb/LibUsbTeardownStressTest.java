@@ -103,7 +103,9 @@ class LibUsbTeardownStressTest {
         try {
             LibUsbHarness.activate(backend, "sysfs", 20);
             backend.start(sessions);
-            await("a session reading", () -> sessions.reads.get() > 0);
+            await("a session reading", () -> sessions.reads.get() > 0,
+                    () -> "devices " + testbed.devices().size() + " plugged, " + backend.contexts().size()
+                            + " libusb context(s), sessions " + sessions.all + ", problems " + sessions.problems);
 
             // churn: devices replugged (a burst gets a context of its own), sessions ending on their own and
             // being aborted or closed from another thread, for a random while
@@ -184,20 +186,32 @@ class LibUsbTeardownStressTest {
         }
 
         final class Session extends ReaderSession {
-            final long ownEndNanos;
+            /**
+             * How long the session reads before it ends on its own, counted from its first report: counted from
+             * its start, a round whose sessions all end on their own could see them end before any report
+             * came (on a busy machine opening takes a while), and nothing would read until the churn.
+             */
+            final long ownLifeNanos;
+            /** When the session ends on its own; set at its first report, on the session's thread. */
+            private long ownEndNanos;
+            private boolean reading;
 
-            Session(BackendDevice device, long ownEndNanos) {
+            Session(BackendDevice device, long ownLifeNanos) {
                 super(device, problems, IN_FLIGHT, 200);
-                this.ownEndNanos = ownEndNanos;
+                this.ownLifeNanos = ownLifeNanos;
             }
 
             @Override
             boolean goOn() {
-                return System.nanoTime() - ownEndNanos < 0;
+                return !reading || System.nanoTime() - ownEndNanos < 0;
             }
 
             @Override
             void received(byte[] buffer, int length) {
+                if (!reading) {
+                    reading = true;
+                    ownEndNanos = System.nanoTime() + ownLifeNanos;
+                }
                 reads.incrementAndGet();
             }
 
@@ -210,10 +224,10 @@ class LibUsbTeardownStressTest {
 
         @Override
         Session session(BackendDevice device) {
-            // a third of the sessions end on their own within a few hundred milliseconds
-            long ownEnd = random.nextInt(3) == 0 ? System.nanoTime()
-                    + TimeUnit.MILLISECONDS.toNanos(random.nextInt(300)) : Long.MAX_VALUE / 2 + System.nanoTime();
-            return new Session(device, ownEnd);
+            // a third of the sessions end on their own within a few hundred milliseconds of their first report
+            long ownLife = random.nextInt(3) == 0 ? TimeUnit.MILLISECONDS.toNanos(random.nextInt(300))
+                    : Long.MAX_VALUE / 2;
+            return new Session(device, ownLife);
         }
 
         /** Someone else closes a random session's stream or connection, or aborts it, from this thread. */

@@ -23,6 +23,8 @@ abstract class ReaderSession implements Runnable {
     volatile boolean ended;
     volatile DeviceConnection connection;
     volatile InStream stream;
+    /** How far the session got, for a test that times out to say. */
+    private volatile String phase = "not started";
 
     ReaderSession(BackendDevice device, List<String> problems, int inFlight, int readTimeoutMs) {
         this.device = device;
@@ -55,17 +57,21 @@ abstract class ReaderSession implements Runnable {
     public void run() {
         try {
             starting();
+            phase = "opening";
             try (DeviceConnection c = device.open()) {
                 connection = c;
                 if (left) {
                     return;
                 }
+                phase = "claiming";
                 if (c.kernelDriverActive(0)) {
                     c.detachKernelDriver(0);
                 }
                 c.claimInterface(0);
+                phase = "opening the stream";
                 try (InStream s = c.openStream(0x81, 8, inFlight)) {
                     stream = s;
+                    phase = "reading";
                     read(s);
                 }
                 try {
@@ -79,8 +85,14 @@ abstract class ReaderSession implements Runnable {
         } catch (RuntimeException | Error e) {
             problems.add(label() + ": " + e);
         } finally {
+            phase = "ended after " + phase;
             ended = true;
         }
+    }
+
+    @Override
+    public String toString() {
+        return label() + (left ? " (left)" : "") + ": " + phase;
     }
 
     private void read(InStream s) {
@@ -90,12 +102,16 @@ abstract class ReaderSession implements Runnable {
                 received(buffer, s.read(buffer, readTimeoutMs));
             } catch (UsbException e) {
                 if (e.kind() == Kind.GONE || e.kind() == Kind.CLOSED) {
+                    phase = "reading, until " + e.kind();
                     return;
                 }
                 if (e.kind() != Kind.TIMEOUT) {
                     problems.add(label() + ": " + e.getMessage());
                 }
             }
+        }
+        if (!left) {
+            phase = "reading, until it ended on its own";
         }
     }
 
