@@ -20,14 +20,22 @@ public final class Await {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                Object state = seen.get();
-                fail("timed out waiting for: " + what + (state == null ? "" : " (" + state + ")"));
+                fail("timed out waiting for: " + what + seen(seen));
             }
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {
                 throw new AssertionError(e);
             }
+        }
+    }
+
+    private static String seen(Supplier<?> seen) {
+        try {
+            Object state = seen.get();
+            return state == null ? "" : " (" + state + ")";
+        } catch (RuntimeException e) {
+            return " (what it saw could not be read: " + e + ")";
         }
     }
 }

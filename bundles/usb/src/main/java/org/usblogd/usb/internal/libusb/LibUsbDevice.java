@@ -94,6 +94,11 @@ final class LibUsbDevice implements BackendDevice {
     }
 
     @Override
+    public String toString() {
+        return describe();
+    }
+
+    @Override
     public UsbDeviceInfo info() {
         UsbDeviceInfo i = info;
         if (i == null) {

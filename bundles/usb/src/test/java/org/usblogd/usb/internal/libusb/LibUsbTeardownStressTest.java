@@ -186,31 +186,40 @@ class LibUsbTeardownStressTest {
         }
 
         final class Session extends ReaderSession {
-            /**
-             * How long the session reads before it ends on its own, counted from its first report: counted from
-             * its start, a round whose sessions all end on their own could see them end before any report
-             * came (on a busy machine opening takes a while), and nothing would read until the churn.
-             */
+            /** How long the session lives before it ends on its own. */
             final long ownLifeNanos;
-            /** When the session ends on its own; set at its first report, on the session's thread. */
+            /** When the session ends on its own, once counting; on the session's thread. */
             private long ownEndNanos;
-            private boolean reading;
+            private boolean counting;
 
-            Session(BackendDevice device, long ownLifeNanos) {
+            /**
+             * @param fromFirstReport whether its life counts from its first report rather than from now: the
+             *        round's first sessions do, or all of them might end on their own before any report came
+             *        (on a busy machine opening takes a while) and nothing would read until the churn; the
+             *        later ones count from their start, so some end with every transfer still in flight
+             */
+            Session(BackendDevice device, long ownLifeNanos, boolean fromFirstReport) {
                 super(device, problems, IN_FLIGHT, 200);
                 this.ownLifeNanos = ownLifeNanos;
+                if (!fromFirstReport) {
+                    count();
+                }
+            }
+
+            private void count() {
+                counting = true;
+                ownEndNanos = System.nanoTime() + ownLifeNanos;
             }
 
             @Override
             boolean goOn() {
-                return !reading || System.nanoTime() - ownEndNanos < 0;
+                return !counting || System.nanoTime() - ownEndNanos < 0;
             }
 
             @Override
             void received(byte[] buffer, int length) {
-                if (!reading) {
-                    reading = true;
-                    ownEndNanos = System.nanoTime() + ownLifeNanos;
+                if (!counting) {
+                    count();
                 }
                 reads.incrementAndGet();
             }
@@ -224,10 +233,10 @@ class LibUsbTeardownStressTest {
 
         @Override
         Session session(BackendDevice device) {
-            // a third of the sessions end on their own within a few hundred milliseconds of their first report
+            // a third of the sessions end on their own within a few hundred milliseconds
             long ownLife = random.nextInt(3) == 0 ? TimeUnit.MILLISECONDS.toNanos(random.nextInt(300))
                     : Long.MAX_VALUE / 2;
-            return new Session(device, ownLife);
+            return new Session(device, ownLife, reads.get() == 0);
         }
 
         /** Someone else closes a random session's stream or connection, or aborts it, from this thread. */

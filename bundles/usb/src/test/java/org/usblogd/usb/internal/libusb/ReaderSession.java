@@ -71,7 +71,7 @@ abstract class ReaderSession implements Runnable {
                 phase = "opening the stream";
                 try (InStream s = c.openStream(0x81, 8, inFlight)) {
                     stream = s;
-                    phase = "reading";
+                    phase = "streaming";
                     read(s);
                 }
                 try {
@@ -102,7 +102,7 @@ abstract class ReaderSession implements Runnable {
                 received(buffer, s.read(buffer, readTimeoutMs));
             } catch (UsbException e) {
                 if (e.kind() == Kind.GONE || e.kind() == Kind.CLOSED) {
-                    phase = "reading, until " + e.kind();
+                    phase = "streaming, until " + e.kind();
                     return;
                 }
                 if (e.kind() != Kind.TIMEOUT) {
@@ -111,7 +111,7 @@ abstract class ReaderSession implements Runnable {
             }
         }
         if (!left) {
-            phase = "reading, until it ended on its own";
+            phase = "streaming, until it ended on its own";
         }
     }
 
