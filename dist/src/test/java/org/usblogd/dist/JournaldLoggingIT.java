@@ -44,6 +44,29 @@ class JournaldLoggingIT {
         assertThat(lines).noneMatch(l -> l.matches("<\\d>\\d\\d:\\d\\d:\\d\\d.*"));
     }
 
+    @Test
+    void anErrorTheOsgiFrameworkItselfReportsIsOneLineWithItsPriority() throws Exception {
+        Path home = PluginJars.copyOfInstallation(tmp.resolve("usblogd"));
+        Files.write(home.resolve("bundles/fails-to-stop.jar"), PluginJars.bundleOf("org.usblogd.test.failstostop",
+                org.usblogd.dist.stopfault.FailsToStop.class, "org.osgi.framework"));
+        File log = tmp.resolve("daemon.log").toFile();
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/usblogd").toString(), "run", "--state",
+                tmp.resolve("state").toString()).redirectErrorStream(true).redirectOutput(log);
+        pb.environment().put("JOURNAL_STREAM", "8:12345");
+        Process daemon = pb.start();
+        try {
+            Dist.await("the daemon started", 30_000, () -> read(log).stream().anyMatch(l -> l.contains("usblogd started")));
+        } finally {
+            daemon.destroy();
+        }
+        assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        List<String> lines = read(log);
+
+        assertThat(lines).filteredOn(l -> l.contains("org.usblogd.test.failstostop")).isNotEmpty()
+                .allSatisfy(l -> assertThat(l).startsWith("<3>").contains("fails to stop on purpose"));
+        assertThat(lines).allSatisfy(l -> assertThat(l).matches("<[3467]>\\S+ \\[[^]]*\\]: .*"));
+    }
+
     private static List<String> read(File f) {
         try {
             return Files.readAllLines(f.toPath());

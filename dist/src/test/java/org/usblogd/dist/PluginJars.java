@@ -71,6 +71,31 @@ final class PluginJars {
     }
 
     /**
+     * A bundle of one class from this test class path, its activator: the smallest bundle that does something
+     * when it starts and stops.
+     */
+    static byte[] bundleOf(String symbolicName, Class<? extends org.osgi.framework.BundleActivator> activator,
+            String importPackage) throws IOException {
+        Manifest m = new Manifest();
+        Attributes a = m.getMainAttributes();
+        a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        a.put(new Attributes.Name("Bundle-ManifestVersion"), "2");
+        a.put(new Attributes.Name("Bundle-SymbolicName"), symbolicName);
+        a.put(new Attributes.Name("Bundle-Version"), "1.0.0");
+        a.put(new Attributes.Name("Bundle-Activator"), activator.getName());
+        a.put(new Attributes.Name("Import-Package"), importPackage);
+        String entry = activator.getName().replace('.', '/') + ".class";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JarOutputStream jo = new JarOutputStream(out, m);
+                java.io.InputStream in = activator.getClassLoader().getResourceAsStream(entry)) {
+            jo.putNextEntry(new JarEntry(entry));
+            in.transferTo(jo);
+            jo.closeEntry();
+        }
+        return out.toByteArray();
+    }
+
+    /**
      * Puts a jar into a watched directory the safe way: written completely under another name outside it,
      * then renamed in, so FileInstall never sees half a jar.
      */

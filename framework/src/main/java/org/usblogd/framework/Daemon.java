@@ -22,6 +22,7 @@ import org.osgi.framework.startlevel.BundleStartLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.usblogd.framework.doctor.ConfigFileEncoding;
+import org.usblogd.framework.logging.FrameworkLog;
 import org.usblogd.framework.systemd.ServiceWatchdog;
 import org.usblogd.framework.systemd.SystemdNotifier;
 
@@ -186,7 +187,11 @@ public final class Daemon {
         Map<String, String> config = frameworkConfig();
         config.put("felix.cm.dir", copies.dir().toString());
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
-        framework = factory.newFramework(config);
+        Map<String, Object> launch = new HashMap<>(config);
+        launch.put("felix.log.logger", new FrameworkLog()); // an object, where the rest are strings
+        @SuppressWarnings({ "unchecked", "rawtypes" })
+        Map<String, String> withLogger = (Map) launch;
+        framework = factory.newFramework(withLogger);
         framework.init();
         AutoProcessor.process(config, framework.getBundleContext());
         for (Bundle b : framework.getBundleContext().getBundles()) {

@@ -8,7 +8,9 @@ import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration;
@@ -76,11 +78,27 @@ public class HttpServer {
         apply(checked, properties);
     }
 
+    /**
+     * Stops Jetty when this bundle stops on its own (an update, or an administrator's stop): without this
+     * component's filter it would serve what remains unguarded. When the whole framework stops, Jetty's bundle
+     * stops Jetty itself; removing its configuration as well would start a second stop on Configuration Admin's
+     * thread, racing the first ("Service already unregistered" from Jetty's bundle).
+     */
     @Deactivate
-    void deactivate() {
+    void deactivate(BundleContext context) {
         announcer.close();
-        stopJetty();
+        if (!frameworkStopping(context)) {
+            stopJetty();
+        }
         filterRegistration.unregister();
+    }
+
+    private static boolean frameworkStopping(BundleContext context) {
+        try {
+            return context.getBundle(Constants.SYSTEM_BUNDLE_ID).getState() == Bundle.STOPPING;
+        } catch (IllegalStateException e) {
+            return true; // this bundle's context is gone: the framework is past stopping it
+        }
     }
 
     /**
