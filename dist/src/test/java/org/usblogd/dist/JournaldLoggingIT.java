@@ -42,6 +42,8 @@ class JournaldLoggingIT {
         assertThat(lines).filteredOn(l -> l.contains("garbage.jar")).first().asString().startsWith("<3>PluginMonitor");
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("<6>").contains("demo mode"));
         assertThat(lines).noneMatch(l -> l.matches("<\\d>\\d\\d:\\d\\d:\\d\\d.*"));
+        assertThat(lines).as("the framework's events, which the OSGi log service records too, left out")
+                .noneMatch(l -> l.contains("BundleEvent") || l.contains("ServiceEvent") || l.contains("FrameworkEvent"));
     }
 
     @Test
@@ -65,6 +67,35 @@ class JournaldLoggingIT {
         assertThat(lines).filteredOn(l -> l.contains("org.usblogd.test.failstostop")).isNotEmpty()
                 .allSatisfy(l -> assertThat(l).startsWith("<3>").contains("fails to stop on purpose"));
         assertThat(lines).allSatisfy(l -> assertThat(l).matches("<[3467]>\\S+ \\[[^]]*\\]: .*"));
+    }
+
+    /**
+     * Declarative Services, Configuration Admin and FileInstall print to stdout when no OSGi log service is
+     * there: a driver whose activation throws gave a hundred lines of stack trace, none with a priority.
+     */
+    @Test
+    void whatTheOsgiServicesReportIsOneLineWithItsPriorityToo() throws Exception {
+        Path home = PluginJars.copyOfInstallation(tmp.resolve("usblogd"));
+        Files.writeString(home.resolve("conf/org.usblogd.plugins.cfg"), "check.interval.ms = 200\ngrace.ms = 500\n");
+        Files.writeString(home.resolve("conf/org.usblogd.counter.cfg"), "fault = activate\n");
+        PluginJars.drop(Files.readAllBytes(PluginJars.counterDriver()), home.resolve("plugins"), "counter-driver.jar");
+        File log = tmp.resolve("daemon.log").toFile();
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/usblogd").toString(), "run", "--state",
+                tmp.resolve("state").toString()).redirectErrorStream(true).redirectOutput(log);
+        pb.environment().put("JOURNAL_STREAM", "8:12345");
+        Process daemon = pb.start();
+        try {
+            Dist.await("the driver's failure reported", 30_000, () -> read(log).stream()
+                    .anyMatch(l -> l.contains("PluginMonitor") && l.contains("failed to activate")));
+        } finally {
+            daemon.destroy();
+        }
+        assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        List<String> lines = read(log);
+
+        assertThat(lines).allSatisfy(l -> assertThat(l).matches("<[3467]>\\S+ \\[[^]]*\\]: .*"));
+        assertThat(lines).filteredOn(l -> l.contains("configured to fail on activation")).isNotEmpty()
+                .allSatisfy(l -> assertThat(l).startsWith("<3>"));
     }
 
     private static List<String> read(File f) {

@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.usblogd.framework.doctor.ConfigFileEncoding;
 import org.usblogd.framework.logging.FrameworkLog;
+import org.usblogd.framework.logging.LogServiceBridge;
 import org.usblogd.framework.systemd.ServiceWatchdog;
 import org.usblogd.framework.systemd.SystemdNotifier;
 
@@ -63,6 +64,8 @@ public final class Daemon {
      */
     static final String HEALTH_API = "org.usblogd.api.health;version=1.0.0";
     private static final String CORE_BUNDLE = "org.usblogd.usb";
+    /** Felix's OSGi log service in bundles/, started before the rest there. */
+    private static final String LOG_SERVICE_JAR_PREFIX = "org.apache.felix.log-";
     private static final long PLUGINS_POLL_MS = 1_000;
     private static final long PLUGINS_START_WAIT_MS = 10_000;
     /** How long a stopping plugin is waited for: SCR's 2 s plus its two 5 s lock waits, with a margin. */
@@ -193,6 +196,8 @@ public final class Daemon {
         Map<String, String> withLogger = (Map) launch;
         framework = factory.newFramework(withLogger);
         framework.init();
+        new LogServiceBridge(framework.getBundleContext()).open();
+        installLogServiceFirst(framework.getBundleContext());
         AutoProcessor.process(config, framework.getBundleContext());
         for (Bundle b : framework.getBundleContext().getBundles()) {
             if (STORE_BUNDLE.equals(b.getSymbolicName())) {
@@ -365,6 +370,19 @@ public final class Daemon {
         }
     }
 
+    /**
+     * Installs the OSGi log service's bundle before the rest of bundles/, so that it starts first at their start
+     * level and what the others report at their start already reaches the daemon's log. Installed from the
+     * location the auto-deploy gives it, which then finds it installed and starts it with the rest.
+     */
+    private void installLogServiceFirst(BundleContext context) throws IOException, BundleException {
+        try (var jars = Files.list(home.resolve("bundles"))) {
+            for (Path jar : jars.filter(p -> p.getFileName().toString().startsWith(LOG_SERVICE_JAR_PREFIX)).toList()) {
+                context.installBundle(jar.toFile().toURI().toString());
+            }
+        }
+    }
+
     /** conf/, and with --demo also demo/conf: how the configured drivers (generic HID, ...) read the demo's twins. */
     private List<Path> configurationDirectories() {
         Path demoConf = home.resolve("demo/conf");
@@ -408,11 +426,15 @@ public final class Daemon {
         // conf/ belongs to the administrator: configuration changed at runtime is not written back into it.
         c.put("felix.fileinstall.enableConfigSave", "false");
         c.put("ds.stop.timeout.milliseconds", Long.toString(SCR_STOP_TIMEOUT_MS));
+        // The OSGi log service keeps no history: the launcher listens from its start (LogServiceBridge).
+        c.put("org.apache.felix.log.maxSize", "0");
         // slf4j and logback live on the launcher's class path; H2 and HikariCP import the 1.7 range.
-        // The health API too: the watchdog (here, outside the framework) calls the bundles' HealthCheck services.
+        // The health API too: the watchdog (here, outside the framework) calls the bundles' HealthCheck services;
+        // and the log service's API, which the launcher listens through.
         c.put("org.osgi.framework.system.packages.extra", "org.slf4j;version=2.0.17,org.slf4j.spi;version=2.0.17,"
                 + "org.slf4j.event;version=2.0.17,org.slf4j.helpers;version=2.0.17,"
                 + "org.slf4j;version=1.7.36,org.slf4j.spi;version=1.7.36,org.slf4j.helpers;version=1.7.36,"
+                + "org.osgi.service.log;version=1.5.0,"
                 + HEALTH_API);
         c.put("usblogd.home", home.toString());
         c.put("usblogd.state", state.toString());
