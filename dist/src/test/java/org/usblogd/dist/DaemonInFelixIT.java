@@ -13,6 +13,7 @@ import java.sql.Statement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.launch.Framework;
 import org.usblogd.framework.Daemon;
 import org.usblogd.store.jdbc.StoreLocation;
@@ -61,22 +62,46 @@ class DaemonInFelixIT {
         Files.writeString(home.resolve("conf/org.usblogd.http.cfg"), "port = 0\n");
         Daemon daemon = new Daemon(home, state.resolve("state"), false);
         Framework fw = daemon.start();
+        java.util.concurrent.atomic.AtomicBoolean removedWhileStopping = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread watch = null;
         try {
-            Path jettyConfiguration = Path.of(fw.getBundleContext().getProperty("felix.cm.dir"),
-                    "org/apache/felix/http.config");
-            Dist.await("Jetty configured", 20_000, () -> Files.exists(jettyConfiguration));
-            Bundle http = java.util.Arrays.stream(fw.getBundleContext().getBundles())
+            BundleContext context = fw.getBundleContext();
+            Path jettyConfiguration = Path.of(context.getProperty("felix.cm.dir"), "org/apache/felix/http.config");
+            Dist.await("Jetty configured and serving", 20_000, () -> Files.exists(jettyConfiguration) && serving(context));
+            Bundle http = java.util.Arrays.stream(context.getBundles())
                     .filter(b -> "org.usblogd.http".equals(b.getSymbolicName())).findFirst().orElseThrow();
             http.stop();
             assertThat(jettyConfiguration).as("the HTTP bundle stopped alone: Jetty stopped with it").doesNotExist();
             http.start();
-            Dist.await("Jetty configured again", 20_000, () -> Files.exists(jettyConfiguration));
+            Dist.await("Jetty configured and serving again", 20_000,
+                    () -> Files.exists(jettyConfiguration) && serving(context));
 
-            fw.stop();
-            assertThat(fw.waitForStop(30_000).getType()).isEqualTo(org.osgi.framework.FrameworkEvent.STOPPED);
-            assertThat(jettyConfiguration).as("Jetty's configuration, left for its bundle's own stop").exists();
+            // Configuration Admin's copies go when the daemon has stopped: a copy gone while the framework is
+            // still stopping (its state read before and after) was removed by the stop itself
+            watch = new Thread(() -> {
+                while (fw.getState() != Bundle.RESOLVED) {
+                    int before = fw.getState();
+                    boolean gone = !Files.exists(jettyConfiguration);
+                    if (gone && before != Bundle.RESOLVED && fw.getState() != Bundle.RESOLVED) {
+                        removedWhileStopping.set(true);
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                }
+            }, "jetty-configuration-watch");
+            watch.start();
         } finally {
             daemon.stop();
+        }
+        watch.join(5_000);
+        assertThat(removedWhileStopping).as("Jetty's configuration removed while the framework stopped").isFalse();
+    }
+
+    /** Jetty's runtime registered: it has bound its port (all references: the launcher does not see its package). */
+    private static boolean serving(BundleContext context) {
+        try {
+            return context.getAllServiceReferences("org.osgi.service.servlet.runtime.HttpServiceRuntime", null) != null;
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new AssertionError(e);
         }
     }
 

@@ -29,8 +29,7 @@ class JournaldLoggingIT {
         try {
             Dist.await("an error line about the broken plugin", 20_000,
                     () -> read(log).stream().anyMatch(l -> l.contains("garbage.jar")));
-            // stopped once started: a stop while Felix's HTTP service is still being configured makes its
-            // configuration admin print a stack trace of its own to stderr (upstream, and not this test's matter)
+            // stopped once started, so that every part has had its say
             Dist.await("the daemon started", 30_000, () -> read(log).stream().anyMatch(l -> l.contains("usblogd started")));
         } finally {
             daemon.destroy();
@@ -96,6 +95,9 @@ class JournaldLoggingIT {
         assertThat(lines).allSatisfy(l -> assertThat(l).matches("<[3467]>\\S+ \\[[^]]*\\]: .*"));
         assertThat(lines).filteredOn(l -> l.contains("configured to fail on activation")).isNotEmpty()
                 .allSatisfy(l -> assertThat(l).startsWith("<3>"));
+        assertThat(lines).as("Declarative Services' own report, named after the driver's bundle, its cause on the line")
+                .anySatisfy(l -> assertThat(l).startsWith("<3>counter-driver [").contains("Error during instantiation")
+                        .contains(": java.lang.IllegalStateException: counter driver configured to fail on activation |"));
     }
 
     private static List<String> read(File f) {

@@ -82,6 +82,7 @@ public final class Daemon {
     /** Set by the shutdown hook: the framework is stopped because usblogd was told to stop. */
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final AtomicReference<ConfigurationCopies> configurationCopies = new AtomicReference<>();
+    private final AtomicReference<LogServiceBridge> logBridge = new AtomicReference<>();
 
     public Daemon(Path home, Path state, boolean demo) {
         this.home = home;
@@ -196,7 +197,9 @@ public final class Daemon {
         Map<String, String> withLogger = (Map) launch;
         framework = factory.newFramework(withLogger);
         framework.init();
-        new LogServiceBridge(framework.getBundleContext()).open();
+        LogServiceBridge bridge = new LogServiceBridge(framework.getBundleContext());
+        logBridge.set(bridge);
+        bridge.open();
         installLogServiceFirst(framework.getBundleContext());
         AutoProcessor.process(config, framework.getBundleContext());
         for (Bundle b : framework.getBundleContext().getBundles()) {
@@ -245,6 +248,10 @@ public final class Daemon {
         try {
             stopFramework();
         } finally {
+            LogServiceBridge bridge = logBridge.getAndSet(null);
+            if (bridge != null) {
+                bridge.close(); // else a framework that never got past a hung plugin stays reachable through it
+            }
             releaseState();
         }
     }
@@ -377,7 +384,8 @@ public final class Daemon {
      */
     private void installLogServiceFirst(BundleContext context) throws IOException, BundleException {
         try (var jars = Files.list(home.resolve("bundles"))) {
-            for (Path jar : jars.filter(p -> p.getFileName().toString().startsWith(LOG_SERVICE_JAR_PREFIX)).toList()) {
+            for (Path jar : jars.filter(p -> p.getFileName().toString().startsWith(LOG_SERVICE_JAR_PREFIX)
+                    && p.getFileName().toString().endsWith(".jar")).toList()) {
                 context.installBundle(jar.toFile().toURI().toString());
             }
         }

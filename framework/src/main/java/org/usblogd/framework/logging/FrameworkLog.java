@@ -5,7 +5,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Felix's own reports (a bundle that fails to start or stop, a resolver problem) as the daemon's log lines:
- * without it Felix prints them to stdout as {@code ERROR: ...} with a stack trace below, which under systemd
+ * without it Felix prints them as {@code ERROR: ...} on stdout with a stack trace on stderr, which under systemd
  * becomes a journal entry per line, none of them with a priority. Given to Felix as {@code felix.log.logger};
  * Felix has already put the bundle's name into the message.
  */

@@ -13,10 +13,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What bundles report through the OSGi log service (Declarative Services, Configuration Admin, FileInstall,
- * Felix's Jetty; without a log service each prints to stdout, a stack trace as a hundred unprefixed lines) as
- * the daemon's log lines, named after the bundle that reported. The framework's own events (a bundle started, a
- * service registered) are left out: the framework reports its errors itself ({@link FrameworkLog}). Opened on
- * the system bundle's context before any bundle starts, so it listens from the log service's first entry.
+ * Felix's Jetty; without a log service each prints to stdout or stderr, a stack trace as a hundred unprefixed
+ * lines) as the daemon's log lines, named after the bundle that reported, the innermost cause on the line
+ * itself. The framework's events as the log service records them (a bundle started, a service registered) are
+ * left out: Felix logs most of its errors itself ({@link FrameworkLog}), and the few it only sends as events
+ * (a failed restart in a refresh, a service factory that throws) are the plugin monitor's to report. Opened
+ * on the system bundle's context before any bundle starts, so it listens from the log service's first entry.
  */
 public final class LogServiceBridge implements LogListener,
         ServiceTrackerCustomizer<LogReaderService, LogReaderService> {
@@ -30,6 +32,11 @@ public final class LogServiceBridge implements LogListener,
 
     public void open() {
         tracker.open();
+    }
+
+    /** Stops listening; safe once the framework has stopped. */
+    public void close() {
+        tracker.close();
     }
 
     @Override
@@ -63,14 +70,28 @@ public final class LogServiceBridge implements LogListener,
             return;
         }
         Logger log = LoggerFactory.getLogger(source(entry.getBundle()));
-        String message = String.valueOf(entry.getMessage());
         Throwable exception = entry.getException();
+        String message = exception == null ? String.valueOf(entry.getMessage())
+                : entry.getMessage() + ": " + innermost(exception);
         switch (entry.getLogLevel()) {
             case ERROR -> log.error(message, exception);
             case WARN -> log.warn(message, exception);
             case AUDIT, INFO -> log.info(message, exception);
             default -> log.debug(message, exception);
         }
+    }
+
+    /**
+     * What went wrong at the bottom: the log service hands exceptions over wrapped (so that a log entry keeps
+     * no bundle's classes), "LogException: InvocationTargetException" on top, the driver's own cause beneath.
+     */
+    private static String innermost(Throwable exception) {
+        Throwable t = exception;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        // a wrapper's message is the wrapped exception's class and message, as toString() gives them
+        return t.getClass().getName().startsWith("org.apache.felix.log.") ? t.getMessage() : t.toString();
     }
 
     private static String source(Bundle bundle) {

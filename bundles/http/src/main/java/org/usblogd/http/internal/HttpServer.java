@@ -97,7 +97,7 @@ public class HttpServer {
         try {
             return context.getBundle(Constants.SYSTEM_BUNDLE_ID).getState() == Bundle.STOPPING;
         } catch (IllegalStateException e) {
-            return true; // this bundle's context is gone: the framework is past stopping it
+            return false; // this bundle's context is no longer valid: stop Jetty, as for a stop of this bundle
         }
     }
 
