@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * Felix's Jetty; without a log service each prints to stdout or stderr, a stack trace as a hundred unprefixed
  * lines) as the daemon's log lines, named after the bundle that reported, the innermost cause on the line
  * itself. The framework's events as the log service records them (a bundle started, a service registered) are
- * left out: Felix logs most of its errors itself ({@link FrameworkLog}), and the few it only sends as events
- * (a failed restart in a refresh, a service factory that throws) are the plugin monitor's to report. Opened
+ * left out: Felix logs most of its errors itself ({@link FrameworkLog}); the few it only sends as events (a
+ * failed restart in a refresh, a service factory that throws) go unlogged here, as they did before. Opened
  * on the system bundle's context before any bundle starts, so it listens from the log service's first entry.
  */
 public final class LogServiceBridge implements LogListener,
