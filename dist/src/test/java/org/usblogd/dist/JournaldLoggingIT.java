@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,21 +22,10 @@ class JournaldLoggingIT {
         Path home = PluginJars.copyOfInstallation(tmp.resolve("usblogd"));
         Files.writeString(home.resolve("conf/org.usblogd.plugins.cfg"), "check.interval.ms = 200\ngrace.ms = 500\n");
         PluginJars.drop("not a jar".getBytes(), home.resolve("plugins"), "garbage.jar");
-        File log = tmp.resolve("daemon.log").toFile();
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/usblogd").toString(), "run", "--demo", "--state",
-                tmp.resolve("state").toString()).redirectErrorStream(true).redirectOutput(log);
-        pb.environment().put("JOURNAL_STREAM", "8:12345"); // what systemd sets when stdout is the journal
-        Process daemon = pb.start();
-        try {
-            Dist.await("an error line about the broken plugin", 20_000,
-                    () -> read(log).stream().anyMatch(l -> l.contains("garbage.jar")));
-            // stopped once started, so that every part has had its say
-            Dist.await("the daemon started", 30_000, () -> read(log).stream().anyMatch(l -> l.contains("usblogd started")));
-        } finally {
-            daemon.destroy();
-        }
-        assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).isTrue();
-        List<String> lines = read(log);
+        List<String> lines = runUnderJournald(home, true,
+                new Until("an error line about the broken plugin", 20_000, l -> l.contains("garbage.jar")),
+                // stopped once started, so that every part has had its say
+                new Until("the daemon started", 30_000, l -> l.contains("usblogd started")));
 
         assertThat(lines).isNotEmpty().allSatisfy(l -> assertThat(l).matches("<[3467]>\\S+ \\[[^]]*\\]: .*"));
         assertThat(lines).filteredOn(l -> l.contains("garbage.jar")).first().asString().startsWith("<3>PluginMonitor");
@@ -50,18 +40,8 @@ class JournaldLoggingIT {
         Path home = PluginJars.copyOfInstallation(tmp.resolve("usblogd"));
         Files.write(home.resolve("bundles/fails-to-stop.jar"), PluginJars.bundleOf("org.usblogd.test.failstostop",
                 org.usblogd.dist.stopfault.FailsToStop.class, "org.osgi.framework"));
-        File log = tmp.resolve("daemon.log").toFile();
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/usblogd").toString(), "run", "--state",
-                tmp.resolve("state").toString()).redirectErrorStream(true).redirectOutput(log);
-        pb.environment().put("JOURNAL_STREAM", "8:12345");
-        Process daemon = pb.start();
-        try {
-            Dist.await("the daemon started", 30_000, () -> read(log).stream().anyMatch(l -> l.contains("usblogd started")));
-        } finally {
-            daemon.destroy();
-        }
-        assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).isTrue();
-        List<String> lines = read(log);
+        List<String> lines = runUnderJournald(home, false,
+                new Until("the daemon started", 30_000, l -> l.contains("usblogd started")));
 
         assertThat(lines).filteredOn(l -> l.contains("org.usblogd.test.failstostop")).isNotEmpty()
                 .allSatisfy(l -> assertThat(l).startsWith("<3>").contains("fails to stop on purpose"));
@@ -78,19 +58,8 @@ class JournaldLoggingIT {
         Files.writeString(home.resolve("conf/org.usblogd.plugins.cfg"), "check.interval.ms = 200\ngrace.ms = 500\n");
         Files.writeString(home.resolve("conf/org.usblogd.counter.cfg"), "fault = activate\n");
         PluginJars.drop(Files.readAllBytes(PluginJars.counterDriver()), home.resolve("plugins"), "counter-driver.jar");
-        File log = tmp.resolve("daemon.log").toFile();
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/usblogd").toString(), "run", "--state",
-                tmp.resolve("state").toString()).redirectErrorStream(true).redirectOutput(log);
-        pb.environment().put("JOURNAL_STREAM", "8:12345");
-        Process daemon = pb.start();
-        try {
-            Dist.await("the driver's failure reported", 30_000, () -> read(log).stream()
-                    .anyMatch(l -> l.contains("PluginMonitor") && l.contains("failed to activate")));
-        } finally {
-            daemon.destroy();
-        }
-        assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).isTrue();
-        List<String> lines = read(log);
+        List<String> lines = runUnderJournald(home, false, new Until("the driver's failure reported", 30_000,
+                l -> l.contains("PluginMonitor") && l.contains("failed to activate")));
 
         assertThat(lines).allSatisfy(l -> assertThat(l).matches("<[3467]>\\S+ \\[[^]]*\\]: .*"));
         assertThat(lines).filteredOn(l -> l.contains("configured to fail on activation")).isNotEmpty()
@@ -98,6 +67,35 @@ class JournaldLoggingIT {
         assertThat(lines).as("Declarative Services' own report, named after the driver's bundle, its cause on the line")
                 .anySatisfy(l -> assertThat(l).startsWith("<3>counter-driver [").contains("Error during instantiation")
                         .contains(": java.lang.IllegalStateException: counter driver configured to fail on activation |"));
+    }
+
+    /** A line the log must show, at most that long after start. */
+    private record Until(String what, long ms, Predicate<String> line) {
+    }
+
+    /**
+     * Runs the assembled daemon as systemd would with its stdout on the journal, until each line awaited has
+     * come (in turn), then stops it; the lines it wrote, stdout and stderr together.
+     */
+    private List<String> runUnderJournald(Path home, boolean demo, Until... awaited) throws Exception {
+        File log = tmp.resolve("daemon.log").toFile();
+        List<String> command = new java.util.ArrayList<>(List.of(home.resolve("bin/usblogd").toString(), "run"));
+        if (demo) {
+            command.add("--demo");
+        }
+        command.addAll(List.of("--state", tmp.resolve("state").toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
+        pb.environment().put("JOURNAL_STREAM", "8:12345"); // what systemd sets when stdout is the journal
+        Process daemon = pb.start();
+        try {
+            for (Until u : awaited) {
+                Dist.await(u.what(), u.ms(), () -> read(log).stream().anyMatch(u.line()));
+            }
+        } finally {
+            daemon.destroy();
+        }
+        assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        return read(log);
     }
 
     private static List<String> read(File f) {
