@@ -65,8 +65,9 @@ class JournaldLoggingIT {
         assertThat(lines).filteredOn(l -> l.contains("configured to fail on activation")).isNotEmpty()
                 .allSatisfy(l -> assertThat(l).startsWith("<3>"));
         assertThat(lines).as("Declarative Services' own report, named after the driver's bundle, its cause on the line")
-                .anySatisfy(l -> assertThat(l).startsWith("<3>counter-driver [").contains("Error during instantiation")
-                        .contains(": java.lang.IllegalStateException: counter driver configured to fail on activation |"));
+                .anySatisfy(l -> assertThat(l).startsWith("<3>counter-driver [").contains("Error during instantiation of"
+                        + " the implementation object: java.lang.IllegalStateException: counter driver configured to fail"
+                        + " on activation |"));
     }
 
     /** A line the log must show, at most that long after start. */
