@@ -20,9 +20,10 @@ import java.util.regex.Pattern;
  * it reads the daemon's resident memory, threads and open files from /proc, and every minute, after a full GC
  * asked with jcmd, the heap in use and the classes and class loaders alive. It prints each series' slope per
  * hour after the warm-up (the first 10 minutes, or the first third of a shorter run), and the peak resident
- * memory, and what the live heap grew in (class histograms at the end of the warm-up and at the end). With
- * {@code -XX:NativeMemoryTracking=summary} among the JVM options it also prints what native memory grew in, over
- * the same span. Prints figures, asserts nothing; not run by the
+ * memory, and what resident memory and the live heap grew in (the mappings of /proc/PID/smaps, named the Java
+ * heap, code cache or metaspace where they are, and class histograms, at the end of the warm-up and at the end).
+ * With {@code -XX:NativeMemoryTracking=summary} among the JVM options it also prints what native memory grew in,
+ * over the same span. Prints figures, asserts nothing; not run by the
  * suite (a main class, run by bench/soak).
  */
 public final class SoakBenchmark {
@@ -118,6 +119,8 @@ public final class SoakBenchmark {
                         : "no driver swapped nor family replugged"));
 
         List<Point> rss = new ArrayList<>();
+        List<Point> rssAnon = new ArrayList<>();
+        List<Point> rssFile = new ArrayList<>();
         List<Point> threads = new ArrayList<>();
         List<Point> fds = new ArrayList<>();
         List<Point> heap = new ArrayList<>();
@@ -128,6 +131,7 @@ public final class SoakBenchmark {
         javax.sql.DataSource db = null;
         boolean baselined = false;
         Map<String, long[]> histogramAtWarmUp = Map.of();
+        Map<String, Long> mappingsAtWarmUp = Map.of();
         long peakKb = 0;
         long start = System.nanoTime();
         long nextSample = 0;
@@ -149,6 +153,8 @@ public final class SoakBenchmark {
                     nextSample += SAMPLE_MS;
                     long kb = status(pid, "VmRSS");
                     rss.add(new Point(m, kb / 1024.0));
+                    rssAnon.add(new Point(m, status(pid, "RssAnon") / 1024.0));
+                    rssFile.add(new Point(m, status(pid, "RssFile") / 1024.0));
                     peakKb = Math.max(peakKb, status(pid, "VmHWM"));
                     threads.add(new Point(m, status(pid, "Threads")));
                     try (var s = Files.list(Path.of("/proc/" + pid + "/fd"))) {
@@ -179,6 +185,7 @@ public final class SoakBenchmark {
                             jcmd(pid, "VM.native_memory", "baseline");
                         }
                         histogramAtWarmUp = histogram(jcmd(pid, "GC.class_histogram"));
+                        mappingsAtWarmUp = residentByMapping(Files.readString(Path.of("/proc/" + pid + "/smaps")));
                         baselined = true;
                     }
                 }
@@ -197,6 +204,10 @@ public final class SoakBenchmark {
             }
             String nmtDiff = nmt && baselined ? jcmd(pid, "VM.native_memory", "summary.diff") : "";
             Map<String, long[]> histogramAtEnd = baselined ? histogram(jcmd(pid, "GC.class_histogram")) : Map.of();
+            Map<String, Long> mappingsAtEnd = residentByMapping(Files.readString(Path.of("/proc/" + pid + "/smaps")));
+            // the JVM's own regions by address, so that the mappings that grew say what they hold
+            Map<String, String> regions = Map.of("the Java heap", jcmd(pid, "GC.heap_info"), "the code cache",
+                    jcmd(pid, "Compiler.codecache"), "metaspace", jcmd(pid, "VM.metaspace"));
             out.append(String.format(Locale.ROOT, "soak [%s]: resident memory %.0f MB at the end, peak %.0f MB;"
                     + " %d driver swaps and replugs%n", label, rss.get(rss.size() - 1).value(), peakKb / 1024.0,
                     change));
@@ -205,6 +216,10 @@ public final class SoakBenchmark {
                     + " (/proc/PID/io, from the disk or its cache) while the database file grew to %.1f MB%n", label,
                     io(pid, "rchar") / 1e6, io(pid, "wchar") / 1e6, Files.exists(dbFile) ? Files.size(dbFile) / 1e6 : 0.0));
             print(out, label, "resident memory (MB)", rss, warmUp);
+            print(out, label, "of it anonymous (MB: heap, stacks, the C library's and the JVM's own memory)", rssAnon,
+                    warmUp);
+            print(out, label, "of it mapped files (MB: libraries, the class archive, the JDK's modules)", rssFile,
+                    warmUp);
             print(out, label, "heap in use after a full GC (MB)", heap, warmUp);
             print(out, label, "of which the database's page cache (MB, bounded at 4)", cache, warmUp);
             print(out, label, "heap in use after a full GC besides the page cache (MB)", heapBesideCache, warmUp);
@@ -219,6 +234,10 @@ public final class SoakBenchmark {
                         .forEach(l -> out.append("soak [" + label + "]:   " + l.strip() + "\n"));
             }
             if (baselined) {
+                out.append("soak [" + label + "]: which mappings' resident memory grew since the warm-up"
+                        + " (/proc/PID/smaps; the 10 largest growths):\n");
+                grewMostMappings(mappingsAtWarmUp, mappingsAtEnd, regions, 10).forEach(l -> out.append("soak ["
+                        + label + "]:   " + l + "\n"));
                 out.append("soak [" + label + "]: what the live heap grew in since the warm-up (jcmd"
                         + " GC.class_histogram, after a full GC; the 12 largest growths):\n");
                 grewMost(histogramAtWarmUp, histogramAtEnd, 12).forEach(l -> out.append("soak [" + label + "]:   "
@@ -340,6 +359,66 @@ public final class SoakBenchmark {
         }).filter(e -> e.getValue()[1] > 0).sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
                 .limit(count).map(e -> String.format(Locale.ROOT, "%+,10d bytes %+,8d instances  %s",
                         e.getValue()[1], e.getValue()[0], e.getKey())).toList();
+    }
+
+    /**
+     * Resident kB per mapping of /proc/PID/smaps, keyed "start-end perms name" (name empty for anonymous memory):
+     * a mapping keeps its start while it grows, and the JVM's heap, code cache and metaspace are each a mapping.
+     */
+    static Map<String, Long> residentByMapping(String smaps) {
+        Map<String, Long> rows = new HashMap<>();
+        String key = null;
+        for (String line : smaps.lines().toList()) {
+            String[] f = line.split("\\s+", 6);
+            if (f.length >= 5 && f[0].matches("[0-9a-f]+-[0-9a-f]+")) {
+                key = f[0] + " " + f[1] + " " + (f.length == 6 ? f[5].strip() : "");
+            } else if (key != null && line.startsWith("Rss:")) {
+                rows.merge(key, Long.parseLong(f[1]), Long::sum);
+            }
+        }
+        return rows;
+    }
+
+    /** The mappings (by start address) whose resident memory grew most, named by the JVM region they hold. */
+    static List<String> grewMostMappings(Map<String, Long> before, Map<String, Long> after,
+            Map<String, String> regions, int count) {
+        Map<String, Long> grew = new HashMap<>();
+        Map<String, String> keyOf = new HashMap<>();
+        for (Map<String, Long> side : List.of(before, after)) {
+            for (String k : side.keySet()) {
+                keyOf.put(k.substring(0, k.indexOf('-')), k);
+            }
+        }
+        Map<String, Long> beforeByStart = new HashMap<>();
+        before.forEach((k, v) -> beforeByStart.merge(k.substring(0, k.indexOf('-')), v, Long::sum));
+        Map<String, Long> afterByStart = new HashMap<>();
+        after.forEach((k, v) -> afterByStart.merge(k.substring(0, k.indexOf('-')), v, Long::sum));
+        for (String start : keyOf.keySet()) {
+            grew.put(start, afterByStart.getOrDefault(start, 0L) - beforeByStart.getOrDefault(start, 0L));
+        }
+        Map<Long, String> addresses = new HashMap<>();
+        regions.forEach((name, text) -> {
+            Matcher hex = Pattern.compile("0x([0-9a-f]{8,16})").matcher(text);
+            while (hex.find()) {
+                addresses.put(Long.parseUnsignedLong(hex.group(1), 16), name);
+            }
+        });
+        long total = grew.values().stream().mapToLong(Long::longValue).sum();
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "%+,8d kB in all mappings", total));
+        grew.entrySet().stream().filter(e -> e.getValue() != 0)
+                .sorted((a, b) -> Long.compare(Math.abs(b.getValue()), Math.abs(a.getValue()))).limit(count)
+                .forEach(e -> {
+                    String k = keyOf.get(e.getKey());
+                    String[] range = k.substring(0, k.indexOf(' ')).split("-");
+                    long lo = Long.parseUnsignedLong(range[0], 16);
+                    long hi = Long.parseUnsignedLong(range[1], 16);
+                    String region = addresses.entrySet().stream().filter(a -> a.getKey() >= lo && a.getKey() < hi)
+                            .map(Map.Entry::getValue).distinct().sorted().reduce((a, b) -> a + ", " + b).orElse("");
+                    lines.add(String.format(Locale.ROOT, "%+,8d kB  %s (%,d kB mapped%s)", e.getValue(), k,
+                            (hi - lo) / 1024, region.isEmpty() ? "" : "; " + region));
+                });
+        return lines;
     }
 
     private static String jcmd(long pid, String... command) throws Exception {
