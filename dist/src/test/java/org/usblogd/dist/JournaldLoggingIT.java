@@ -11,6 +11,8 @@ import java.util.function.Predicate;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Under systemd the daemon logs journald's way: a priority prefix per line, no timestamps, one line per event. */
 class JournaldLoggingIT {
@@ -70,6 +72,69 @@ class JournaldLoggingIT {
                         + " on activation |"));
     }
 
+    /** A damaged copy of a jar the package ships (a disk error, an unpacking cut short) is named in one line. */
+    @Test
+    void aDamagedJarAmongTheDaemonsOwnBundlesIsOneLineThatSaysWhatToDo() throws Exception {
+        Path home = PluginJars.copyOfInstallation(tmp.resolve("usblogd"));
+        Files.write(home.resolve("bundles/org.usblogd.damaged.jar"), "not a jar".getBytes());
+        List<String> lines = runUnderJournald(home, false,
+                new Until("the daemon started", 30_000, l -> l.contains("usblogd started")));
+
+        assertThat(lines).allSatisfy(l -> assertThat(l).matches("<[3467]>\\S+ \\[[^]]*\\]: .*"));
+        assertThat(lines).filteredOn(l -> l.contains("org.usblogd.damaged.jar")).singleElement().asString()
+                .startsWith("<3>").contains(home.resolve("bundles").toString()).contains("reinstall usblogd");
+    }
+
+    /**
+     * A stop (SIGTERM) that comes while the framework installs the daemon's bundles ends it as quietly as one
+     * after start: the installs the stop cut short are not errors.
+     */
+    @Test
+    void aStopWhileTheDaemonsBundlesAreInstalledIsQuiet() throws Exception {
+        Path home = PluginJars.copyOfInstallation(tmp.resolve("usblogd"));
+        // Felix gives each installed bundle a directory of its cache: the third is there while the rest install
+        Path third = tmp.resolve("state/felix-cache/bundle3");
+        Process daemon = startUnderJournald(home, true);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!Files.exists(third) && daemon.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertThat(third).as("the daemon installing its bundles").exists();
+        List<String> lines = stop(daemon);
+
+        assertThat(lines).allSatisfy(l -> assertThat(l).matches("<[3467]>\\S+ \\[[^]]*\\]: .*"));
+        assertThat(lines).noneMatch(l -> l.startsWith("<3>"));
+    }
+
+    /**
+     * The same at later moments of the start: while the framework raises its start level (the USB core starts
+     * after the store has opened), while the plugins install, and while they activate (all installed). Neither
+     * an error nor a warning: nothing failed.
+     *
+     * @param times how many lines must carry it; 0: as many as plugins/ holds jars
+     */
+    @ParameterizedTest
+    @CsvSource({ "store open, 1", "installed: org.usblogd., 1", "installed: org.usblogd., 0" })
+    void aStopLaterInTheStartIsQuietToo(String awaited, int times) throws Exception {
+        Path home = PluginJars.copyOfInstallation(tmp.resolve("usblogd"));
+        long wanted;
+        try (var jars = Files.list(home.resolve("plugins"))) {
+            wanted = times > 0 ? times : jars.filter(p -> p.toString().endsWith(".jar")).count();
+        }
+        Process daemon = startUnderJournald(home, true);
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (read(log()).stream().filter(l -> l.contains(awaited)).count() < wanted && daemon.isAlive()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        List<String> lines = stop(daemon);
+
+        assertThat(lines).as("the moment came").filteredOn(l -> l.contains(awaited)).hasSizeGreaterThanOrEqualTo(
+                (int) wanted);
+        assertThat(lines).allSatisfy(l -> assertThat(l).matches("<[3467]>\\S+ \\[[^]]*\\]: .*"));
+        assertThat(lines).noneMatch(l -> l.startsWith("<3>") || l.startsWith("<4>"));
+    }
+
     /** A line the log must show, at most that long after start. */
     private record Until(String what, long ms, Predicate<String> line) {
     }
@@ -79,24 +144,38 @@ class JournaldLoggingIT {
      * come (in turn), then stops it; the lines it wrote, stdout and stderr together.
      */
     private List<String> runUnderJournald(Path home, boolean demo, Until... awaited) throws Exception {
-        File log = tmp.resolve("daemon.log").toFile();
+        Process daemon = startUnderJournald(home, demo);
+        try {
+            for (Until u : awaited) {
+                Dist.await(u.what(), u.ms(), () -> read(log()).stream().anyMatch(u.line()));
+            }
+        } catch (Exception | AssertionError e) {
+            daemon.destroyForcibly();
+            throw e;
+        }
+        return stop(daemon);
+    }
+
+    /** SIGTERM; the lines the daemon wrote once it has ended. */
+    private List<String> stop(Process daemon) throws Exception {
+        daemon.destroy();
+        assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        return read(log());
+    }
+
+    private File log() {
+        return tmp.resolve("daemon.log").toFile();
+    }
+
+    private Process startUnderJournald(Path home, boolean demo) throws Exception {
         List<String> command = new java.util.ArrayList<>(List.of(home.resolve("bin/usblogd").toString(), "run"));
         if (demo) {
             command.add("--demo");
         }
         command.addAll(List.of("--state", tmp.resolve("state").toString()));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log());
         pb.environment().put("JOURNAL_STREAM", "8:12345"); // what systemd sets when stdout is the journal
-        Process daemon = pb.start();
-        try {
-            for (Until u : awaited) {
-                Dist.await(u.what(), u.ms(), () -> read(log).stream().anyMatch(u.line()));
-            }
-        } finally {
-            daemon.destroy();
-        }
-        assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).isTrue();
-        return read(log);
+        return pb.start();
     }
 
     private static List<String> read(File f) {

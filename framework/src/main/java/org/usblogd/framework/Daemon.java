@@ -11,7 +11,6 @@ import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.apache.felix.main.AutoProcessor;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -64,8 +63,6 @@ public final class Daemon {
      */
     static final String HEALTH_API = "org.usblogd.api.health;version=1.0.0";
     private static final String CORE_BUNDLE = "org.usblogd.usb";
-    /** Felix's OSGi log service in bundles/, started before the rest there. */
-    private static final String LOG_SERVICE_JAR_PREFIX = "org.apache.felix.log-";
     private static final long PLUGINS_POLL_MS = 1_000;
     private static final long PLUGINS_START_WAIT_MS = 10_000;
     /** How long a stopping plugin is waited for: SCR's 2 s plus its two 5 s lock waits, with a margin. */
@@ -143,6 +140,23 @@ public final class Daemon {
         return 1;
     }
 
+    private static void stoppedWhileStarting(BootBundles boot) {
+        if (boot.stopping()) {
+            throw new IllegalStateException("usblogd was stopped while it started");
+        }
+    }
+
+    private static String problems(int notActive, int notInstalled) {
+        List<String> parts = new java.util.ArrayList<>();
+        if (notActive > 0) {
+            parts.add(notActive + " not active");
+        }
+        if (notInstalled > 0) {
+            parts.add(notInstalled + " not installed");
+        }
+        return parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")";
+    }
+
     private static String describe(FrameworkEvent e) {
         String type = switch (e.getType()) {
         case FrameworkEvent.STOPPED -> "a bundle stopped it";
@@ -160,7 +174,9 @@ public final class Daemon {
      * started (or {@link #PLUGINS_START_WAIT_MS} has passed: a plugin whose activation hangs does not hold the
      * daemon up). Before anything else, the state directory is checked and locked: one whose owner is not the
      * user running, or that cannot be written, or that another daemon holds, ends start with a
-     * {@link StateDirectoryException} that says why in one line, and nothing there has been touched.
+     * {@link StateDirectoryException} that says why in one line, and nothing there has been touched. A stop
+     * that comes while the daemon's bundles install ends start with an {@link IllegalStateException}, and
+     * quietly: the stop is under way.
      */
     public Framework start() throws IOException, BundleException {
         StateDirectoryCheck.check(state);
@@ -200,8 +216,13 @@ public final class Daemon {
         LogServiceBridge bridge = new LogServiceBridge(framework.getBundleContext());
         logBridge.set(bridge);
         bridge.open();
-        installLogServiceFirst(framework.getBundleContext());
-        AutoProcessor.process(config, framework.getBundleContext());
+        BootBundles boot = new BootBundles(framework);
+        int notInstalled = boot.install(BootBundles.jarsOf(home.resolve("bundles")), INFRASTRUCTURE_START_LEVEL);
+        if (demo) {
+            // the families' twins: only the demo has them, a plain run carries no simulated device
+            notInstalled += boot.install(demoBundles(), PLUGIN_START_LEVEL);
+        }
+        stoppedWhileStarting(boot);
         for (Bundle b : framework.getBundleContext().getBundles()) {
             if (STORE_BUNDLE.equals(b.getSymbolicName())) {
                 b.adapt(BundleStartLevel.class).setStartLevel(STORE_START_LEVEL);
@@ -210,6 +231,7 @@ public final class Daemon {
             }
         }
         framework.start();
+        stoppedWhileStarting(boot); // else the bundles the stop has already stopped would read as faults
         int problems = 0;
         for (Bundle b : framework.getBundleContext().getBundles()) {
             boolean fragment = b.getHeaders().get("Fragment-Host") != null;
@@ -230,7 +252,7 @@ public final class Daemon {
             Thread.currentThread().interrupt();
         }
         log.info("usblogd started: {} bundles{}, state {}{}", framework.getBundleContext().getBundles().length,
-                problems == 0 ? "" : " (" + problems + " not active)", state, demo ? ", demo mode" : "");
+                problems(problems, notInstalled), state, demo ? ", demo mode" : "");
         if (demo) {
             log.info("demo mode: simulated devices are added on the virtual bus next to the real USB bus");
         }
@@ -377,35 +399,20 @@ public final class Daemon {
         }
     }
 
-    /**
-     * Installs the OSGi log service's bundle before the rest of bundles/, so that it starts first at their start
-     * level and what the others report at their start already reaches the daemon's log. Installed from the
-     * location the auto-deploy gives it, which then finds it installed and starts it with the rest.
-     */
-    private void installLogServiceFirst(BundleContext context) throws IOException, BundleException {
-        try (var jars = Files.list(home.resolve("bundles"))) {
-            for (Path jar : jars.filter(p -> p.getFileName().toString().startsWith(LOG_SERVICE_JAR_PREFIX)
-                    && p.getFileName().toString().endsWith(".jar")).toList()) {
-                context.installBundle(jar.toFile().toURI().toString());
-            }
-        }
-    }
-
     /** conf/, and with --demo also demo/conf: how the configured drivers (generic HID, ...) read the demo's twins. */
     private List<Path> configurationDirectories() {
         Path demoConf = home.resolve("demo/conf");
         return demo && Files.isDirectory(demoConf) ? List.of(home.resolve("conf"), demoConf) : List.of(home.resolve("conf"));
     }
 
-    /** The jars in demo/bundles, as Felix's auto-start list (URIs: no quoting needed for spaces). */
-    private String demoBundles() {
-        try (var jars = Files.list(home.resolve("demo/bundles"))) {
-            return String.join(" ", jars.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted()
-                    .map(p -> p.toUri().toString()).toList());
+    /** The jars in demo/bundles: the simulated devices. */
+    private List<Path> demoBundles() {
+        try {
+            return BootBundles.jarsOf(home.resolve("demo/bundles"));
         } catch (java.io.IOException e) {
             log.warn("demo mode without simulated devices: cannot list {}: {}", home.resolve("demo/bundles"),
                     e.toString());
-            return "";
+            return List.of();
         }
     }
 
@@ -414,10 +421,7 @@ public final class Daemon {
         // A fresh cache each start: the bundles are those of bundles/ and plugins/ as they are now.
         c.put("org.osgi.framework.storage", state.resolve("felix-cache").toString());
         c.put("org.osgi.framework.storage.clean", "onFirstInit");
-        c.put("felix.auto.deploy.dir", home.resolve("bundles").toString());
-        c.put("felix.auto.deploy.action", "install,start");
         // bundles/ at level 1 (the store and the USB core are raised in start()), plugins/ at 2: see the start levels
-        c.put("felix.auto.deploy.startlevel", Integer.toString(INFRASTRUCTURE_START_LEVEL));
         c.put("felix.startlevel.bundle", Integer.toString(PLUGIN_START_LEVEL));
         c.put("org.osgi.framework.startlevel.beginning", Integer.toString(CORE_START_LEVEL));
         // FileInstall reads configuration only: plugins/ is the PluginDirectory's, which never starts a bundle on
@@ -453,10 +457,6 @@ public final class Daemon {
         // The HTTP server (Felix's Jetty) listens only once the HTTP bundle has configured it from
         // conf/org.usblogd.http.cfg: never on Jetty's own default, never where that file forbids it.
         c.put("org.apache.felix.http.require.config", "true");
-        if (demo) {
-            // the families' twins: only the demo has them, a plain run carries no simulated device
-            c.put("felix.auto.start." + PLUGIN_START_LEVEL, demoBundles());
-        }
         return c;
     }
 }

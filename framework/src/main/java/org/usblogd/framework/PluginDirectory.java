@@ -64,6 +64,12 @@ final class PluginDirectory {
         }
     }
 
+    /**
+     * An activation still running at a stop after this long is worth a warning; a shorter one was only caught
+     * by a stop that came while the daemon started.
+     */
+    private static final long SLOW_ACTIVATION_MS = 2_000;
+
     private final BundleContext context;
     private final Path dir;
     private final long pollMs;
@@ -137,9 +143,14 @@ final class PluginDirectory {
             }
             hung.add(b);
             if (!stopping.containsKey(b.getBundleId())) {
-                log.warn("plugin {} ({} {}): its activation has not returned after {} ms ({}); it is stopped first, on"
-                        + " a thread left to it, so that the rest can stop", name(b), b.getSymbolicName(),
-                        b.getVersion(), (System.nanoTime() / 1_000_000) - e.getValue().since(), where(e.getValue().thread()));
+                long ms = (System.nanoTime() / 1_000_000) - e.getValue().since();
+                if (ms >= SLOW_ACTIVATION_MS) {
+                    log.warn("plugin {} ({} {}): its activation has not returned after {} ms ({}); it is stopped first,"
+                            + " on a thread left to it, so that the rest can stop", name(b), b.getSymbolicName(),
+                            b.getVersion(), ms, where(e.getValue().thread()));
+                } else {
+                    log.info("plugin {} was still activating at the stop ({} ms): stopped first", name(b), ms);
+                }
                 stopping.put(b.getBundleId(), stopOn(b, "usblogd-plugin-stop " + name(b)));
             }
         }
@@ -173,8 +184,8 @@ final class PluginDirectory {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                if (closed || (context.getBundle(0).getState() & (Bundle.ACTIVE | Bundle.STARTING)) == 0) {
-                    return; // the framework is going
+                if (going()) {
+                    return;
                 }
                 log.warn("handling {} failed: {}", dir, e.toString());
             }
@@ -192,7 +203,7 @@ final class PluginDirectory {
         Set<Bundle> changed = new HashSet<>();
         boolean any = false;
         for (Path p : new ArrayList<>(jars.keySet())) {
-            if (!present.containsKey(p) && !closed) {
+            if (!present.containsKey(p) && !going()) {
                 any = true;
                 if (remove(p, jars.get(p), changed)) {
                     jars.remove(p);
@@ -201,7 +212,7 @@ final class PluginDirectory {
         }
         for (Map.Entry<Path, Stamp> e : present.entrySet()) {
             Jar jar = jars.get(e.getKey());
-            if (closed) {
+            if (going()) {
                 break;
             } else if (jar != null && jar.stamp.equals(e.getValue())) {
                 settling.remove(e.getKey());
@@ -220,13 +231,28 @@ final class PluginDirectory {
                 update(e.getKey(), e.getValue(), jar, changed);
             }
         }
-        if (!changed.isEmpty() && !closed) {
+        if (!changed.isEmpty() && !going()) {
             refresh(changed);
         }
-        if (any && !closed) {
+        if (any && !going()) {
             // Resolving runs no plugin code; done here, a plugin is seen INSTALLED only when it cannot be resolved.
             resolveAll();
             startAll();
+        }
+    }
+
+    /**
+     * Closed, or the framework is stopping (a stop can come while the daemon starts, before this is closed):
+     * what fails then is the stop's doing, not the jar's.
+     */
+    private boolean going() {
+        if (closed) {
+            return true;
+        }
+        try {
+            return (context.getBundle(0).getState() & (Bundle.ACTIVE | Bundle.STARTING)) == 0;
+        } catch (IllegalStateException e) {
+            return true; // the framework's context is no longer valid: it has stopped
         }
     }
 
@@ -262,7 +288,7 @@ final class PluginDirectory {
             changed.add(b);
             log.info("plugin {} installed: {} {}", p.getFileName(), b.getSymbolicName(), b.getVersion());
         } catch (BundleException | IOException | RuntimeException e) {
-            if (!closed) {
+            if (!going()) {
                 log.warn("plugin {} was not installed: {}; fix or remove the jar", p.getFileName(), e.getMessage());
             }
         }
@@ -289,7 +315,7 @@ final class PluginDirectory {
             changed.add(b);
             log.info("plugin {} updated: {} {}", p.getFileName(), b.getSymbolicName(), b.getVersion());
         } catch (BundleException | IOException | RuntimeException e) {
-            if (!closed) {
+            if (!going()) {
                 log.warn("plugin {} was not updated: {}; the previous version stays stopped until the jar is fixed"
                         + " or removed", p.getFileName(), e.getMessage());
             }
@@ -316,7 +342,9 @@ final class PluginDirectory {
             changed.add(b);
             log.info("plugin {} removed: {}", p.getFileName(), what);
         } catch (BundleException | IllegalStateException e) {
-            log.warn("plugin {} could not be uninstalled: {}", p.getFileName(), e.getMessage());
+            if (!going()) {
+                log.warn("plugin {} could not be uninstalled: {}", p.getFileName(), e.getMessage());
+            }
         }
     }
 
@@ -415,7 +443,8 @@ final class PluginDirectory {
             try {
                 b.start(Bundle.START_TRANSIENT);
             } catch (BundleException e) {
-                if (e.getType() != BundleException.RESOLVE_ERROR) { // unresolved plugins: the plugin monitor says why
+                // unresolved plugins: the plugin monitor says why
+                if (e.getType() != BundleException.RESOLVE_ERROR && !going()) {
                     log.error("plugin {} ({} {}) did not start: {}; fix or remove the jar", p.getFileName(),
                             b.getSymbolicName(), b.getVersion(), e.getCause() == null ? e.getMessage()
                                     : e.getMessage() + ": " + e.getCause());
