@@ -107,6 +107,9 @@ class HungPluginIT {
         assertThat(exited).as("the daemon exited after SIGTERM; log:\n%s", output).isTrue();
         assertThat(stopMs).as("ms from SIGTERM to exit; log:\n%s", output).isLessThan(STOP_TIMEOUT_MS);
         assertThat(daemon.exitValue()).as("exit status after SIGTERM").isEqualTo(143);
+        assertThat(output.lines().filter(l -> l.contains("WARN") && l.contains("hung-driver.jar")
+                && l.contains("has neither finished activating nor stopped"))).as("the stop names the hung plugin once")
+                .singleElement().asString().contains("HungDriver");
         Matcher m = CLOSED.matcher(output);
         assertThat(m.find()).as("the store closed and reported its totals; log:\n%s", output).isTrue();
         long accepted = Long.parseLong(m.group(1));

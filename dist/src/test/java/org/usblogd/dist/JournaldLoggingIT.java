@@ -94,22 +94,16 @@ class JournaldLoggingIT {
         Path home = PluginJars.copyOfInstallation(tmp.resolve("usblogd"));
         // Felix gives each installed bundle a directory of its cache: the third is there while the rest install
         Path third = tmp.resolve("state/felix-cache/bundle3");
-        Process daemon = startUnderJournald(home, true);
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!Files.exists(third) && daemon.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
-        assertThat(third).as("the daemon installing its bundles").exists();
-        List<String> lines = stop(daemon);
+        List<String> lines = stopOnceThere(home, () -> Files.exists(third), 5);
 
-        assertThat(lines).allSatisfy(l -> assertThat(l).matches("<[3467]>\\S+ \\[[^]]*\\]: .*"));
-        assertThat(lines).noneMatch(l -> l.startsWith("<3>"));
+        assertThat(third).as("the daemon installing its bundles").exists();
+        assertThat(lines).as("stopped before it had started").noneMatch(l -> l.contains("usblogd started"));
+        assertQuiet(lines);
     }
 
     /**
      * The same at later moments of the start: while the framework raises its start level (the USB core starts
-     * after the store has opened), while the plugins install, and while they activate (all installed). Neither
-     * an error nor a warning: nothing failed.
+     * after the store has opened), while the plugins install, and while they activate (all installed).
      *
      * @param times how many lines must carry it; 0: as many as plugins/ holds jars
      */
@@ -121,18 +115,33 @@ class JournaldLoggingIT {
         try (var jars = Files.list(home.resolve("plugins"))) {
             wanted = times > 0 ? times : jars.filter(p -> p.toString().endsWith(".jar")).count();
         }
-        Process daemon = startUnderJournald(home, true);
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (read(log()).stream().filter(l -> l.contains(awaited)).count() < wanted && daemon.isAlive()
-                && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
-        List<String> lines = stop(daemon);
+        List<String> lines = stopOnceThere(home, () -> read(log()).stream().filter(l -> l.contains(awaited))
+                .count() >= wanted, 10);
 
         assertThat(lines).as("the moment came").filteredOn(l -> l.contains(awaited)).hasSizeGreaterThanOrEqualTo(
                 (int) wanted);
+        assertQuiet(lines);
+    }
+
+    /** Every line with its priority, and neither an error nor a warning: nothing failed. */
+    private static void assertQuiet(List<String> lines) {
         assertThat(lines).allSatisfy(l -> assertThat(l).matches("<[3467]>\\S+ \\[[^]]*\\]: .*"));
         assertThat(lines).noneMatch(l -> l.startsWith("<3>") || l.startsWith("<4>"));
+    }
+
+    /** Starts the demo under journald and stops it (SIGTERM) as soon as the moment has come (polled). */
+    private List<String> stopOnceThere(Path home, java.util.function.BooleanSupplier moment, long pollMs)
+            throws Exception {
+        Process daemon = startUnderJournald(home, true);
+        try {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!moment.getAsBoolean() && daemon.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(pollMs);
+            }
+            return stop(daemon);
+        } finally {
+            daemon.destroyForcibly();
+        }
     }
 
     /** A line the log must show, at most that long after start. */
@@ -159,7 +168,11 @@ class JournaldLoggingIT {
     /** SIGTERM; the lines the daemon wrote once it has ended. */
     private List<String> stop(Process daemon) throws Exception {
         daemon.destroy();
-        assertThat(daemon.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        boolean ended = daemon.waitFor(15, TimeUnit.SECONDS);
+        if (!ended) {
+            daemon.destroyForcibly();
+        }
+        assertThat(ended).as("ended within 15 s of SIGTERM; log:%n%s", String.join("\n", read(log()))).isTrue();
         return read(log());
     }
 

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleException;
@@ -25,9 +26,12 @@ final class BootBundles {
     static final String LOG_SERVICE_JAR_PREFIX = "org.apache.felix.log-";
 
     private final Framework framework;
+    private final BooleanSupplier stopRequested;
 
-    BootBundles(Framework framework) {
+    /** @param stopRequested true once the daemon is told to stop: what is left is then not installed */
+    BootBundles(Framework framework, BooleanSupplier stopRequested) {
         this.framework = framework;
+        this.stopRequested = stopRequested;
     }
 
     /** The jars of a directory in install order: the log service's first, then by name. */
@@ -45,7 +49,8 @@ final class BootBundles {
      * cannot be is one error line, and the rest are installed. A stop of the framework meanwhile ends it
      * quietly: what is left is not installed, and that is no error.
      *
-     * @return how many jars could not be installed
+     * @return how many jars could not be installed, or were installed but could not be marked to start (those are
+     *         uninstalled again)
      */
     int install(List<Path> jars, int startLevel) {
         int failed = 0;
@@ -53,27 +58,53 @@ final class BootBundles {
             if (stopping()) {
                 return failed;
             }
+            Bundle b;
             try {
-                Bundle b = framework.getBundleContext().installBundle(jar.toFile().toURI().toString());
-                if (b.getHeaders().get("Fragment-Host") == null) {
-                    b.adapt(BundleStartLevel.class).setStartLevel(startLevel);
-                    b.start();
-                }
+                b = framework.getBundleContext().installBundle(jar.toFile().toURI().toString());
             } catch (BundleException | IllegalStateException e) {
                 if (stopping()) {
                     return failed;
                 }
                 failed++;
-                log.error("{} cannot be installed ({}): the package's copy is damaged or not a bundle;"
-                        + " reinstall usblogd", jar, innermost(e));
+                if (e instanceof BundleException be && be.getType() == BundleException.DUPLICATE_BUNDLE_ERROR) {
+                    log.error("{} cannot be installed ({}): another jar there holds the same bundle; remove one of"
+                            + " the two", jar, innermost(e));
+                } else {
+                    log.error("{} cannot be installed ({}): the package's copy is damaged or not a bundle;"
+                            + " reinstall usblogd", jar, innermost(e));
+                }
+                continue;
+            }
+            if (b.getHeaders().get("Fragment-Host") != null) {
+                continue; // attached to its host when that resolves; a fragment is never started
+            }
+            try {
+                b.adapt(BundleStartLevel.class).setStartLevel(startLevel);
+                b.start(); // marked only: it starts when the framework reaches its level
+            } catch (BundleException | IllegalStateException e) {
+                if (stopping()) {
+                    return failed;
+                }
+                failed++;
+                log.error("{} ({} {}) cannot be marked to start ({}); reinstall usblogd", jar, b.getSymbolicName(),
+                        b.getVersion(), innermost(e));
+                uninstallQuietly(b); // else it would be reported a second time, as not active
             }
         }
         return failed;
     }
 
-    /** A stop has come: the framework is neither starting (initialised) nor running any more. */
-    boolean stopping() {
-        return (framework.getState() & (Bundle.STARTING | Bundle.ACTIVE)) == 0;
+    private static void uninstallQuietly(Bundle b) {
+        try {
+            b.uninstall();
+        } catch (BundleException | IllegalStateException e) {
+            // already said why it is there but not started
+        }
+    }
+
+    /** A stop has come: the daemon was told to stop, or the framework is neither starting nor running. */
+    private boolean stopping() {
+        return stopRequested.getAsBoolean() || (framework.getState() & (Bundle.STARTING | Bundle.ACTIVE)) == 0;
     }
 
     private static String innermost(Throwable e) {

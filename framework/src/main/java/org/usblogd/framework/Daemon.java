@@ -8,8 +8,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -67,6 +69,11 @@ public final class Daemon {
     private static final long PLUGINS_START_WAIT_MS = 10_000;
     /** How long a stopping plugin is waited for: SCR's 2 s plus its two 5 s lock waits, with a margin. */
     private static final long PLUGIN_STOP_TIMEOUT_MS = 15_000;
+    /**
+     * How long a stop waits for the start's phase under way (installing, raising the start level, installing the
+     * plugins: a second or two) before it stops the framework anyway; within systemd's 60 s with the stop's 30.
+     */
+    private static final long START_PHASE_WAIT_MS = 10_000;
     private static final long PLUGINS_REFRESH_TIMEOUT_MS = 30_000;
 
     private final Path home;
@@ -80,6 +87,16 @@ public final class Daemon {
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private final AtomicReference<ConfigurationCopies> configurationCopies = new AtomicReference<>();
     private final AtomicReference<LogServiceBridge> logBridge = new AtomicReference<>();
+    /** Set first thing by {@link #stop}: {@link #start} ends, quietly, at its next phase. */
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    /**
+     * Held by {@link #start} through each of its phases, from the framework's creation until the plugins are
+     * installed, and taken by {@link #stop} before it stops the framework: a stop then finds either a framework
+     * not yet started or one started with its plugin directory to close, never one half way (a framework that
+     * Felix restarts because its start came after the stop had begun, bundles reported not active because the
+     * stop stopped them, a plugin directory created after the stop looked for it).
+     */
+    private final ReentrantLock startPhase = new ReentrantLock();
 
     public Daemon(Path home, Path state, boolean demo) {
         this.home = home;
@@ -140,8 +157,62 @@ public final class Daemon {
         return 1;
     }
 
-    private static void stoppedWhileStarting(BootBundles boot) {
-        if (boot.stopping()) {
+    /**
+     * The framework created, its bundles installed and started, the plugins installed; under {@link #startPhase}.
+     *
+     * @return what the start line adds about bundles that are not active or not installed
+     */
+    private String startFramework() throws IOException, BundleException {
+        stoppedWhileStarting();
+        ConfigurationCopies copies = ConfigurationCopies.create(System.getenv());
+        configurationCopies.set(copies);
+        Map<String, String> config = frameworkConfig();
+        config.put("felix.cm.dir", copies.dir().toString());
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
+        Map<String, Object> launch = new HashMap<>(config);
+        launch.put("felix.log.logger", new FrameworkLog()); // an object, where the rest are strings
+        @SuppressWarnings({ "unchecked", "rawtypes" })
+        Map<String, String> withLogger = (Map) launch;
+        framework = factory.newFramework(withLogger);
+        framework.init();
+        LogServiceBridge bridge = new LogServiceBridge(framework.getBundleContext());
+        logBridge.set(bridge);
+        bridge.open();
+        BootBundles boot = new BootBundles(framework, stopping::get);
+        int notInstalled = boot.install(BootBundles.jarsOf(home.resolve("bundles")), INFRASTRUCTURE_START_LEVEL);
+        if (demo) {
+            // the families' twins: only the demo has them, a plain run carries no simulated device
+            notInstalled += boot.install(demoBundles(), PLUGIN_START_LEVEL);
+        }
+        stoppedWhileStarting();
+        for (Bundle b : framework.getBundleContext().getBundles()) {
+            if (STORE_BUNDLE.equals(b.getSymbolicName())) {
+                b.adapt(BundleStartLevel.class).setStartLevel(STORE_START_LEVEL);
+            } else if (CORE_BUNDLE.equals(b.getSymbolicName())) {
+                b.adapt(BundleStartLevel.class).setStartLevel(CORE_START_LEVEL);
+            }
+        }
+        framework.start();
+        stoppedWhileStarting();
+        int problems = 0;
+        for (Bundle b : framework.getBundleContext().getBundles()) {
+            boolean fragment = b.getHeaders().get("Fragment-Host") != null;
+            if (b.getState() != Bundle.ACTIVE && !fragment) {
+                problems++;
+                log.error("bundle {} {} is not active (state {}); check its imports", b.getSymbolicName(),
+                        b.getVersion(), b.getState());
+            }
+        }
+        // Plugins after the infrastructure, each started on a thread of its own; a broken one is the plugin
+        // monitor's to report, not a reason for the daemon not to run.
+        plugins = new PluginDirectory(framework.getBundleContext(), home.resolve("plugins"), PLUGINS_POLL_MS,
+                PLUGIN_STOP_TIMEOUT_MS, PLUGINS_REFRESH_TIMEOUT_MS);
+        plugins.start();
+        return problems(problems, notInstalled);
+    }
+
+    private void stoppedWhileStarting() {
+        if (stopping.get()) {
             throw new IllegalStateException("usblogd was stopped while it started");
         }
     }
@@ -175,7 +246,7 @@ public final class Daemon {
      * daemon up). Before anything else, the state directory is checked and locked: one whose owner is not the
      * user running, or that cannot be written, or that another daemon holds, ends start with a
      * {@link StateDirectoryException} that says why in one line, and nothing there has been touched. A stop
-     * that comes while the daemon's bundles install ends start with an {@link IllegalStateException}, and
+     * that comes while it starts ends start at its next phase with an {@link IllegalStateException}, and
      * quietly: the stop is under way.
      */
     public Framework start() throws IOException, BundleException {
@@ -202,57 +273,21 @@ public final class Daemon {
         }
         // H2's automatic server (export while the daemon runs) must not listen beyond this machine.
         System.setProperty("h2.bindAddress", "127.0.0.1");
-        ConfigurationCopies copies = ConfigurationCopies.create(System.getenv());
-        configurationCopies.set(copies);
-        Map<String, String> config = frameworkConfig();
-        config.put("felix.cm.dir", copies.dir().toString());
-        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).iterator().next();
-        Map<String, Object> launch = new HashMap<>(config);
-        launch.put("felix.log.logger", new FrameworkLog()); // an object, where the rest are strings
-        @SuppressWarnings({ "unchecked", "rawtypes" })
-        Map<String, String> withLogger = (Map) launch;
-        framework = factory.newFramework(withLogger);
-        framework.init();
-        LogServiceBridge bridge = new LogServiceBridge(framework.getBundleContext());
-        logBridge.set(bridge);
-        bridge.open();
-        BootBundles boot = new BootBundles(framework);
-        int notInstalled = boot.install(BootBundles.jarsOf(home.resolve("bundles")), INFRASTRUCTURE_START_LEVEL);
-        if (demo) {
-            // the families' twins: only the demo has them, a plain run carries no simulated device
-            notInstalled += boot.install(demoBundles(), PLUGIN_START_LEVEL);
+        String problems;
+        startPhase.lock();
+        try {
+            problems = startFramework();
+        } finally {
+            startPhase.unlock();
         }
-        stoppedWhileStarting(boot);
-        for (Bundle b : framework.getBundleContext().getBundles()) {
-            if (STORE_BUNDLE.equals(b.getSymbolicName())) {
-                b.adapt(BundleStartLevel.class).setStartLevel(STORE_START_LEVEL);
-            } else if (CORE_BUNDLE.equals(b.getSymbolicName())) {
-                b.adapt(BundleStartLevel.class).setStartLevel(CORE_START_LEVEL);
-            }
-        }
-        framework.start();
-        stoppedWhileStarting(boot); // else the bundles the stop has already stopped would read as faults
-        int problems = 0;
-        for (Bundle b : framework.getBundleContext().getBundles()) {
-            boolean fragment = b.getHeaders().get("Fragment-Host") != null;
-            if (b.getState() != Bundle.ACTIVE && !fragment) {
-                problems++;
-                log.error("bundle {} {} is not active (state {}); check its imports", b.getSymbolicName(),
-                        b.getVersion(), b.getState());
-            }
-        }
-        // Plugins after the infrastructure, each started on a thread of its own; a broken one is the plugin
-        // monitor's to report, not a reason for the daemon not to run.
-        plugins = new PluginDirectory(framework.getBundleContext(), home.resolve("plugins"), PLUGINS_POLL_MS,
-                PLUGIN_STOP_TIMEOUT_MS, PLUGINS_REFRESH_TIMEOUT_MS);
-        plugins.start();
         try {
             plugins.awaitStarts(PLUGINS_START_WAIT_MS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        stoppedWhileStarting();
         log.info("usblogd started: {} bundles{}, state {}{}", framework.getBundleContext().getBundles().length,
-                problems(problems, notInstalled), state, demo ? ", demo mode" : "");
+                problems, state, demo ? ", demo mode" : "");
         if (demo) {
             log.info("demo mode: simulated devices are added on the virtual bus next to the real USB bus");
         }
@@ -267,9 +302,23 @@ public final class Daemon {
      * it holds before the process ends.
      */
     public void stop() {
+        stopping.set(true);
+        boolean waited = false;
+        try {
+            waited = startPhase.tryLock(START_PHASE_WAIT_MS, TimeUnit.MILLISECONDS);
+            if (!waited) {
+                log.warn("the start has not finished its phase within {} ms; the framework is stopped anyway",
+                        START_PHASE_WAIT_MS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             stopFramework();
         } finally {
+            if (waited) {
+                startPhase.unlock();
+            }
             LogServiceBridge bridge = logBridge.getAndSet(null);
             if (bridge != null) {
                 bridge.close(); // else a framework that never got past a hung plugin stays reachable through it

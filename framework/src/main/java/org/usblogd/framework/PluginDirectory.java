@@ -64,11 +64,8 @@ final class PluginDirectory {
         }
     }
 
-    /**
-     * An activation still running at a stop after this long is worth a warning; a shorter one was only caught
-     * by a stop that came while the daemon started.
-     */
-    private static final long SLOW_ACTIVATION_MS = 2_000;
+    /** How long a plugin that was activating at a stop gets to finish its stop before it counts as hung. */
+    private static final long SETTLE_MS = 1_000;
 
     private final BundleContext context;
     private final Path dir;
@@ -123,7 +120,8 @@ final class PluginDirectory {
      * to it, and waits until they have withdrawn their services (or the deadline): the framework can then stop
      * the USB core. Anything that asks Felix for such a driver object waits without a timeout while the hung
      * activation is creating it; done here, whatever waits is a thread of ours, and the service is gone before
-     * the core stops. Returns the plugins given up that way.
+     * the core stops. Returns the plugins that, a moment later, have still neither finished activating nor
+     * stopped: hung, they keep their bundles stopping, so the framework is not waited for past the store.
      *
      * @param deadline on the monotonic clock, in ms ({@code System.nanoTime() / 1_000_000})
      */
@@ -135,33 +133,43 @@ final class PluginDirectory {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        List<Bundle> hung = new ArrayList<>();
+        Map<Bundle, Start> activating = new java.util.LinkedHashMap<>();
         for (Map.Entry<Long, Start> e : starting.entrySet()) {
             Bundle b = context.getBundle(e.getKey());
             if (b == null || (b.getState() & (Bundle.ACTIVE | Bundle.STARTING | Bundle.STOPPING)) == 0) {
                 continue;
             }
-            hung.add(b);
-            if (!stopping.containsKey(b.getBundleId())) {
-                long ms = (System.nanoTime() / 1_000_000) - e.getValue().since();
-                if (ms >= SLOW_ACTIVATION_MS) {
-                    log.warn("plugin {} ({} {}): its activation has not returned after {} ms ({}); it is stopped first,"
-                            + " on a thread left to it, so that the rest can stop", name(b), b.getSymbolicName(),
-                            b.getVersion(), ms, where(e.getValue().thread()));
-                } else {
-                    log.info("plugin {} was still activating at the stop ({} ms): stopped first", name(b), ms);
-                }
-                stopping.put(b.getBundleId(), stopOn(b, "usblogd-plugin-stop " + name(b)));
-            }
+            activating.put(b, e.getValue());
+            stopping.computeIfAbsent(b.getBundleId(), id -> stopOn(b, "usblogd-plugin-stop " + name(b)));
         }
-        for (Bundle b : hung) {
+        for (Bundle b : activating.keySet()) {
             while (hasServices(b) && (System.nanoTime() / 1_000_000) < deadline) {
                 try {
                     Thread.sleep(50);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return hung;
+                    return new ArrayList<>(activating.keySet());
                 }
+            }
+        }
+        // An activation that was only under way (a stop soon after the start, or after a jar was dropped in) has
+        // returned by now, and its stop with it; a hung one has not, and its bundle stays stopping for good.
+        List<Bundle> hung = new ArrayList<>();
+        for (Map.Entry<Bundle, Start> e : activating.entrySet()) {
+            Bundle b = e.getKey();
+            Thread stopper = stopping.get(b.getBundleId());
+            try {
+                stopper.join(Math.max(1, Math.min(SETTLE_MS, deadline - (System.nanoTime() / 1_000_000))));
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+            Thread activation = e.getValue().thread();
+            if (activation.isAlive() || stopper.isAlive()) {
+                hung.add(b);
+                log.warn("plugin {} ({} {}) has neither finished activating nor stopped {} ms after its start ({});"
+                        + " it is left to a thread of its own, so that the rest can stop", name(b),
+                        b.getSymbolicName(), b.getVersion(), (System.nanoTime() / 1_000_000) - e.getValue().since(),
+                        where(activation.isAlive() ? activation : stopper));
             }
         }
         return hung;
