@@ -132,6 +132,7 @@ public final class SoakBenchmark {
         boolean baselined = false;
         Map<String, long[]> histogramAtWarmUp = Map.of();
         Map<String, Long> mappingsAtWarmUp = Map.of();
+        String codeCacheAtWarmUp = "";
         long peakKb = 0;
         long start = System.nanoTime();
         long nextSample = 0;
@@ -186,6 +187,7 @@ public final class SoakBenchmark {
                         }
                         histogramAtWarmUp = histogram(jcmd(pid, "GC.class_histogram"));
                         mappingsAtWarmUp = residentByMapping(Files.readString(Path.of("/proc/" + pid + "/smaps")));
+                        codeCacheAtWarmUp = codeCache(jcmd(pid, "Compiler.codecache"));
                         baselined = true;
                     }
                 }
@@ -206,8 +208,9 @@ public final class SoakBenchmark {
             Map<String, long[]> histogramAtEnd = baselined ? histogram(jcmd(pid, "GC.class_histogram")) : Map.of();
             Map<String, Long> mappingsAtEnd = residentByMapping(Files.readString(Path.of("/proc/" + pid + "/smaps")));
             // the JVM's own regions by address, so that the mappings that grew say what they hold
+            String codeCacheNow = jcmd(pid, "Compiler.codecache");
             Map<String, String> regions = Map.of("the Java heap", jcmd(pid, "GC.heap_info"), "the code cache",
-                    jcmd(pid, "Compiler.codecache"), "metaspace", jcmd(pid, "VM.metaspace"));
+                    codeCacheNow, "metaspace", jcmd(pid, "VM.metaspace"));
             out.append(String.format(Locale.ROOT, "soak [%s]: resident memory %.0f MB at the end, peak %.0f MB;"
                     + " %d driver swaps and replugs%n", label, rss.get(rss.size() - 1).value(), peakKb / 1024.0,
                     change));
@@ -227,6 +230,11 @@ public final class SoakBenchmark {
             print(out, label, "open file descriptors", fds, warmUp);
             print(out, label, "classes loaded", classes, warmUp);
             print(out, label, "class loaders", loaders, warmUp);
+            if (baselined) {
+                // resident code cache follows its high-water mark: freed code leaves its pages touched
+                out.append("soak [" + label + "]: code cache (jcmd Compiler.codecache) at the end of the warm-up: "
+                        + codeCacheAtWarmUp + "; at the end: " + codeCache(codeCacheNow) + "\n");
+            }
             if (!nmtDiff.isEmpty()) {
                 out.append("soak [" + label + "]: native memory since the warm-up (jcmd VM.native_memory"
                         + " summary.diff):\n");
@@ -273,6 +281,14 @@ public final class SoakBenchmark {
         } catch (java.sql.SQLException | NumberFormatException e) {
             return -1;
         }
+    }
+
+    /** Compiler.codecache's first figures: in use, its high-water mark, and the compiled methods. */
+    static String codeCache(String text) {
+        Matcher used = Pattern.compile("used=(\\d+)Kb max_used=(\\d+)Kb").matcher(text);
+        Matcher methods = Pattern.compile("nmethods=(\\d+)").matcher(text);
+        return used.find() && methods.find() ? String.format(Locale.ROOT, "%,d kB in use, %,d kB at most, %s compiled"
+                + " methods", Long.parseLong(used.group(1)), Long.parseLong(used.group(2)), methods.group(1)) : "?";
     }
 
     /** Least squares, per minute. */
