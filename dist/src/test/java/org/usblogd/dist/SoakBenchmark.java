@@ -214,6 +214,11 @@ public final class SoakBenchmark {
             out.append(String.format(Locale.ROOT, "soak [%s]: resident memory %.0f MB at the end, peak %.0f MB;"
                     + " %d driver swaps and replugs%n", label, rss.get(rss.size() - 1).value(), peakKb / 1024.0,
                     change));
+            // utime and stime, in clock ticks (100 a second on Linux), fields 14 and 15 after the command's name
+            String[] stat = Files.readString(Path.of("/proc/" + pid + "/stat")).replaceFirst(".*\\) ", "").split(" ");
+            double cpuSeconds = (Long.parseLong(stat[11]) + Long.parseLong(stat[12])) / 100.0;
+            out.append(String.format(Locale.ROOT, "soak [%s]: CPU time %.0f s, %.1f %% of one core over the run%n",
+                    label, cpuSeconds, 100 * cpuSeconds / ((System.nanoTime() - start) / 1e9)));
             Path dbFile = dir.resolve("state/db/usblogd.mv.db");
             out.append(String.format(Locale.ROOT, "soak [%s]: the daemon read %.0f MB and wrote %.0f MB of files"
                     + " (/proc/PID/io, from the disk or its cache) while the database file grew to %.1f MB%n", label,
