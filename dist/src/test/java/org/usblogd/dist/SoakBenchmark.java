@@ -256,6 +256,12 @@ public final class SoakBenchmark {
                 grewMost(histogramAtWarmUp, histogramAtEnd, 12).forEach(l -> out.append("soak [" + label + "]:   "
                         + l + "\n"));
             }
+            // a memory option that costs warnings (a code cache too small to compile in, say) shows here
+            List<String> notInfo = Files.readAllLines(dir.resolve("log")).stream()
+                    .filter(l -> !l.contains(" INFO ") && !l.isBlank()).toList();
+            out.append(String.format(Locale.ROOT, "soak [%s]: the daemon's log: %d lines besides INFO%s%n", label,
+                    notInfo.size(), notInfo.isEmpty() ? "" : ", the first:"));
+            notInfo.stream().limit(5).forEach(l -> out.append("soak [" + label + "]:   " + l + "\n"));
             System.out.print(out);
             return peakKb;
         } finally {
