@@ -51,6 +51,25 @@ class JournaldLoggingIT {
     }
 
     /**
+     * The OSGi log service hands entries to its listeners on a thread of its own and drops what that thread has
+     * not delivered yet when it stops; reports made just before it stops (the last bundles' own stops) were lost.
+     */
+    @Test
+    void whatBundlesReportThroughTheOsgiLogServiceAsTheDaemonStopsIsAllLogged() throws Exception {
+        Path home = PluginJars.copyOfInstallation(tmp.resolve("usblogd"));
+        // the daemon installs its bundles in name order after the log service, and stops them the other way
+        Files.write(home.resolve("bundles/0-logs-at-stop.jar"), PluginJars.bundleOf("org.usblogd.test.logsatstop",
+                org.usblogd.dist.stopfault.LogsAtStop.class, "org.osgi.framework,org.osgi.service.log"));
+        List<String> lines = runUnderJournald(home, false,
+                new Until("the daemon started", 30_000, l -> l.contains("usblogd started")));
+
+        assertThat(lines).filteredOn(l -> l.contains(org.usblogd.dist.stopfault.LogsAtStop.MESSAGE))
+                .as("the reports made as the daemon stopped").hasSize(org.usblogd.dist.stopfault.LogsAtStop.REPORTS)
+                .allSatisfy(l -> assertThat(l).startsWith("<3>logsatstop ["));
+        assertThat(lines).allSatisfy(l -> assertThat(l).matches("<[3467]>\\S+ \\[[^]]*\\]: .*"));
+    }
+
+    /**
      * Declarative Services, Configuration Admin and FileInstall print to stdout when no OSGi log service is
      * there: a driver whose activation throws gave a hundred lines of stack trace, none with a priority.
      */

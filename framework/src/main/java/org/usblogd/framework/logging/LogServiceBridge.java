@@ -1,8 +1,13 @@
 package org.usblogd.framework.logging;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.service.log.LogEntry;
 import org.osgi.service.log.LogListener;
 import org.osgi.service.log.LogReaderService;
@@ -19,11 +24,25 @@ import org.slf4j.LoggerFactory;
  * left out: Felix logs most of its errors itself ({@link FrameworkLog}); the few it only sends as events (a
  * failed restart in a refresh, a service factory that throws) go unlogged here, as they did before. Opened
  * on the system bundle's context before any bundle starts, so it listens from the log service's first entry.
+ * <p>
+ * The log service hands entries to its listeners on a thread of its own, and when it stops it drops what
+ * that thread has not delivered yet: the reports of the bundles that stopped just before it. So as it begins
+ * to stop, the bridge reports one entry of its own through it and waits until that has come through (entries
+ * are delivered in order), then lets it stop.
  */
-public final class LogServiceBridge implements LogListener,
+public final class LogServiceBridge implements LogListener, SynchronousBundleListener,
         ServiceTrackerCustomizer<LogReaderService, LogReaderService> {
+    /** The logger name of the bridge's own entry, which is never logged. */
+    private static final String DRAIN_MARK = LogServiceBridge.class.getName() + ".drained";
+    /** Long enough for a backlog of thousands of lines, short enough not to hold up a stop for long. */
+    private static final long DRAIN_WAIT_MS = 2_000;
+    private static final Logger LOG = LoggerFactory.getLogger(LogServiceBridge.class);
+
     private final BundleContext context;
     private final ServiceTracker<LogReaderService, LogReaderService> tracker;
+    /** The bundle whose log service is listened to; null while there is none. */
+    private volatile Bundle logServiceBundle;
+    private volatile CountDownLatch drained;
 
     public LogServiceBridge(BundleContext systemContext) {
         this.context = systemContext;
@@ -31,18 +50,61 @@ public final class LogServiceBridge implements LogListener,
     }
 
     public void open() {
+        context.addBundleListener(this);
         tracker.open();
     }
 
     /** Stops listening; safe once the framework has stopped. */
     public void close() {
+        try {
+            context.removeBundleListener(this);
+        } catch (IllegalStateException e) {
+            // the framework is gone already, and the listener with it
+        }
         tracker.close();
+    }
+
+    @Override
+    public void bundleChanged(BundleEvent event) {
+        if (event.getType() == BundleEvent.STOPPING && event.getBundle().equals(logServiceBundle)) {
+            drain();
+        }
+    }
+
+    /** Waits until what the log service has queued for its listeners has been logged. */
+    private void drain() {
+        CountDownLatch latch = new CountDownLatch(1);
+        drained = latch;
+        try {
+            ServiceReference<org.osgi.service.log.LoggerFactory> ref =
+                    context.getServiceReference(org.osgi.service.log.LoggerFactory.class);
+            org.osgi.service.log.LoggerFactory factory = ref == null ? null : context.getService(ref);
+            if (factory == null) {
+                return;
+            }
+            try {
+                factory.getLogger(DRAIN_MARK).audit("drained");
+            } finally {
+                context.ungetService(ref);
+            }
+            if (!latch.await(DRAIN_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                LOG.warn("the OSGi log service did not deliver its last entries within {} ms of its stop; what"
+                        + " bundles reported just before it may be missing from this log", DRAIN_WAIT_MS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IllegalStateException e) {
+            // the framework is stopping under us: nothing more to wait for
+        } finally {
+            drained = null;
+        }
     }
 
     @Override
     public LogReaderService addingService(ServiceReference<LogReaderService> reference) {
         LogReaderService reader = context.getService(reference);
         if (reader != null) {
+            logServiceBundle = reference.getBundle();
             reader.addLogListener(this);
         }
         return reader;
@@ -55,6 +117,7 @@ public final class LogServiceBridge implements LogListener,
 
     @Override
     public void removedService(ServiceReference<LogReaderService> reference, LogReaderService reader) {
+        logServiceBundle = null;
         try {
             reader.removeLogListener(this);
             context.ungetService(reference);
@@ -66,6 +129,13 @@ public final class LogServiceBridge implements LogListener,
     @Override
     public void logged(LogEntry entry) {
         String name = entry.getLoggerName();
+        if (DRAIN_MARK.equals(name)) {
+            CountDownLatch latch = drained;
+            if (latch != null) {
+                latch.countDown();
+            }
+            return;
+        }
         if (name != null && name.startsWith("Events.")) {
             return;
         }
