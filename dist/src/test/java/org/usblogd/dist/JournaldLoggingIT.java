@@ -66,6 +66,10 @@ class JournaldLoggingIT {
         assertThat(lines).filteredOn(l -> l.contains(org.usblogd.dist.stopfault.LogsAtStop.MESSAGE))
                 .as("the reports made as the daemon stopped").hasSize(org.usblogd.dist.stopfault.LogsAtStop.REPORTS)
                 .allSatisfy(l -> assertThat(l).startsWith("<3>logsatstop ["));
+        assertThat(lines).as("delivered before the log service stopped, not in the time the launcher waits at most")
+                .noneMatch(l -> l.contains("did not deliver its last entries"));
+        assertThat(lines).as("the launcher's own entry, which it waits for, not logged")
+                .noneMatch(l -> l.contains("drained"));
         assertThat(lines).allSatisfy(l -> assertThat(l).matches("<[3467]>\\S+ \\[[^]]*\\]: .*"));
     }
 

@@ -2,10 +2,13 @@ package org.usblogd.framework.logging;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.service.log.LogEntry;
@@ -42,7 +45,8 @@ public final class LogServiceBridge implements LogListener, SynchronousBundleLis
     private final ServiceTracker<LogReaderService, LogReaderService> tracker;
     /** The bundle whose log service is listened to; null while there is none. */
     private volatile Bundle logServiceBundle;
-    private volatile CountDownLatch drained;
+    private final AtomicLong drains = new AtomicLong();
+    private volatile Drain pending;
 
     public LogServiceBridge(BundleContext systemContext) {
         this.context = systemContext;
@@ -73,30 +77,46 @@ public final class LogServiceBridge implements LogListener, SynchronousBundleLis
 
     /** Waits until what the log service has queued for its listeners has been logged. */
     private void drain() {
-        CountDownLatch latch = new CountDownLatch(1);
-        drained = latch;
+        Bundle bundle = logServiceBundle;
+        if (bundle == null) {
+            return;
+        }
+        Drain drain = new Drain("drained " + drains.incrementAndGet());
+        pending = drain;
         try {
-            ServiceReference<org.osgi.service.log.LoggerFactory> ref =
-                    context.getServiceReference(org.osgi.service.log.LoggerFactory.class);
-            org.osgi.service.log.LoggerFactory factory = ref == null ? null : context.getService(ref);
+            // the logger of the bundle that stops, not another log service's, whose thread says nothing of this one's
+            var refs = context.getServiceReferences(org.osgi.service.log.LoggerFactory.class,
+                    "(" + Constants.SERVICE_BUNDLEID + "=" + bundle.getBundleId() + ")");
+            if (refs.isEmpty()) {
+                return;
+            }
+            ServiceReference<org.osgi.service.log.LoggerFactory> ref = refs.iterator().next();
+            org.osgi.service.log.LoggerFactory factory = context.getService(ref);
             if (factory == null) {
                 return;
             }
             try {
-                factory.getLogger(DRAIN_MARK).audit("drained");
+                factory.getLogger(DRAIN_MARK).audit(drain.token());
             } finally {
                 context.ungetService(ref);
             }
-            if (!latch.await(DRAIN_WAIT_MS, TimeUnit.MILLISECONDS)) {
+            if (!drain.done().await(DRAIN_WAIT_MS, TimeUnit.MILLISECONDS)) {
                 LOG.warn("the OSGi log service did not deliver its last entries within {} ms of its stop; what"
                         + " bundles reported just before it may be missing from this log", DRAIN_WAIT_MS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (IllegalStateException e) {
+        } catch (IllegalStateException | InvalidSyntaxException e) {
             // the framework is stopping under us: nothing more to wait for
         } finally {
-            drained = null;
+            pending = null;
+        }
+    }
+
+    /** One wait for the log service's thread: the entry it waits for, and the signal that it came through. */
+    private record Drain(String token, CountDownLatch done) {
+        Drain(String token) {
+            this(token, new CountDownLatch(1));
         }
     }
 
@@ -117,7 +137,9 @@ public final class LogServiceBridge implements LogListener, SynchronousBundleLis
 
     @Override
     public void removedService(ServiceReference<LogReaderService> reference, LogReaderService reader) {
-        logServiceBundle = null;
+        if (reference.getBundle() == null || reference.getBundle().equals(logServiceBundle)) {
+            logServiceBundle = null;
+        }
         try {
             reader.removeLogListener(this);
             context.ungetService(reference);
@@ -130,9 +152,9 @@ public final class LogServiceBridge implements LogListener, SynchronousBundleLis
     public void logged(LogEntry entry) {
         String name = entry.getLoggerName();
         if (DRAIN_MARK.equals(name)) {
-            CountDownLatch latch = drained;
-            if (latch != null) {
-                latch.countDown();
+            Drain drain = pending;
+            if (drain != null && drain.token().equals(entry.getMessage())) {
+                drain.done().countDown();
             }
             return;
         }
