@@ -39,11 +39,8 @@ class JournaldLoggingIT {
 
     @Test
     void anErrorTheOsgiFrameworkItselfReportsIsOneLineWithItsPriority() throws Exception {
-        Path home = PluginJars.copyOfInstallation(tmp.resolve("usblogd"));
-        Files.write(home.resolve("bundles/fails-to-stop.jar"), PluginJars.bundleOf("org.usblogd.test.failstostop",
-                org.usblogd.dist.stopfault.FailsToStop.class, "org.osgi.framework"));
-        List<String> lines = runUnderJournald(home, false,
-                new Until("the daemon started", 30_000, l -> l.contains("usblogd started")));
+        List<String> lines = startAndStopWith("fails-to-stop.jar", "org.usblogd.test.failstostop",
+                org.usblogd.dist.stopfault.FailsToStop.class, "org.osgi.framework");
 
         assertThat(lines).filteredOn(l -> l.contains("org.usblogd.test.failstostop")).isNotEmpty()
                 .allSatisfy(l -> assertThat(l).startsWith("<3>").contains("fails to stop on purpose"));
@@ -56,12 +53,9 @@ class JournaldLoggingIT {
      */
     @Test
     void whatBundlesReportThroughTheOsgiLogServiceAsTheDaemonStopsIsAllLogged() throws Exception {
-        Path home = PluginJars.copyOfInstallation(tmp.resolve("usblogd"));
         // the daemon installs its bundles in name order after the log service, and stops them the other way
-        Files.write(home.resolve("bundles/0-logs-at-stop.jar"), PluginJars.bundleOf("org.usblogd.test.logsatstop",
-                org.usblogd.dist.stopfault.LogsAtStop.class, "org.osgi.framework,org.osgi.service.log"));
-        List<String> lines = runUnderJournald(home, false,
-                new Until("the daemon started", 30_000, l -> l.contains("usblogd started")));
+        List<String> lines = startAndStopWith("0-logs-at-stop.jar", "org.usblogd.test.logsatstop",
+                org.usblogd.dist.stopfault.LogsAtStop.class, "org.osgi.framework,org.osgi.service.log");
 
         assertThat(lines).filteredOn(l -> l.contains(org.usblogd.dist.stopfault.LogsAtStop.MESSAGE))
                 .as("the reports made as the daemon stopped").hasSize(org.usblogd.dist.stopfault.LogsAtStop.REPORTS)
@@ -150,6 +144,18 @@ class JournaldLoggingIT {
     private static void assertQuiet(List<String> lines) {
         assertThat(lines).allSatisfy(l -> assertThat(l).matches("<[3467]>\\S+ \\[[^]]*\\]: .*"));
         assertThat(lines).noneMatch(l -> l.startsWith("<3>") || l.startsWith("<4>"));
+    }
+
+    /**
+     * The lines of a daemon (not the demo) started under journald with a one-class bundle among its own in
+     * {@code bundles/}, and stopped (SIGTERM) once it has started.
+     */
+    private List<String> startAndStopWith(String jar, String symbolicName,
+            Class<? extends org.osgi.framework.BundleActivator> activator, String importPackage) throws Exception {
+        Path home = PluginJars.copyOfInstallation(tmp.resolve("usblogd"));
+        Files.write(home.resolve("bundles").resolve(jar), PluginJars.bundleOf(symbolicName, activator, importPackage));
+        return runUnderJournald(home, false,
+                new Until("the daemon started", 30_000, l -> l.contains("usblogd started")));
     }
 
     /** Starts the demo under journald and stops it (SIGTERM) as soon as the moment has come (polled). */
