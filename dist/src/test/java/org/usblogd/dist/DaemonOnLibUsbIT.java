@@ -1,10 +1,12 @@
 package org.usblogd.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -24,6 +26,28 @@ class DaemonOnLibUsbIT {
 
     @Test
     void theCo2DriverStoresSamplesFromAnEmulatedMonitorThroughLibusb() throws Exception {
+        logCo2ThroughLibusb(Map.of());
+    }
+
+    /**
+     * Java 24 and later warn on stderr, outside the daemon's log format and without a journal priority, when
+     * code calls sun.misc.Unsafe's memory methods (the OSGi framework does, as it loads) or loads a native
+     * library without being allowed to (usb4java loads libusb's): four lines at every start, and for each
+     * command that starts the framework.
+     */
+    @Test
+    void onTheNewestJavaTheDaemonAndItsDoctorWriteOnlyTheirOwnLines() throws Exception {
+        Path javaHome = newestJava();
+        assumeTrue(javaHome != null, "no Java 24 or later under /usr/lib/jvm");
+        String log = logCo2ThroughLibusb(Map.of("JAVA_HOME", javaHome.toString()));
+
+        assertThat(log.lines()).as("every line the daemon's own (%s)", javaHome).isNotEmpty()
+                .allSatisfy(l -> assertThat(l).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (INFO|WARN|ERROR) .*"))
+                .anySatisfy(l -> assertThat(l).contains("binding driver co2mon"));
+    }
+
+    /** The daemon run on an emulated CO2 monitor until its samples are exported, then stopped; its log. */
+    private String logCo2ThroughLibusb(Map<String, String> environment) throws Exception {
         try (UsbTestbed testbed = new UsbTestbed()) {
             EmulatedUsbDevice monitor = testbed.plug(new Co2MonitorTwin(Co2MonitorTwin.Firmware.OLD_ENCRYPTED,
                     TimeUnit.MILLISECONDS.toNanos(100), true, 42), 1, 4, 9);
@@ -33,6 +57,7 @@ class DaemonOnLibUsbIT {
             ProcessBuilder pb = new ProcessBuilder(Dist.home().resolve("bin/usblogd").toString(), "run", "--state",
                     state.toString()).redirectErrorStream(true).redirectOutput(log);
             pb.environment().putAll(testbed.environment());
+            pb.environment().putAll(environment);
             Process daemon = pb.start();
             try {
                 long started = System.currentTimeMillis();
@@ -61,6 +86,40 @@ class DaemonOnLibUsbIT {
             assertThat(daemon.exitValue()).as(output).isIn(0, 143);
             assertThat(monitor.claimedInterfaces()).as(output).isEmpty();
             assertThat(monitor.kernelDriver(0)).as("usbhid re-attached on exit; %s", output).isEqualTo("usbhid");
+
+            // the doctor starts the framework to read the plugins' tables, and opens the bus
+            ProcessBuilder doctor = new ProcessBuilder(Dist.home().resolve("bin/usblogd").toString(), "doctor",
+                    "--state", state.toString()).redirectErrorStream(true);
+            doctor.environment().putAll(testbed.environment());
+            doctor.environment().putAll(environment);
+            Process d = doctor.start();
+            String said = new String(d.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(d.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(said).as("what doctor said").contains("04d9:a052").doesNotContain("WARNING");
+            return Files.readString(log.toPath());
         }
+    }
+
+    /** The home of the newest Java under /usr/lib/jvm if it is 24 or later (its release file says), else null. */
+    private static Path newestJava() throws java.io.IOException {
+        Path newest = null;
+        int newestMajor = 23;
+        try (var homes = Files.list(Path.of("/usr/lib/jvm"))) {
+            for (Path home : homes.toList()) {
+                Path release = home.resolve("release");
+                if (!Files.isReadable(release) || !Files.isExecutable(home.resolve("bin/java"))) {
+                    continue;
+                }
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("JAVA_VERSION=\"(\\d+)")
+                        .matcher(Files.readString(release));
+                if (m.find() && Integer.parseInt(m.group(1)) > newestMajor) {
+                    newestMajor = Integer.parseInt(m.group(1));
+                    newest = home;
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
+        }
+        return newest;
     }
 }
