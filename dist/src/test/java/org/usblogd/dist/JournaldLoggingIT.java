@@ -87,6 +87,8 @@ class JournaldLoggingIT {
                 .anySatisfy(l -> assertThat(l).startsWith("<3>counter-driver [").contains("Error during instantiation of"
                         + " the implementation object: java.lang.IllegalStateException: counter driver configured to fail"
                         + " on activation |"));
+        assertThat(lines).as("the USB core, which the driver could not serve, adds nothing to what is said of it")
+                .noneMatch(l -> l.startsWith("<4>usb [") || l.startsWith("<3>usb ["));
     }
 
     /** A damaged copy of a jar the package ships (a disk error, an unpacking cut short) is named in one line. */

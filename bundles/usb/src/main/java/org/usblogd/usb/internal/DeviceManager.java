@@ -349,9 +349,20 @@ public class DeviceManager implements HealthCheck {
         }
     }
 
+    /**
+     * The reference only, the service fetched here: a driver whose component fails to activate is left out
+     * with nothing more to say. Declarative Services has logged the failure for the driver's bundle and the
+     * plugin monitor names the plugin, where Declarative Services fetching it for this method added two
+     * warnings of the USB core's own.
+     */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY, updated = "updatedDriver")
-    void bindDriver(Driver driver, ServiceReference<Driver> ref) {
+    void bindDriver(ServiceReference<Driver> ref) {
+        Driver driver = context.getService(ref);
+        if (driver == null) {
+            log.debug("driver service {} left out: its component did not activate", ref.getProperty("service.id"));
+            return;
+        }
         addDriver(toRef(driver, ref));
     }
 
@@ -396,7 +407,12 @@ public class DeviceManager implements HealthCheck {
     }
 
     void unbindDriver(ServiceReference<Driver> ref) {
-        removeDriver((Long) ref.getProperty("service.id"));
+        long id = (Long) ref.getProperty("service.id");
+        boolean held = drivers.containsKey(id);
+        removeDriver(id);
+        if (held) {
+            context.ungetService(ref);
+        }
     }
 
     void addDriver(DriverRef driver) {
