@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -88,16 +89,43 @@ class DaemonOnLibUsbIT {
             assertThat(monitor.kernelDriver(0)).as("usbhid re-attached on exit; %s", output).isEqualTo("usbhid");
 
             // the doctor starts the framework to read the plugins' tables, and opens the bus
-            ProcessBuilder doctor = new ProcessBuilder(Dist.home().resolve("bin/usblogd").toString(), "doctor",
-                    "--state", state.toString()).redirectErrorStream(true);
-            doctor.environment().putAll(testbed.environment());
-            doctor.environment().putAll(environment);
-            Process d = doctor.start();
-            String said = new String(d.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertThat(d.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(said).as("what doctor said").contains("04d9:a052").doesNotContain("WARNING");
+            Said doctor = usblogd(testbed, environment, "doctor", "--state", state.toString());
+            assertThat(doctor.out()).as("what doctor said").contains("04d9:a052");
+            assertThat(doctor.err()).as("what doctor wrote on stderr").doesNotContain("WARNING");
+            // an export writes the class archive of the commands that read the store at its first run, maps it after
+            for (int run = 1; run <= 2; run++) {
+                Said export = usblogd(testbed, environment, "export", "--state", state.toString(), "--channel", "co2");
+                assertThat(export.exit()).as(export.err()).isZero();
+                assertThat(export.out()).contains(",co2,");
+                assertThat(export.err()).as("export %d's stderr", run).doesNotContain("WARNING");
+            }
+            try (var cache = Files.list(tmp.resolve("cache/usblogd"))) {
+                assertThat(cache.map(p -> p.getFileName().toString())).as("the class archive written")
+                        .anyMatch(n -> n.startsWith("cli-") && n.endsWith(".jsa"));
+            }
             return Files.readString(log.toPath());
         }
+    }
+
+    private record Said(int exit, String out, String err) {
+    }
+
+    /** A command of the installation on the emulated bus, its output and errors apart. */
+    private Said usblogd(UsbTestbed testbed, Map<String, String> environment, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(Dist.home().resolve("bin/usblogd").toString()));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(tmp, "out", ".txt");
+        Path err = Files.createTempFile(tmp, "err", ".txt");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().putAll(testbed.environment());
+        pb.environment().put("XDG_CACHE_HOME", tmp.resolve("cache").toString());
+        pb.environment().putAll(environment);
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(String.join(" ", args) + " did not end within 60 s");
+        }
+        return new Said(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     /** The home of the newest Java under /usr/lib/jvm if it is 24 or later (its release file says), else null. */

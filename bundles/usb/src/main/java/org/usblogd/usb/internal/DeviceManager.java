@@ -363,7 +363,12 @@ public class DeviceManager implements HealthCheck {
             log.debug("driver service {} left out: its component did not activate", ref.getProperty("service.id"));
             return;
         }
-        addDriver(toRef(driver, ref));
+        try {
+            addDriver(toRef(driver, ref));
+        } catch (RuntimeException | LinkageError e) {
+            context.ungetService(ref); // a driver that cannot say its name or table is not held
+            throw e;
+        }
     }
 
     /** A device settings file, from {@link DeviceFiles}. */
@@ -411,7 +416,11 @@ public class DeviceManager implements HealthCheck {
         boolean held = drivers.containsKey(id);
         removeDriver(id);
         if (held) {
-            context.ungetService(ref);
+            try {
+                context.ungetService(ref);
+            } catch (IllegalStateException e) {
+                // the USB core's bundle is stopping: the framework releases what it holds
+            }
         }
     }
 
