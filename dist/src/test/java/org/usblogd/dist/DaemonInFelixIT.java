@@ -96,6 +96,48 @@ class DaemonInFelixIT {
         assertThat(removedWhileStopping).as("Jetty's configuration removed while the framework stopped").isFalse();
     }
 
+    /**
+     * The access filter (the token, and the refusal of foreign host names) guards every servlet of the HTTP
+     * bundle. When the whole daemon stops, Jetty keeps serving until its own bundle stops, after the HTTP
+     * bundle: a servlet still registered once the filter had gone answered without it.
+     */
+    @Test
+    void whenTheDaemonStopsItsServletsGoBeforeTheFilterThatGuardsThem() throws Exception {
+        Path home = PluginJars.copyOfInstallation(state.resolve("usblogd"));
+        Files.writeString(home.resolve("conf/org.usblogd.http.cfg"), "port = 0\ntoken = 6f1c0e2b9a7d4c35\n");
+        Daemon daemon = new Daemon(home, state.resolve("state"), false);
+        Framework fw = daemon.start();
+        java.util.List<String> gone = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        try {
+            BundleContext context = fw.getBundleContext();
+            Dist.await("Jetty serving", 20_000, () -> serving(context));
+            Bundle http = java.util.Arrays.stream(context.getBundles())
+                    .filter(b -> "org.usblogd.http".equals(b.getSymbolicName())).findFirst().orElseThrow();
+            // all services: the launcher does not see the servlet package
+            context.addServiceListener((org.osgi.framework.AllServiceListener) e -> {
+                if (e.getType() == org.osgi.framework.ServiceEvent.UNREGISTERING
+                        && "org.usblogd.http".equals(e.getServiceReference().getBundle().getSymbolicName())) {
+                    gone.add(((String[]) e.getServiceReference().getProperty("objectClass"))[0]);
+                }
+            }, "(|(objectClass=jakarta.servlet.Servlet)(objectClass=jakarta.servlet.Filter))");
+            // the HTTP bundle stopped alone (an update): it stops Jetty, which stops on another thread
+            http.stop();
+            assertGuardedToTheEnd(gone, "the HTTP bundle stopped alone");
+            gone.clear();
+            http.start();
+            Dist.await("Jetty serving again", 20_000, () -> serving(context));
+        } finally {
+            daemon.stop();
+        }
+        assertGuardedToTheEnd(gone, "the daemon stopped");
+    }
+
+    private static void assertGuardedToTheEnd(java.util.List<String> gone, String when) {
+        assertThat(gone).as("%s: the HTTP bundle's servlets and filter, in the order they went", when)
+                .containsOnly("jakarta.servlet.Servlet", "jakarta.servlet.Filter")
+                .endsWith("jakarta.servlet.Filter").filteredOn("jakarta.servlet.Servlet"::equals).hasSize(3);
+    }
+
     /** Jetty's runtime registered: it has bound its port (all references: the launcher does not see its package). */
     private static boolean serving(BundleContext context) {
         try {

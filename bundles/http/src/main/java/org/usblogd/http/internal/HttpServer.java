@@ -82,15 +82,30 @@ public class HttpServer {
      * Stops Jetty when this bundle stops on its own (an update, or an administrator's stop): without this
      * component's filter it would serve what remains unguarded. When the whole framework stops, Jetty's bundle
      * stops Jetty itself; removing its configuration as well would start a second stop on Configuration Admin's
-     * thread, racing the first ("Service already unregistered" from Jetty's bundle).
+     * thread, racing the first ("Service already unregistered" from Jetty's bundle). Either way Jetty may serve
+     * a moment longer, and this bundle's servlets go after this component (in the order of their descriptions),
+     * so then the filter stays: the framework unregisters it when this bundle stops, after all of its components
+     * have gone (it went before the last servlets, which then answered unguarded). That holds too when
+     * Declarative Services stops before this bundle, as it can in a framework stop.
      */
     @Deactivate
     void deactivate(BundleContext context) {
         announcer.close();
-        if (!frameworkStopping(context)) {
+        boolean frameworkStopping = frameworkStopping(context);
+        if (!frameworkStopping) {
             stopJetty();
         }
-        filterRegistration.unregister();
+        if (!frameworkStopping && !bundleStopping(context)) {
+            filterRegistration.unregister();
+        }
+    }
+
+    private static boolean bundleStopping(BundleContext context) {
+        try {
+            return context.getBundle().getState() == Bundle.STOPPING;
+        } catch (IllegalStateException e) {
+            return true; // this bundle's context is no longer valid: the framework has taken its services
+        }
     }
 
     private static boolean frameworkStopping(BundleContext context) {
