@@ -20,6 +20,8 @@ import org.usblogd.store.jdbc.StoreLocation;
 
 /** The real bundles of the installation, started in Felix in this JVM, log the CO2 twin into H2. */
 class DaemonInFelixIT {
+    private static final String HTTP_BUNDLE = "org.usblogd.http";
+
     @TempDir
     Path state;
 
@@ -58,18 +60,15 @@ class DaemonInFelixIT {
      */
     @Test
     void aStopOfTheWholeDaemonLeavesJettyToItsOwnBundleAndItsConfigurationInPlace() throws Exception {
-        Path home = PluginJars.copyOfInstallation(state.resolve("usblogd"));
-        Files.writeString(home.resolve("conf/org.usblogd.http.cfg"), "port = 0\n");
-        Daemon daemon = new Daemon(home, state.resolve("state"), false);
+        Daemon daemon = daemonWithHttp("port = 0\n");
         Framework fw = daemon.start();
         java.util.concurrent.atomic.AtomicBoolean removedWhileStopping = new java.util.concurrent.atomic.AtomicBoolean();
         Thread watch = null;
         try {
             BundleContext context = fw.getBundleContext();
-            Path jettyConfiguration = Path.of(context.getProperty("felix.cm.dir"), "org/apache/felix/http.config");
+            Path jettyConfiguration = jettyConfiguration(context);
             Dist.await("Jetty configured and serving", 20_000, () -> Files.exists(jettyConfiguration) && serving(context));
-            Bundle http = java.util.Arrays.stream(context.getBundles())
-                    .filter(b -> "org.usblogd.http".equals(b.getSymbolicName())).findFirst().orElseThrow();
+            Bundle http = httpBundle(context);
             http.stop();
             assertThat(jettyConfiguration).as("the HTTP bundle stopped alone: Jetty stopped with it").doesNotExist();
             http.start();
@@ -105,20 +104,17 @@ class DaemonInFelixIT {
      */
     @Test
     void whenTheDaemonStopsItsServletsGoBeforeTheFilterThatGuardsThem() throws Exception {
-        Path home = PluginJars.copyOfInstallation(state.resolve("usblogd"));
-        Files.writeString(home.resolve("conf/org.usblogd.http.cfg"), "port = 0\ntoken = 6f1c0e2b9a7d4c35\n");
-        Daemon daemon = new Daemon(home, state.resolve("state"), false);
+        Daemon daemon = daemonWithHttp("port = 0\ntoken = 6f1c0e2b9a7d4c35\n");
         Framework fw = daemon.start();
         java.util.List<String> gone = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
         try {
             BundleContext context = fw.getBundleContext();
             Dist.await("Jetty serving", 20_000, () -> serving(context));
-            Bundle http = java.util.Arrays.stream(context.getBundles())
-                    .filter(b -> "org.usblogd.http".equals(b.getSymbolicName())).findFirst().orElseThrow();
+            Bundle http = httpBundle(context);
             // all services: the launcher does not see the servlet package
             context.addServiceListener((org.osgi.framework.AllServiceListener) e -> {
                 if (e.getType() == org.osgi.framework.ServiceEvent.UNREGISTERING
-                        && "org.usblogd.http".equals(e.getServiceReference().getBundle().getSymbolicName())) {
+                        && HTTP_BUNDLE.equals(e.getServiceReference().getBundle().getSymbolicName())) {
                     gone.add(((String[]) e.getServiceReference().getProperty("objectClass"))[0]);
                 }
             }, "(|(objectClass=jakarta.servlet.Servlet)(objectClass=jakarta.servlet.Filter))");
@@ -127,7 +123,7 @@ class DaemonInFelixIT {
             assertGuardedToTheEnd(gone, "the HTTP bundle stopped alone");
             gone.clear();
             http.start();
-            Path jettyConfiguration = Path.of(context.getProperty("felix.cm.dir"), "org/apache/felix/http.config");
+            Path jettyConfiguration = jettyConfiguration(context);
             Dist.await("Jetty configured and serving again", 20_000,
                     () -> Files.exists(jettyConfiguration) && serving(context));
         } finally {
@@ -137,6 +133,23 @@ class DaemonInFelixIT {
         fw.waitForStop(30_000);
         assertThat(fw.getState()).as("the framework stopped").isEqualTo(Bundle.RESOLVED);
         assertGuardedToTheEnd(gone, "the daemon stopped");
+    }
+
+    /** A daemon (not the demo) in a copy of the installation, with this HTTP configuration; not started. */
+    private Daemon daemonWithHttp(String httpConfig) throws java.io.IOException {
+        Path home = PluginJars.copyOfInstallation(state.resolve("usblogd"));
+        Files.writeString(home.resolve("conf/org.usblogd.http.cfg"), httpConfig);
+        return new Daemon(home, state.resolve("state"), false);
+    }
+
+    private static Bundle httpBundle(BundleContext context) {
+        return java.util.Arrays.stream(context.getBundles())
+                .filter(b -> HTTP_BUNDLE.equals(b.getSymbolicName())).findFirst().orElseThrow();
+    }
+
+    /** Where Configuration Admin keeps Jetty's configuration, which the HTTP bundle gives it. */
+    private static Path jettyConfiguration(BundleContext context) {
+        return Path.of(context.getProperty("felix.cm.dir"), "org/apache/felix/http.config");
     }
 
     private static void assertGuardedToTheEnd(java.util.List<String> gone, String when) {
